@@ -1,0 +1,53 @@
+# Waymark — two commands on a fresh machine:
+#   make site   install what is missing, build (release), generate content/ into output/
+#   make test   install what the tests need, then run every test (Swift, then browser end-to-end)
+# Everything is idempotent: a second run installs nothing and only rebuilds what changed.
+
+SHELL := /bin/bash
+SWIFT ?= swift
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+VENV := .venv
+PY := $(VENV)/bin/python
+WAYMARK := .build/release/waymark
+
+# Debian packages: build (cmark-gfm, Snowball stemmers), tests (headless Chromium, nginx, brotli, Java for
+# the HTML validator), benchmarks (cmark-gfm CLI, hyperfine).
+BUILD_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev
+TEST_PACKAGES := chromium chromium-driver fonts-noto-core python3-venv nginx brotli
+BENCH_PACKAGES := cmark-gfm hyperfine
+
+.PHONY: site build test swift-test e2e-test deps test-deps bench bench-search fuzz serve clean
+
+site: build
+	$(WAYMARK) build --content content --templates templates --output output
+	@echo "Open output/index.html through a web server, for example:"
+	@echo "  $(WAYMARK) serve      (live preview on http://127.0.0.1:8080/)"
+
+build: deps
+	$(SWIFT) build -c release --product waymark
+
+test: test-deps swift-test e2e-test
+
+swift-test: deps
+	$(SWIFT) test --parallel
+
+e2e-test: build test-deps
+	$(PY) -m pytest -q Tests/e2e
+
+deps:
+	@scripts/apt-install.sh $(BUILD_PACKAGES)
+
+test-deps: deps
+	@scripts/apt-install.sh $(TEST_PACKAGES)
+	@scripts/venv.sh $(VENV) Tests/e2e/requirements.txt
+
+bench: build
+	@scripts/apt-install.sh $(BENCH_PACKAGES)
+	@scripts/venv.sh $(VENV) bench/requirements.txt
+	$(PY) bench/run.py
+
+serve: build
+	$(WAYMARK) serve
+
+clean:
+	rm -rf .build output

@@ -1,0 +1,85 @@
+/// Prints diagnostics for people (`path:line:col: error: message`), for tools (JSON) and for GitHub
+/// Actions (workflow commands that annotate the pull request). The only place diagnostics become text.
+public struct DiagnosticFormatter: Sendable {
+    public enum Format: String, Sendable, CaseIterable {
+        case text, json, github
+    }
+
+    /// Folders that diagnostic paths are relative to, as the user named them (`content`, `templates`).
+    public var roots: [Diagnostic.Root: String]
+
+    public init(content: String, templates: String, output: String) {
+        roots = [.content: content, .templates: templates, .output: output]
+    }
+
+    /// The path as the user would type it: `content/en/articles/x.md`.
+    public func path(of diagnostic: Diagnostic) -> String? {
+        guard let file = diagnostic.file else { return nil }
+        var root = roots[diagnostic.root] ?? ""
+        while root.hasSuffix("/") { root.removeLast() }
+        if root.isEmpty || root == "." { return file }
+        return root + "/" + file
+    }
+
+    public func text(_ d: Diagnostic) -> String {
+        var prefix = ""
+        if let path = path(of: d) {
+            prefix = path
+            if let location = d.location { prefix += ":\(location.line):\(location.column)" }
+            prefix += ": "
+        }
+        return "\(prefix)\(d.severity.rawValue): \(d.message)"
+    }
+
+    public func github(_ d: Diagnostic) -> String {
+        var properties: [String] = []
+        if let path = path(of: d) { properties.append("file=" + escapeProperty(path)) }
+        if let location = d.location {
+            properties.append("line=\(location.line)")
+            properties.append("col=\(location.column)")
+        }
+        properties.append("title=" + escapeProperty("waymark " + d.code))
+        return "::\(d.severity == .error ? "error" : "warning") \(properties.joined(separator: ","))::\(escapeData(d.message))"
+    }
+
+    /// A stable document: `{"version": 1, "diagnostics": [...], "errors": N, "warnings": N}`; each
+    /// diagnostic has `file`, `line`, `column` (null when unknown), `severity`, `code`, `message`.
+    public func json(_ diagnostics: [Diagnostic]) -> String {
+        let items: [JSON] = diagnostics.map { d in
+            .object([
+                ("file", path(of: d).map(JSON.string) ?? .null),
+                ("line", d.location.map { .int($0.line) } ?? .null),
+                ("column", d.location.map { .int($0.column) } ?? .null),
+                ("severity", .string(d.severity.rawValue)),
+                ("code", .string(d.code)),
+                ("message", .string(d.message)),
+            ])
+        }
+        return JSON.object([
+            ("version", .int(1)),
+            ("errors", .int(diagnostics.filter { $0.severity == .error }.count)),
+            ("warnings", .int(diagnostics.filter { $0.severity == .warning }.count)),
+            ("diagnostics", .array(items)),
+        ]).encoded(pretty: true)
+    }
+
+    /// Every diagnostic in one format, ready to print.
+    public func render(_ diagnostics: [Diagnostic], as format: Format) -> String {
+        switch format {
+        case .text: return diagnostics.map(text).joined(separator: "\n")
+        case .github: return diagnostics.map(github).joined(separator: "\n")
+        case .json: return json(diagnostics)
+        }
+    }
+
+    private func escapeData(_ s: String) -> String {
+        s.replacingOccurrences(of: "%", with: "%25").replacingOccurrences(of: "\r", with: "%0D")
+            .replacingOccurrences(of: "\n", with: "%0A")
+    }
+
+    private func escapeProperty(_ s: String) -> String {
+        escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
+    }
+}
+
+import Foundation

@@ -1,0 +1,221 @@
+/// `content/site.yml`: languages, stages, segments, categories and site-wide options.
+public struct SiteConfig: Sendable {
+    public var title: LocalizedString
+    public var description: LocalizedString?
+    /// Absolute URL of the site root, always ending in `/` (`https://help.example.com/docs/`).
+    public var baseURL: String
+    public var defaultLanguage: String
+    public var languages: [Language]
+    public var stages: [Stage]
+    public var segments: [Segment]
+    public var categories: [Category]
+    /// Raw HTML in Markdown is dropped unless the site opts in.
+    public var unsafeHTML: Bool
+    /// Where each top-level key and list entry was written, for diagnostics that point into site.yml.
+    public var locations: [String: SourceLocation] = [:]
+
+    public struct Language: Sendable, Hashable {
+        public var code: String
+        public var name: String
+        public var direction: TextDirection
+    }
+
+    public enum TextDirection: String, Sendable { case ltr, rtl }
+
+    public struct Stage: Sendable, Hashable {
+        public var id: String
+        public var title: LocalizedString
+        public var description: LocalizedString?
+    }
+
+    public struct Segment: Sendable, Hashable {
+        public var id: String
+        public var title: LocalizedString
+        public var description: LocalizedString?
+    }
+
+    public struct Category: Sendable, Hashable {
+        public var id: String
+        public var title: LocalizedString
+        public var description: LocalizedString?
+    }
+
+    public func language(_ code: String) -> Language? { languages.first { $0.code == code } }
+    public func stage(_ id: String) -> Stage? { stages.first { $0.id == id } }
+    public func segment(_ id: String) -> Segment? { segments.first { $0.id == id } }
+    public func category(_ id: String) -> Category? { categories.first { $0.id == id } }
+
+    public func text(_ value: LocalizedString, _ language: String) -> String {
+        value.resolve(language, fallback: defaultLanguage)
+    }
+
+    /// The path part of `baseURL` (`/docs/`), prefixed to every link so the site works under a sub-path.
+    public var basePath: String {
+        guard let schemeEnd = baseURL.range(of: "://") else { return baseURL.hasPrefix("/") ? baseURL : "/" }
+        let afterHost = baseURL[schemeEnd.upperBound...]
+        guard let slash = afterHost.firstIndex(of: "/") else { return "/" }
+        return String(afterHost[slash...])
+    }
+
+    /// Languages written right to left by default, so `direction` is needed only to override.
+    static let rightToLeftLanguages: Set<String> = ["ar", "fa", "he", "ur", "ps", "sd", "ug", "yi", "dv", "ckb", "ku-arab"]
+
+    /// The stages used when site.yml lists none: the onboarding journey our routes are built around.
+    static let defaultStages: [Stage] = [
+        Stage(id: "welcome", title: LocalizedString(values: ["en": "Welcome", "vi": "Chào mừng", "fa": "خوش‌آمد", "ru": "Знакомство"])),
+        Stage(id: "first-value", title: LocalizedString(values: ["en": "First value", "vi": "Giá trị đầu tiên", "fa": "نخستین ارزش", "ru": "Первая ценность"])),
+        Stage(id: "adoption", title: LocalizedString(values: ["en": "Adoption", "vi": "Áp dụng", "fa": "پذیرش", "ru": "Внедрение"])),
+        Stage(id: "mastery", title: LocalizedString(values: ["en": "Mastery", "vi": "Thành thạo", "fa": "تسلط", "ru": "Мастерство"])),
+    ]
+}
+
+extension SiteConfig {
+    static let knownKeys = [
+        "title", "description", "baseURL", "defaultLanguage", "languages", "stages", "segments", "categories",
+        "unsafeHTML",
+    ]
+
+    /// Reads site.yml, reporting every problem; returns nil only when nothing usable could be read.
+    static func parse(_ source: SourceFile) -> (SiteConfig?, [Diagnostic]) {
+        var reader = YAMLReader(file: source.path)
+        guard let root = reader.parse(source.text) else {
+            if reader.diagnostics.isEmpty {
+                reader.diagnostics.append(.error("invalid-site-config", "site.yml is empty; it needs at least `languages`", file: source.path, at: SourceLocation(line: 1, column: 1)))
+            }
+            return (nil, reader.diagnostics)
+        }
+        guard let pairs = reader.mapping(root, what: "site.yml") else { return (nil, reader.diagnostics) }
+        reader.checkKeys(pairs, known: knownKeys, what: "site.yml")
+        var config = SiteConfig(
+            title: LocalizedString("Help Center"), description: nil, baseURL: "/", defaultLanguage: "",
+            languages: [], stages: defaultStages, segments: [], categories: [], unsafeHTML: false)
+        var sawLanguages = false
+        for (key, keyNode, value) in pairs {
+            config.locations[key] = reader.location(of: keyNode)
+            switch key {
+            case "title": config.title = reader.localized(value, what: "title") ?? config.title
+            case "description": config.description = reader.localized(value, what: "description")
+            case "baseURL":
+                if let url = reader.string(value, what: "baseURL") {
+                    if url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("/") {
+                        config.baseURL = url.hasSuffix("/") ? url : url + "/"
+                    } else {
+                        reader.error("invalid-base-url", "baseURL must be an absolute URL such as https://help.example.com/", at: value)
+                    }
+                }
+            case "defaultLanguage": config.defaultLanguage = reader.string(value, what: "defaultLanguage") ?? ""
+            case "languages":
+                sawLanguages = true
+                config.languages = parseList(value, what: "languages", reader: &reader, config: &config) { entry, fields, reader in
+                    guard let code = fields["code"].flatMap({ reader.string($0, what: "language code") }) else {
+                        reader.error("invalid-language", "each language needs a `code`, such as `code: en`", at: entry)
+                        return nil
+                    }
+                    guard isLanguageCode(code) else {
+                        reader.error("invalid-language", "'\(code)' is not a language code (use BCP 47, such as en, vi, fa, pt-BR)", at: fields["code"]!)
+                        return nil
+                    }
+                    var direction: TextDirection = rightToLeftLanguages.contains(code.lowercased()) ? .rtl : .ltr
+                    if let d = fields["direction"] {
+                        switch reader.string(d, what: "direction") {
+                        case "rtl": direction = .rtl
+                        case "ltr": direction = .ltr
+                        default: reader.error("invalid-language", "direction must be ltr or rtl", at: d)
+                        }
+                    }
+                    let name = fields["name"].flatMap { reader.string($0, what: "language name") } ?? code
+                    return (code, Language(code: code, name: name, direction: direction))
+                }
+            case "stages":
+                config.stages = parseList(value, what: "stages", reader: &reader, config: &config) { entry, fields, reader in
+                    guard let id = identifier(fields["id"], in: entry, what: "stage", reader: &reader) else { return nil }
+                    return (id, Stage(
+                        id: id, title: fields["title"].flatMap { reader.localized($0, what: "stage title") } ?? LocalizedString(id),
+                        description: fields["description"].flatMap { reader.localized($0, what: "stage description") }))
+                }
+                if config.stages.isEmpty { reader.error("invalid-site-config", "stages must list at least one stage", at: value) }
+            case "segments":
+                config.segments = parseList(value, what: "segments", reader: &reader, config: &config) { entry, fields, reader in
+                    guard let id = identifier(fields["id"], in: entry, what: "segment", reader: &reader) else { return nil }
+                    return (id, Segment(
+                        id: id, title: fields["title"].flatMap { reader.localized($0, what: "segment title") } ?? LocalizedString(id),
+                        description: fields["description"].flatMap { reader.localized($0, what: "segment description") }))
+                }
+            case "categories":
+                config.categories = parseList(value, what: "categories", reader: &reader, config: &config) { entry, fields, reader in
+                    guard let id = identifier(fields["id"], in: entry, what: "category", reader: &reader) else { return nil }
+                    return (id, Category(
+                        id: id, title: fields["title"].flatMap { reader.localized($0, what: "category title") } ?? LocalizedString(id),
+                        description: fields["description"].flatMap { reader.localized($0, what: "category description") }))
+                }
+            case "unsafeHTML": config.unsafeHTML = reader.bool(value, what: "unsafeHTML") ?? false
+            default: break
+            }
+        }
+        let top = SourceLocation(line: 1, column: 1)
+        if !sawLanguages || config.languages.isEmpty {
+            reader.diagnostics.append(.error("invalid-site-config", "site.yml must list at least one language under `languages`", file: source.path, at: config.locations["languages"] ?? top))
+            return (nil, reader.diagnostics)
+        }
+        if config.defaultLanguage.isEmpty {
+            config.defaultLanguage = config.languages[0].code
+        } else if config.language(config.defaultLanguage) == nil {
+            reader.diagnostics.append(.error("invalid-site-config", "defaultLanguage '\(config.defaultLanguage)' is not one of the languages (\(config.languages.map(\.code).joined(separator: ", ")))", file: source.path, at: config.locations["defaultLanguage"] ?? top))
+            config.defaultLanguage = config.languages[0].code
+        }
+        return (config, reader.diagnostics)
+    }
+
+    /// Parses a list of mappings with ids, reporting duplicates at the second occurrence.
+    private static func parseList<T>(
+        _ node: Yams.Node, what: String, reader: inout YAMLReader, config: inout SiteConfig,
+        _ make: (Yams.Node, [String: Yams.Node], inout YAMLReader) -> (String, T)?
+    ) -> [T] {
+        guard case .sequence(let sequence) = node else {
+            reader.error("invalid-yaml-type", "\(what) must be a list of entries starting with `-`", at: node)
+            return []
+        }
+        var out: [T] = []
+        var seen: Set<String> = []
+        for entry in sequence {
+            guard let pairs = reader.mapping(entry, what: "an entry of \(what)") else { continue }
+            var fields: [String: Yams.Node] = [:]
+            for pair in pairs { fields[pair.key] = pair.value }
+            reader.checkKeys(pairs, known: ["id", "code", "name", "direction", "title", "description"], what: "\(what) entry")
+            guard let (id, value) = make(entry, fields, &reader) else { continue }
+            if !seen.insert(id).inserted {
+                reader.error("duplicate-id", "'\(id)' appears twice in \(what)", at: entry)
+                continue
+            }
+            config.locations["\(what).\(id)"] = reader.location(of: entry)
+            out.append(value)
+        }
+        return out
+    }
+
+    private static func identifier(_ node: Yams.Node?, in entry: Yams.Node, what: String, reader: inout YAMLReader) -> String? {
+        guard let node, let id = reader.string(node, what: "\(what) id") else {
+            reader.error("invalid-site-config", "each \(what) needs an `id`", at: entry)
+            return nil
+        }
+        guard isIdentifier(id) else {
+            reader.error("invalid-site-config", "\(what) id '\(id)' may use only lowercase ASCII letters, digits and '-' (it appears in URLs)", at: node)
+            return nil
+        }
+        return id
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        !s.isEmpty && s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }
+            && s.first != "-"
+    }
+
+    static func isLanguageCode(_ s: String) -> Bool {
+        let parts = s.split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...3).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLowercase })
+        else { return false }
+        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    }
+}
+
+import Yams

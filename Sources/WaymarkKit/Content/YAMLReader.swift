@@ -1,0 +1,198 @@
+import Yams
+
+/// Reads YAML into our own types, reporting every problem at its line and column in the *containing*
+/// file (front matter starts a few lines into a Markdown file).
+///
+/// Parsing uses Yams' basic resolver: no regex-based implicit typing, so `2026-01-05` stays text until we
+/// read it as a date, `no` is not silently a boolean in a title, and parsing costs a third as much.
+struct YAMLReader {
+    let file: String
+    /// Lines of the file before the YAML text begins (1 for front matter after a `---` line).
+    let lineOffset: Int
+    var diagnostics: [Diagnostic] = []
+
+    init(file: String, lineOffset: Int = 0) {
+        self.file = file
+        self.lineOffset = lineOffset
+    }
+
+    /// Parses one YAML document; nil (with a diagnostic) when it is not valid YAML.
+    mutating func parse(_ text: String) -> Node? {
+        do {
+            return try Yams.compose(yaml: text, .basic)
+        } catch let error as YamlError {
+            let (message, mark) = Self.describe(error)
+            let location = mark.map { SourceLocation(line: $0.line + lineOffset, column: $0.column) }
+                ?? SourceLocation(line: lineOffset + 1, column: 1)
+            diagnostics.append(.error("invalid-yaml", message, file: file, at: location))
+        } catch {
+            diagnostics.append(.error("invalid-yaml", "invalid YAML: \(error)", file: file, at: SourceLocation(line: lineOffset + 1, column: 1)))
+        }
+        return nil
+    }
+
+    private static func describe(_ error: YamlError) -> (String, Mark?) {
+        switch error {
+        case .scanner(let context, let problem, let mark, _), .parser(let context, let problem, let mark, _),
+            .composer(let context, let problem, let mark, _):
+            var message = "invalid YAML: \(problem)"
+            if problem.contains("cannot start any token") {
+                message += " (YAML does not allow tabs for indentation, and text starting with @, ` or % must be quoted)"
+            } else if let context { message += " (\(context.text))" }
+            return (message, mark)
+        case .reader(let problem, _, _, _):
+            return ("invalid YAML: \(problem)", nil)
+        case .duplicatedKeysInMapping(let duplicates, let context):
+            return ("duplicate key \(duplicates.joined(separator: ", ")) in YAML mapping", context.mark)
+        default:
+            return ("invalid YAML: \(error)", nil)
+        }
+    }
+
+    func location(of node: Node) -> SourceLocation {
+        guard let mark = node.mark else { return SourceLocation(line: lineOffset + 1, column: 1) }
+        return SourceLocation(line: mark.line + lineOffset, column: mark.column)
+    }
+
+    mutating func error(_ code: String, _ message: String, at node: Node) {
+        diagnostics.append(.error(code, message, file: file, at: location(of: node)))
+    }
+
+    mutating func warning(_ code: String, _ message: String, at node: Node) {
+        diagnostics.append(.warning(code, message, file: file, at: location(of: node)))
+    }
+
+    /// The pairs of a mapping in document order; reports anything else.
+    mutating func mapping(_ node: Node, what: String) -> [(key: String, keyNode: Node, value: Node)]? {
+        guard case .mapping(let mapping) = node else {
+            error("invalid-yaml-type", "\(what) must be a mapping of `key: value` lines", at: node)
+            return nil
+        }
+        var pairs: [(key: String, keyNode: Node, value: Node)] = []
+        for (key, value) in mapping {
+            guard case .scalar(let scalar) = key else {
+                error("invalid-yaml-type", "keys in \(what) must be plain text", at: key)
+                continue
+            }
+            pairs.append((scalar.string, key, value))
+        }
+        return pairs
+    }
+
+    /// Reports keys that are not among `known`, suggesting the closest known key for likely typos.
+    mutating func checkKeys(_ pairs: [(key: String, keyNode: Node, value: Node)], known: [String], what: String) {
+        for pair in pairs where !known.contains(pair.key) {
+            var message = "unknown key '\(pair.key)' in \(what)"
+            if let suggestion = closestMatch(to: pair.key, among: known) { message += "; did you mean '\(suggestion)'?" }
+            warning("unknown-key", message, at: pair.keyNode)
+        }
+    }
+
+    mutating func string(_ node: Node, what: String) -> String? {
+        switch node {
+        case .scalar(let scalar):
+            if scalar.style == .plain, scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty {
+                return nil
+            }
+            return scalar.string
+        default:
+            error("invalid-yaml-type", "\(what) must be text", at: node)
+            return nil
+        }
+    }
+
+    /// A list of texts; a single text is accepted as a one-element list (`tags: billing`).
+    mutating func stringList(_ node: Node, what: String) -> [String] {
+        switch node {
+        case .scalar:
+            return string(node, what: what).map { [$0] } ?? []
+        case .sequence(let sequence):
+            var out: [String] = []
+            for item in sequence {
+                if let s = string(item, what: "each entry of \(what)") { out.append(s) }
+            }
+            return out
+        default:
+            error("invalid-yaml-type", "\(what) must be a list such as [a, b]", at: node)
+            return []
+        }
+    }
+
+    mutating func bool(_ node: Node, what: String) -> Bool? {
+        if case .scalar(let scalar) = node, scalar.style == .plain {
+            switch scalar.string {
+            case "true", "True", "TRUE", "yes", "Yes", "on": return true
+            case "false", "False", "FALSE", "no", "No", "off": return false
+            default: break
+            }
+        }
+        error("invalid-yaml-type", "\(what) must be true or false", at: node)
+        return nil
+    }
+
+    mutating func int(_ node: Node, what: String, range: ClosedRange<Int> = 0...1_000_000) -> Int? {
+        if case .scalar(let scalar) = node, let value = Int(scalar.string.trimmingSpaces), range.contains(value) {
+            return value
+        }
+        error("invalid-yaml-type", "\(what) must be a whole number between \(range.lowerBound) and \(range.upperBound)", at: node)
+        return nil
+    }
+
+    mutating func date(_ node: Node, what: String) -> Day? {
+        if case .scalar(let scalar) = node, let day = Day(iso: scalar.string) { return day }
+        error("invalid-date", "\(what) must be a date written YYYY-MM-DD", at: node)
+        return nil
+    }
+
+    /// A string or a map from language code to string (`title: { en: Help, vi: Trợ giúp }`).
+    mutating func localized(_ node: Node, what: String) -> LocalizedString? {
+        switch node {
+        case .scalar:
+            return string(node, what: what).map { LocalizedString($0) }
+        case .mapping:
+            guard let pairs = mapping(node, what: what) else { return nil }
+            var values: [String: String] = [:]
+            for pair in pairs {
+                if let s = string(pair.value, what: "\(what) (\(pair.key))") { values[pair.key] = s }
+            }
+            return LocalizedString(values: values)
+        default:
+            error("invalid-yaml-type", "\(what) must be text or a map from language code to text", at: node)
+            return nil
+        }
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring {
+        var s = self[...]
+        while let f = s.first, f == " " || f == "\t" { s.removeFirst() }
+        while let l = s.last, l == " " || l == "\t" || l == "\r" { s.removeLast() }
+        return s
+    }
+}
+
+/// The known word nearest to `word` within two edits, for "did you mean" hints.
+func closestMatch(to word: String, among candidates: [String]) -> String? {
+    var best: (String, Int)?
+    for candidate in candidates {
+        let d = editDistance(Array(word.lowercased()), Array(candidate.lowercased()))
+        if d <= 2, d < (best?.1 ?? Int.max) { best = (candidate, d) }
+    }
+    return best?.0
+}
+
+func editDistance<T: Equatable>(_ a: [T], _ b: [T]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    var current = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        current[0] = i
+        for j in 1...b.count {
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        }
+        swap(&previous, &current)
+    }
+    return previous[b.count]
+}

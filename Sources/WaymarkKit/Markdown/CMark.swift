@@ -1,0 +1,327 @@
+import CCmarkGFM
+import Foundation
+
+/// The one place that talks to cmark-gfm. Everything outside this file sees Swift values.
+///
+/// A document is parsed once; a single walk over the tree collects headings, links, task items and
+/// text, then the tree is edited in place (heading ids, rewritten URLs, checklist markup) and rendered
+/// by cmark's own HTML renderer, which keeps its safe mode: without `unsafeHTML` raw HTML is dropped and
+/// `javascript:`-style URLs are emptied by the C code we did not write.
+enum CMark {
+    private static let registerExtensions: Void = {
+        cmark_gfm_core_extensions_ensure_registered()
+    }()
+
+    static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
+
+    static func render(_ input: MarkdownInput, resolveLink: (LinkReference) -> String?) -> MarkdownOutput {
+        _ = registerExtensions
+        var options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
+        if input.allowRawHTML { options |= CMARK_OPT_UNSAFE }
+
+        guard let parser = cmark_parser_new(options) else { fatalError("cmark_parser_new failed: out of memory") }
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        input.text.utf8CString.withUnsafeBufferPointer { buffer in
+            cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
+        }
+        guard let root = cmark_parser_finish(parser) else { fatalError("cmark_parser_finish failed") }
+        defer { cmark_node_free(root) }
+
+        var walker = Walker(input: input)
+        walker.walk(root)
+        var output = walker.finish(resolveLink: resolveLink)
+
+        guard let html = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser)) else {
+            fatalError("cmark_render_html failed: out of memory")
+        }
+        defer { free(html) }
+        output.html = String(cString: html)
+        return output
+    }
+}
+
+private typealias Node = OpaquePointer
+
+private func literal(_ node: Node) -> String {
+    cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
+}
+
+private func typeString(_ node: Node) -> String {
+    cmark_node_get_type_string(node).map { String(cString: $0) } ?? ""
+}
+
+/// Collects what the build needs from the tree in one pass, then applies edits after the pass
+/// (editing while cmark's iterator runs would invalidate it).
+private struct Walker {
+    let input: MarkdownInput
+    let lines: LineIndex
+    var diagnostics: [Diagnostic] = []
+
+    var headingNodes: [(Node, Heading, explicit: Bool)] = []
+    var linkNodes: [(Node, LinkReference)] = []
+    var taskNodes: [(Node, TaskItem)] = []
+    /// Text per heading; `heading` indexes `headingNodes` (nil for text before the first heading).
+    var sections: [(heading: Int?, text: String)] = [(nil, "")]
+    var wordCount = 0
+    var slugger = HeadingSlugger()
+
+    init(input: MarkdownInput) {
+        self.input = input
+        self.lines = LineIndex(input.text)
+    }
+
+    func location(_ node: Node) -> SourceLocation {
+        let line = Int(cmark_node_get_start_line(node))
+        let column = Int(cmark_node_get_start_column(node))
+        return SourceLocation(
+            line: line + input.lineOffset, column: lines.scalarColumn(line: line, byteColumn: column))
+    }
+
+    mutating func walk(_ root: Node) {
+        guard let iter = cmark_iter_new(root) else { return }
+        defer { cmark_iter_free(iter) }
+        var headingDepth = 0
+        var body = ""
+        while true {
+            let event = cmark_iter_next(iter)
+            if event == CMARK_EVENT_DONE { break }
+            guard let node = cmark_iter_get_node(iter) else { continue }
+            let entering = event == CMARK_EVENT_ENTER
+            switch cmark_node_get_type(node) {
+            case CMARK_NODE_HEADING:
+                if entering {
+                    headingDepth += 1
+                } else {
+                    headingDepth -= 1
+                    flush(&body)
+                    addHeading(node)
+                }
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                if headingDepth == 0 { body += literal(node) }
+            case CMARK_NODE_CODE_BLOCK:
+                if headingDepth == 0 { body += literal(node); body += "\n" }
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
+                if headingDepth == 0 { body += " " }
+            case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                if entering { addLink(node) }
+            case CMARK_NODE_PARAGRAPH, CMARK_NODE_BLOCK_QUOTE:
+                if !entering { body += "\n" }
+            case CMARK_NODE_ITEM:
+                if entering, typeString(node) == "tasklist" { addTask(node) }
+                if !entering { body += "\n" }
+            default:
+                // Table cells and rows are extension nodes: separate their text too.
+                if !entering, cmark_node_get_type(node) != CMARK_NODE_DOCUMENT {
+                    let t = typeString(node)
+                    if t == "table_cell" { body += " " } else if t == "table_row" { body += "\n" }
+                }
+            }
+        }
+        flush(&body)
+    }
+
+    /// Ends the current text section with what was collected so far.
+    mutating func flush(_ body: inout String) {
+        if !body.isEmpty {
+            sections[sections.count - 1].text += body
+            wordCount += body.split(whereSeparator: { $0 == " " || $0 == "\n" }).count
+            body = ""
+        }
+    }
+
+    mutating func addHeading(_ node: Node) {
+        var text = inlineText(node)
+        var id: String?
+        let level = Int(cmark_node_get_heading_level(node))
+        let explicit = stripExplicitKey(from: node)
+        if let explicit {
+            text = explicit.remainingText
+            if slugger.claim(explicit.key) {
+                id = explicit.key
+            } else {
+                diagnostics.append(.error("duplicate-heading-id", "heading id '\(explicit.key)' is used twice on this page", file: nil, at: location(node)))
+            }
+        }
+        let heading = Heading(level: level, text: text, id: id ?? "", location: location(node))
+        headingNodes.append((node, heading, explicit: id != nil))
+        // Text under this heading starts a new section (level 1 headings in the body count too).
+        sections.append((headingNodes.count - 1, ""))
+    }
+
+    mutating func addLink(_ node: Node) {
+        let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
+        let isImage = cmark_node_get_type(node) == CMARK_NODE_IMAGE
+        let reference = LinkReference(
+            destination: url, isImage: isImage, text: inlineText(node), location: linkLocation(node, url: url))
+        linkNodes.append((node, reference))
+    }
+
+    /// cmark-gfm's column for inlines after a soft line break is unreliable, so the position is confirmed by
+    /// finding the destination in the source lines the node spans.
+    func linkLocation(_ node: Node, url: String) -> SourceLocation {
+        let start = location(node)
+        let startLine = Int(cmark_node_get_start_line(node))
+        let endLine = max(startLine, Int(cmark_node_get_end_line(node)))
+        let needle = Array(url.utf8)
+        guard !needle.isEmpty else { return start }
+        // Search the paragraph region; an autolink's text is its destination.
+        var lineNumber = max(1, startLine)
+        while lineNumber <= min(endLine + 1, lines.lineCount) {
+            let bytes = lines.line(lineNumber)
+            if let offset = bytes.firstRange(of: needle)?.lowerBound {
+                let byteColumn = offset - bytes.startIndex + 1
+                // Point at the `[` or `!` that starts the link when it is on the same line.
+                var column = byteColumn
+                if let open = bytes[bytes.startIndex..<offset].lastIndex(of: UInt8(ascii: "[")) {
+                    column = open - bytes.startIndex + 1
+                    if open > bytes.startIndex, bytes[open - 1] == UInt8(ascii: "!") { column -= 1 }
+                }
+                if lineNumber == startLine, column < Int(cmark_node_get_start_column(node)) {
+                    column = Int(cmark_node_get_start_column(node))
+                }
+                return SourceLocation(
+                    line: lineNumber + input.lineOffset, column: lines.scalarColumn(line: lineNumber, byteColumn: column))
+            }
+            lineNumber += 1
+        }
+        return start
+    }
+
+    mutating func addTask(_ item: Node) {
+        let checked = cmark_gfm_extensions_get_tasklist_item_checked(item)
+        var text = ""
+        var key: String?
+        if let paragraph = cmark_node_first_child(item), cmark_node_get_type(paragraph) == CMARK_NODE_PARAGRAPH {
+            text = inlineText(paragraph)
+            if let explicit = stripExplicitKey(from: paragraph) {
+                text = explicit.remainingText
+                key = explicit.key
+            }
+        }
+        let position = taskNodes.count
+        if key == nil, case .checklist(_, let aligned) = input.tasks, position < aligned.count { key = aligned[position] }
+        let explicit = key != nil
+        if key == nil {
+            let slug = String(HeadingSlugger.slugify(text).prefix(48))
+            key = slug.isEmpty ? "item-\(position + 1)" : slug
+        }
+        var unique = key!
+        if explicit, taskNodes.contains(where: { $0.1.key == unique }) {
+            diagnostics.append(.error("duplicate-task-key", "checklist key '\(unique)' is used twice in this guide", at: location(item)))
+        }
+        var n = 1
+        while taskNodes.contains(where: { $0.1.key == unique }) {
+            n += 1
+            unique = "\(key!)-\(n)"
+        }
+        taskNodes.append(
+            (item, TaskItem(text: text, key: unique, explicitKey: explicit, checked: checked, location: location(item))))
+    }
+
+    /// Text of a node's inline children (emphasis, code and links flattened).
+    func inlineText(_ node: Node) -> String {
+        var out = ""
+        var child = cmark_node_first_child(node)
+        while let c = child {
+            switch cmark_node_get_type(c) {
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_HTML_INLINE: out += literal(c)
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out += " "
+            default: out += inlineText(c)
+            }
+            child = cmark_node_next(c)
+        }
+        return out.trimmingCharacters(in: .whitespaces)
+    }
+
+    /// Removes a trailing `{#key}` from the last text of `node` and returns it, as in
+    /// `## Activation rate {#activation-rate}` or `- [ ] Connect your bank {#connect-bank}`.
+    func stripExplicitKey(from node: Node) -> (key: String, remainingText: String)? {
+        guard let last = cmark_node_last_child(node), cmark_node_get_type(last) == CMARK_NODE_TEXT else { return nil }
+        let value = literal(last)
+        guard let key = ExplicitKey.parse(value) else { return nil }
+        cmark_node_set_literal(last, key.before)
+        return (key.key, inlineText(node))
+    }
+
+    mutating func finish(resolveLink: (LinkReference) -> String?) -> MarkdownOutput {
+        // Automatic heading ids are assigned after explicit ones are known, so `{#x}` always wins.
+        var headings: [Heading] = []
+        for entry in headingNodes {
+            var heading = entry.1
+            if !entry.explicit { heading.id = slugger.slug(for: heading.text) }
+            headings.append(heading)
+            wrapHeading(entry.0, level: heading.level, id: heading.id)
+        }
+        for (node, reference) in linkNodes {
+            if let url = resolveLink(reference) { cmark_node_set_url(node, url) }
+        }
+        for (node, task) in taskNodes { renderTask(node, task) }
+        let textSections = sections.compactMap { section -> TextSection? in
+            guard let h = section.heading else {
+                return section.text.isEmpty ? nil : TextSection(anchor: nil, heading: "", text: section.text)
+            }
+            return TextSection(anchor: headings[h].id, heading: headings[h].text, text: section.text)
+        }
+        return MarkdownOutput(
+            html: "", headings: headings, links: linkNodes.map(\.1), tasks: taskNodes.map(\.1),
+            sections: textSections, wordCount: wordCount, diagnostics: diagnostics)
+    }
+
+    /// Replaces `<hN>` with a custom block carrying the id: cmark's renderer has no attribute hook, and
+    /// custom blocks are emitted verbatim (we build their markup, escaping the id ourselves).
+    func wrapHeading(_ heading: Node, level: Int, id: String) {
+        guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
+        let escaped = HTML.escape(id)
+        cmark_node_set_on_enter(block, "<h\(level) id=\"\(escaped)\">")
+        cmark_node_set_on_exit(block, "</h\(level)>")
+        while let child = cmark_node_first_child(heading) {
+            cmark_node_unlink(child)
+            cmark_node_append_child(block, child)
+        }
+        cmark_node_insert_before(heading, block)
+        cmark_node_unlink(heading)
+        cmark_node_free(heading)
+    }
+
+    /// Articles show a read-only box; a guide's checklist item carries its storage id for the browser
+    /// script, which turns it into a real checkbox. Without JavaScript both read as a plain list.
+    func renderTask(_ item: Node, _ task: TaskItem) {
+        cmark_node_set_syntax_extension(item, nil)
+        guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
+        switch input.tasks {
+        case .static:
+            cmark_node_set_on_enter(block, "<div class=\"task-item\" data-checked=\"\(task.checked)\">")
+        case .checklist(let scope, _):
+            let id = HTML.escape(scope + "#" + task.key)
+            cmark_node_set_on_enter(block, "<div class=\"task-item\" data-task=\"\(id)\" data-key=\"\(HTML.escape(task.key))\">")
+        }
+        cmark_node_set_on_exit(block, "</div>")
+        while let child = cmark_node_first_child(item) {
+            cmark_node_unlink(child)
+            cmark_node_append_child(block, child)
+        }
+        cmark_node_append_child(item, block)
+    }
+}
+
+/// The `{#key}` suffix writers use for explicit heading ids and checklist keys.
+enum ExplicitKey {
+    /// Splits `"Text {#key}"` into `("Text", "key")`. Keys are ASCII letters, digits, `-`, `_`, `.` and `:`.
+    static func parse(_ text: String) -> (before: String, key: String)? {
+        let scalars = Array(text.unicodeScalars)
+        var end = scalars.count
+        while end > 0, scalars[end - 1] == " " || scalars[end - 1] == "\t" { end -= 1 }
+        guard end >= 4, scalars[end - 1] == "}" else { return nil }
+        guard let open = scalars[..<(end - 1)].lastIndex(of: "{"), open + 1 < end - 1, scalars[open + 1] == "#"
+        else { return nil }
+        let key = scalars[(open + 2)..<(end - 1)]
+        guard !key.isEmpty, key.allSatisfy({ $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "-_.:".unicodeScalars.contains($0)) })
+        else { return nil }
+        var before = String.UnicodeScalarView(scalars[..<open])
+        while let l = before.last, l == " " || l == "\t" { before.removeLast() }
+        return (String(before), String(String.UnicodeScalarView(key)))
+    }
+}

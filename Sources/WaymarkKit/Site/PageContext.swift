@@ -1,0 +1,178 @@
+/// Builds the dictionaries that Mustache templates render.
+///
+/// Templates get plain `[String: Any]` dictionaries rather than structs: swift-mustache reads structs
+/// through `Mirror`, which measured 2–3× slower per page. Absent values are written as `false` rather than
+/// left out, because Mustache looks a missing key up in the enclosing contexts and could find a
+/// same-named value there.
+struct PageContextFactory: Sendable {
+    let site: SiteIndex
+    let templates: TemplateSet
+    let options: BuildOptions
+    let baseURL: String
+    let basePath: String
+    /// Per language: the parts of every page's context that do not depend on the page.
+    private let chrome: [String: [String: any Sendable]]
+    let strings: [String: Strings]
+
+    init(site: SiteIndex, templates: TemplateSet, options: BuildOptions) {
+        self.site = site
+        self.templates = templates
+        self.options = options
+        let config = site.config
+        var base = options.baseURL ?? config.baseURL
+        if !base.hasSuffix("/") { base += "/" }
+        baseURL = base
+        var path = config.basePath
+        if let override = options.baseURL {
+            var c = config
+            c.baseURL = override.hasSuffix("/") ? override : override + "/"
+            path = c.basePath
+        }
+        basePath = path
+        var strings: [String: Strings] = [:]
+        var chrome: [String: [String: any Sendable]] = [:]
+        for language in config.languages {
+            let t = templates.strings(for: language.code, defaultLanguage: config.defaultLanguage)
+            strings[language.code] = t
+            let code = language.code
+            let categories: [[String: any Sendable]] = (site.categories[code] ?? []).map { category in
+                [
+                    "title": Self.categoryTitle(category.id, config: config, language: code),
+                    "href": path + URLPath.encode("\(code)/articles/\(category.id)/"),
+                ]
+            }
+            let segments: [[String: any Sendable]] = config.segments.map { segment in
+                [
+                    "id": segment.id,
+                    "title": config.text(segment.title, code),
+                    "href": path + URLPath.encode("\(code)/segments/\(segment.id)/"),
+                ]
+            }
+            chrome[code] = [
+                "lang": code,
+                "dir": language.direction.rawValue,
+                "rtl": language.direction == .rtl,
+                "t": t.table,
+                "site": [
+                    "title": config.text(config.title, code),
+                    "description": config.description.map { config.text($0, code) } ?? false,
+                    "home": path + URLPath.encode("\(code)/"),
+                    "root": path,
+                    "search": path + URLPath.encode("\(code)/search/"),
+                    "searchIndex": path + "search/" + URLPath.encode(code) + "/",
+                    "basePath": path,
+                    "categories": categories,
+                    "segments": segments,
+                    "multilingual": config.languages.count > 1,
+                ] as [String: any Sendable],
+                "assets": [
+                    "css": path + (templates.assets["style.css"] ?? "assets/style.css"),
+                    "js": path + (templates.assets["waymark.js"] ?? "assets/waymark.js"),
+                    "icon": templates.assets["icon.svg"].map { path + $0 } ?? false,
+                ] as [String: any Sendable],
+                "liveReload": options.liveReload,
+                "scriptStrings": JSON.object(Self.scriptStringKeys.map { ($0, JSON.string(t[$0])) } + [("digits", .string(String(t.digits)))])
+                    .encoded(htmlSafe: true),
+            ]
+        }
+        self.chrome = chrome
+        self.strings = strings
+    }
+
+    /// Interface strings the browser script needs, inlined in every page (no extra request).
+    static let scriptStringKeys = [
+        "minutes", "hours", "hoursMinutes", "progressText", "timeLeft", "routeComplete", "stageComplete", "nextStageHint", "continueRoute",
+        "continueYourRoute", "stepDone", "resetConfirm", "searchResults", "searchOneResult", "searchNoResults",
+        "searchLoading", "searchSeeAll",
+    ]
+
+    static func categoryTitle(_ id: String, config: SiteConfig, language: String) -> String {
+        if let c = config.category(id) { return config.text(c.title, language) }
+        // An undeclared category folder: `getting-started` reads as "Getting started".
+        let words = id.replacingOccurrences(of: "-", with: " ")
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+
+    func href(_ urlPath: String) -> String { basePath + URLPath.encode(urlPath) }
+    func absolute(_ urlPath: String) -> String { baseURL + URLPath.encode(urlPath) }
+
+    /// A page's context: the language chrome plus `page`, `content` and anything page-specific.
+    func context(language: String, page: PageMeta, extra: [String: Any] = [:]) -> [String: Any] {
+        var context: [String: Any] = chrome[language] ?? chrome[site.config.defaultLanguage]!
+        let t = strings[language]!
+        let siteTitle = site.config.text(site.config.title, language)
+        var pageDict: [String: Any] = [
+            "title": page.title,
+            "documentTitle": page.isHome ? siteTitle : "\(page.title) · \(siteTitle)",
+            "description": page.description ?? site.config.description.map { site.config.text($0, language) } ?? false,
+            "canonical": absolute(page.canonicalPath ?? page.urlPath),
+            "url": href(page.urlPath),
+            "noindex": page.noindex,
+            "kind": page.kind,
+        ]
+        // hreflang alternates list every language version; x-default points at the default language's.
+        let versions = page.translations.filter { !page.copies.contains($0.key) }.sorted { $0.key < $1.key }
+        pageDict["alternates"] = versions.count > 1
+            ? versions.map { ["hreflang": $0.key, "href": absolute($0.value)] as [String: Any] } : [[String: Any]]()
+        pageDict["xDefault"] = versions.count > 1 ? xDefaultPath(page).map(absolute) ?? false : false
+        pageDict["translations"] = site.config.languages.compactMap { l -> [String: Any]? in
+            guard let path = page.translations[l.code] else { return nil }
+            return ["code": l.code, "name": l.name, "href": href(path), "current": l.code == language, "dir": l.direction.rawValue]
+        }
+        pageDict["hasTranslations"] = page.translations.count > 1
+        var crumbs: [[String: Any]] = [["title": t["home"], "href": href("\(language)/"), "last": false]]
+        for crumb in page.breadcrumbs { crumbs.append(["title": crumb.title, "href": href(crumb.urlPath), "last": false]) }
+        if !page.isHome { crumbs.append(["title": page.title, "href": false, "last": true]) }
+        pageDict["breadcrumbs"] = page.isHome ? [[String: Any]]() : crumbs
+        pageDict["breadcrumbsJSON"] = page.isHome ? false : JSONText.breadcrumbList(crumbs.enumerated().map { i, c in
+            (c["title"] as! String, i == crumbs.count - 1 ? absolute(page.urlPath) : baseURL + String((c["href"] as! String).dropFirst(basePath.count)))
+        })
+        for (k, v) in page.fields { pageDict[k] = v }
+        context["page"] = pageDict
+        for (k, v) in extra { context[k] = v }
+        return context
+    }
+
+    /// Which version search engines should show readers whose language the site lacks.
+    func xDefaultPath(_ page: PageMeta) -> String? {
+        if let o = page.xDefaultOverride { return o }
+        let d = site.config.defaultLanguage
+        return page.copies.contains(d) ? nil : page.translations[d]
+    }
+
+    /// `updated` as the reader's language writes dates, plus the ISO form for `<time datetime>`.
+    func date(_ day: Day?, _ language: String) -> Any {
+        guard let day else { return false }
+        return ["display": strings[language]!.date(day), "iso": day.iso]
+    }
+
+    /// A duration as readers say it: `45 min`, `2 h`, `2 h 5 min` (in their language and digits).
+    func minutes(_ n: Int, _ language: String) -> String {
+        strings[language]!.duration(minutes: n)
+    }
+}
+
+/// What every page tells the layout about itself.
+struct PageMeta {
+    var kind: String
+    var title: String
+    var urlPath: String
+    var description: String?
+    /// language code → URL path of each language version, this one included.
+    var translations: [String: String]
+    /// Ancestors between Home and this page.
+    var breadcrumbs: [(title: String, urlPath: String)] = []
+    var isHome = false
+    var noindex = false
+    /// Set when this page repeats another page's text (a fallback step): search engines index that one.
+    var canonicalPath: String?
+    /// Languages whose version is such a copy: offered to readers, not listed as hreflang alternates.
+    var copies: Set<String> = []
+    /// The `x-default` alternate when it is not the default language's version (home pages use the
+    /// language chooser at the site root).
+    var xDefaultOverride: String?
+    /// For the sitemap's `<lastmod>`.
+    var lastModified: Day?
+    /// Page-specific values merged into `page`.
+    var fields: [String: Any] = [:]
+}

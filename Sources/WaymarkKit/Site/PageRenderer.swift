@@ -1,0 +1,183 @@
+import Foundation
+
+/// What rendering one document's Markdown produced, kept for the later phases.
+struct RenderedDocument: Sendable {
+    var document: Int
+    var headingIDs: Set<String>
+    var anchorChecks: [LinkResolver.AnchorCheck]
+    var sections: [TextSection]
+    var tasks: [TaskItem]
+    var toc: [TOCEntry]
+    var wordCount: Int
+    var linkTargets: [String]
+    /// Body HTML, kept only for guides (their pages are rendered once every route is known).
+    var html: String?
+}
+
+/// Renders every page of a site into an output sink.
+final class PageRenderer: @unchecked Sendable {
+    let site: SiteIndex
+    let templates: TemplateSet
+    let options: BuildOptions
+    let sink: OutputSink
+    let diagnostics: DiagnosticBag
+    let progress: (@Sendable (BuildEvent) -> Void)?
+    let factory: PageContextFactory
+    let links: LinkResolver
+    /// Set in phase 2/3; read-only afterwards.
+    private(set) var rendered: [Int: RenderedDocument] = [:]
+    private let pagesWritten = Lock()
+    private var pageCount = 0
+    private var sitemap: [SitemapEntry] = []
+    /// Sitemap entries of every indexable page written so far.
+    var sitemapEntries: [SitemapEntry] { pagesWritten.withLock { sitemap } }
+
+    init(site: SiteIndex, templates: TemplateSet, options: BuildOptions, sink: OutputSink, diagnostics: DiagnosticBag, progress: (@Sendable (BuildEvent) -> Void)?) {
+        self.site = site
+        self.templates = templates
+        self.options = options
+        self.sink = sink
+        self.diagnostics = diagnostics
+        self.progress = progress
+        factory = PageContextFactory(site: site, templates: templates, options: options)
+        var pages: [String: String] = [:]
+        for d in site.documents { pages[d.sourcePath] = d.urlPath }
+        links = LinkResolver(pages: pages, drafts: site.drafts, files: site.files, basePath: factory.basePath)
+    }
+
+    /// Renders and writes everything; returns the number of HTML pages.
+    func renderAll() -> Int {
+        let config = site.config
+        let documents = site.documents
+        let total = documents.count
+        progress?(.phase("rendering \(total) pages"))
+
+        // Phase 2: default-language guides, whose checklist keys translations align to.
+        let defaultGuides = documents.indices.filter { documents[$0].kind == .guide && documents[$0].language == config.defaultLanguage }
+        for r in defaultGuides.concurrentMap({ self.renderMarkdown($0, alignedKeys: []) }) { rendered[r.document] = r }
+        let keysByTranslation = Dictionary(defaultGuides.map { (documents[$0].translationKey, rendered[$0]!.tasks.map(\.key)) }) { a, _ in a }
+
+        // Phase 3: everything else; articles are written right away.
+        let rest = documents.indices.filter { !(documents[$0].kind == .guide && documents[$0].language == config.defaultLanguage) }
+        let done = Counter()
+        let progress = self.progress
+        let results = rest.concurrentMap { i -> RenderedDocument in
+            let d = documents[i]
+            var r = self.renderMarkdown(i, alignedKeys: d.kind == .guide ? keysByTranslation[d.translationKey] ?? [] : [])
+            if d.kind == .article, let html = r.html {
+                self.writeArticle(d, index: i, rendered: r, html: html)
+                r.html = nil
+            }
+            let n = done.increment()
+            if n % 500 == 0 { progress?(.pages(done: n, total: total)) }
+            return r
+        }
+        for r in results { rendered[r.document] = r }
+
+        // Phase 4: pages that need the whole site.
+        progress?(.phase("routes, landing pages and listings"))
+        var extraURLs: [(String, String)] = []
+        for route in site.routes { writeRoute(route) }
+        for language in config.languages.map(\.code) {
+            writeHome(language)
+            writeArticleIndex(language)
+            for category in site.categories[language] ?? [] { writeCategory(language, category) }
+            for segment in config.segments { writeLanding(language, segment.id) }
+            writeSearchPage(language)
+            writeNotFound(language)
+            extraURLs.append(("\(language)/search/", "site.yml"))
+        }
+        writeLanguageChooser()
+        writeNotFound(nil)
+        site.checkUniqueURLs(extra: extraURLs, diagnostics: diagnostics)
+        checkAnchors()
+        writeSitemapAndRobots()
+        writeAssets()
+        progress?(.pages(done: total, total: total))
+        return pagesWritten.withLock { pageCount }
+    }
+
+    /// Markdown of one document to HTML, resolving its links.
+    func renderMarkdown(_ index: Int, alignedKeys: [String]) -> RenderedDocument {
+        let d = site.documents[index]
+        let tasks: TaskRendering = d.kind == .guide ? .checklist(scope: d.translationKey, alignedKeys: alignedKeys) : .static
+        let input = MarkdownInput(text: d.body, lineOffset: d.bodyLineOffset, allowRawHTML: site.config.unsafeHTML, tasks: tasks)
+        var anchorChecks: [LinkResolver.AnchorCheck] = []
+        var linkDiagnostics: [Diagnostic] = []
+        var targets: [String] = []
+        let out = Markdown.render(input) { link in
+            let resolution = self.links.resolve(link, from: d.sourcePath)
+            linkDiagnostics += resolution.diagnostics
+            if let check = resolution.anchorCheck { anchorChecks.append(check) }
+            if let t = resolution.targetPage { targets.append(t) }
+            return resolution.url
+        }
+        diagnostics.report(contentsOf: linkDiagnostics)
+        diagnostics.report(contentsOf: out.diagnostics.map { var x = $0; x.file = d.sourcePath; return x })
+        for link in out.links where link.isImage && link.text.trimmingCharacters(in: .whitespaces).isEmpty {
+            diagnostics.report(.warning("missing-alt-text", "image has no alt text; describe it for readers who cannot see it: ![what it shows](\(link.destination))", file: d.sourcePath, at: link.location))
+        }
+        return RenderedDocument(
+            document: index, headingIDs: Set(out.headings.map(\.id)), anchorChecks: anchorChecks, sections: out.sections,
+            tasks: out.tasks, toc: out.tableOfContents, wordCount: out.wordCount, linkTargets: targets, html: out.html)
+    }
+
+    /// Links to `page#anchor` whose anchor is not a heading (or footnote) of that page.
+    func checkAnchors() {
+        for (_, r) in rendered.sorted(by: { $0.key < $1.key }) {
+            for check in r.anchorChecks {
+                guard let target = site.byPath[check.targetPath], let ids = rendered[target]?.headingIDs else { continue }
+                if check.anchor.isEmpty || ids.contains(check.anchor) || check.anchor.hasPrefix("fn-") || check.anchor.hasPrefix("fnref-") { continue }
+                if check.anchor.nfc != check.anchor, ids.contains(check.anchor.nfc) { continue }
+                var message = "broken anchor: '#\(check.anchor)' is not a heading of \(check.targetPath)"
+                if let s = closestMatch(to: check.anchor, among: ids.sorted()) { message += "; did you mean '#\(s)'?" }
+                diagnostics.report(.error("broken-anchor", message, file: check.file, at: check.location))
+            }
+        }
+    }
+
+    /// Renders `template` for the page and writes it to `<urlPath>index.html`, noting it for the sitemap.
+    func writePage(_ meta: PageMeta, language: String, template: String, extra: [String: Any] = [:]) {
+        let html = templates.render(template, factory.context(language: language, page: meta, extra: extra))
+        write(meta.urlPath + "index.html", html)
+        let entry: SitemapEntry? = meta.noindex || meta.canonicalPath != nil ? nil : SitemapEntry(
+            language: language, urlPath: meta.urlPath,
+            alternates: meta.translations.filter { !meta.copies.contains($0.key) }, xDefault: factory.xDefaultPath(meta),
+            lastModified: meta.lastModified)
+        pagesWritten.withLock {
+            pageCount += 1
+            if let entry { sitemap.append(entry) }
+        }
+    }
+
+    func write(_ path: String, _ text: String) {
+        do {
+            try sink.write(path, text)
+        } catch {
+            diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
+        }
+    }
+
+    func writeAssets() {
+        for asset in templates.assetFiles {
+            do { try sink.write(asset.path, asset.bytes) } catch {
+                diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
+            }
+        }
+        for path in site.assets {
+            do {
+                let bytes = try FileSystem.readBytes(options.content + "/" + path)
+                try sink.write(path, bytes)
+            } catch {
+                diagnostics.report(.error("unreadable-file", "\(error)", file: path))
+            }
+        }
+    }
+}
+
+/// A thread-safe counter for progress reports.
+final class Counter: @unchecked Sendable {
+    private var value = 0
+    private let lock = Lock()
+    func increment() -> Int { lock.withLock { value += 1; return value } }
+}

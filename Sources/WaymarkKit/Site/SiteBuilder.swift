@@ -1,0 +1,78 @@
+import Foundation
+
+/// The build pipeline: content → checks → Markdown → templates → output, as one value-in, summary-out call.
+///
+/// Phases, each parallel across cores where the work is per file:
+/// 1. templates and content are loaded and parsed; the site model (`SiteIndex`) is built and checked;
+/// 2. guides of the default language are rendered first, because their checklist keys are what the
+///    translations' items align to;
+/// 3. every other document is rendered; article pages are written as soon as they are ready;
+/// 4. step, route, landing and listing pages, sitemaps and assets follow, since they need every page;
+/// 5. links to headings of other pages are checked; then the output is swapped in, or dropped on error.
+public enum SiteBuilder {
+    public static func build(_ options: BuildOptions, progress: (@Sendable (BuildEvent) -> Void)? = nil) -> BuildSummary {
+        let diagnostics = DiagnosticBag()
+        progress?(.phase("loading"))
+        let (templates, templateDiagnostics) = TemplateSet.load(from: options.templates)
+        diagnostics.report(contentsOf: templateDiagnostics)
+        guard let content = ContentLoader(root: options.content).load(diagnostics: diagnostics), let templates else {
+            return BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false)
+        }
+        let site = SiteIndex(content: content, includeDrafts: options.includeDrafts, diagnostics: diagnostics)
+
+        let sink: OutputSink
+        var writer: OutputWriter?
+        if options.dryRun {
+            sink = DiscardingSink()
+        } else {
+            do {
+                if let problem = Self.overlappingFolders(options) {
+                    diagnostics.report(Diagnostic(.error, "invalid-output", problem, root: .output))
+                    return BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false)
+                }
+                writer = try OutputWriter(output: options.output)
+                sink = writer!
+            } catch {
+                diagnostics.report(Diagnostic(.error, "invalid-output", "\(error)", root: .output))
+                return BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false)
+            }
+        }
+
+        let renderer = PageRenderer(site: site, templates: templates, options: options, sink: sink, diagnostics: diagnostics, progress: progress)
+        let pages = renderer.renderAll()
+
+        let summaryFor = { (wrote: Bool) in
+            BuildSummary(diagnostics: diagnostics.all, pages: pages, languages: site.config.languages.count, wrote: wrote)
+        }
+        guard let writer else { return summaryFor(false) }
+        let interim = summaryFor(false)
+        if interim.failed(strict: options.strict) {
+            writer.abort()
+            return interim
+        }
+        do {
+            try writer.commit()
+        } catch {
+            writer.abort()
+            diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
+            return summaryFor(false)
+        }
+        return summaryFor(true)
+    }
+
+    /// Output inside content (or the reverse) would make builds read their own output.
+    static func overlappingFolders(_ options: BuildOptions) -> String? {
+        func absolute(_ p: String) -> String {
+            let url = URL(fileURLWithPath: p).standardizedFileURL.path
+            return FileSystem.realPath(url) ?? url
+        }
+        let output = absolute(options.output)
+        for (name, folder) in [("content", options.content), ("templates", options.templates)] {
+            let other = absolute(folder)
+            if output == other || output.hasPrefix(other + "/") || other.hasPrefix(output + "/") {
+                return "the output folder '\(options.output)' overlaps the \(name) folder '\(folder)'; choose another --output"
+            }
+        }
+        return nil
+    }
+}

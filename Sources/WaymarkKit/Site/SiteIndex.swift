@@ -1,0 +1,144 @@
+/// The published site as a model: which documents are pages, their URLs, translations, categories,
+/// routes and landing pages. Built once per build from a `ContentSet`, checked, then shared read-only by
+/// the renderers on every core.
+struct SiteIndex: Sendable {
+    let config: SiteConfig
+    /// Published documents (drafts only with `--drafts`), in source-path order.
+    let documents: [Document]
+    let byPath: [String: Int]
+    /// (kind, translationKey) → language → document index.
+    let translations: [String: [String: Int]]
+    /// Per language: categories in display order, each with its articles in display order.
+    let categories: [String: [(id: String, articles: [Int])]]
+    let routes: [Route]
+    /// language → landing name (`home` or a segment id) → landing file.
+    let landings: [String: [String: LandingFile]]
+    let assets: [String]
+    let files: Set<String>
+    let drafts: Set<String>
+
+    static func translationID(_ d: Document) -> String { "\(d.kind.rawValue):\(d.translationKey)" }
+
+    init(content: ContentSet, includeDrafts: Bool, diagnostics: DiagnosticBag) {
+        let config = content.config
+        self.config = config
+        var documents: [Document] = []
+        var drafts: Set<String> = []
+        for d in content.documents {
+            if d.frontMatter.draft, !includeDrafts { drafts.insert(d.sourcePath) } else { documents.append(d) }
+        }
+        self.drafts = drafts
+        assets = content.assets
+        files = content.files
+
+        let stageIDs = config.stages.map(\.id)
+        let segmentIDs = config.segments.map(\.id)
+        var issues: [Diagnostic] = []
+        var kept: [Document] = []
+        for d in documents {
+            let fm = d.frontMatter
+            let top = SourceLocation(line: 1, column: 1)
+            if let segments = fm.segments {
+                for s in segments where !segmentIDs.contains(s) {
+                    issues.append(.error("unknown-segment", "unknown segment '\(s)' (site.yml defines: \(segmentIDs.joined(separator: ", ")))", file: d.sourcePath, at: fm.locations["segments"] ?? top))
+                }
+            }
+            if d.kind == .guide {
+                if !segmentIDs.contains(d.group) {
+                    issues.append(.error("unknown-segment", "guide folder '\(d.group)' is not a segment in site.yml (\(segmentIDs.joined(separator: ", "))); add the segment or move the guide", file: d.sourcePath, at: top))
+                }
+                if let stage = fm.stage, !stageIDs.contains(stage) {
+                    var message = "unknown stage '\(stage)' (site.yml stages: \(stageIDs.joined(separator: ", ")))"
+                    if let s = closestMatch(to: stage, among: stageIDs) { message += "; did you mean '\(s)'?" }
+                    issues.append(.error("unknown-stage", message, file: d.sourcePath, at: fm.locations["stage"] ?? top))
+                }
+            }
+            kept.append(d)
+        }
+        diagnostics.report(contentsOf: issues)
+        self.documents = kept
+
+        var byPath: [String: Int] = [:]
+        var translations: [String: [String: Int]] = [:]
+        for (i, d) in kept.enumerated() {
+            byPath[d.sourcePath] = i
+            let id = Self.translationID(d)
+            if let other = translations[id]?[d.language] {
+                diagnostics.report(.error("duplicate-translation-key", "translationKey '\(d.translationKey)' is also used by \(kept[other].sourcePath) in the same language", file: d.sourcePath, at: d.frontMatter.locations["translationKey"] ?? SourceLocation(line: 1, column: 1)))
+            } else {
+                translations[id, default: [:]][d.language] = i
+            }
+        }
+        self.byPath = byPath
+        self.translations = translations
+
+        // Categories: site.yml order first, then any other folders alphabetically.
+        var categories: [String: [(id: String, articles: [Int])]] = [:]
+        let declared = config.categories.map(\.id)
+        for language in config.languages.map(\.code) {
+            var groups: [String: [Int]] = [:]
+            for (i, d) in kept.enumerated() where d.kind == .article && d.language == language {
+                groups[d.group, default: []].append(i)
+            }
+            let order = declared.filter { groups[$0] != nil } + groups.keys.filter { !declared.contains($0) }.sorted()
+            categories[language] = order.map { id in
+                (id, groups[id]!.sorted { a, b in
+                    let (x, y) = (kept[a], kept[b])
+                    return (x.frontMatter.order ?? Int.max, x.title.lowercased(), x.sourcePath)
+                        < (y.frontMatter.order ?? Int.max, y.title.lowercased(), y.sourcePath)
+                })
+            }
+        }
+        self.categories = categories
+
+        let (routes, routeIssues) = RouteBuilder.build(documents: kept, config: config)
+        diagnostics.report(contentsOf: routeIssues)
+        self.routes = routes
+
+        var landings: [String: [String: LandingFile]] = [:]
+        for landing in content.landings {
+            if landing.name != "home", !segmentIDs.contains(landing.name) {
+                diagnostics.report(.error("unknown-segment", "landing file for unknown segment '\(landing.name)'; landing files are home.yml or <segment>.yml for a segment in site.yml (\(segmentIDs.joined(separator: ", ")))", file: landing.sourcePath, at: SourceLocation(line: 1, column: 1)))
+                continue
+            }
+            for featured in landing.featured {
+                let target = LinkResolver.normalize([landing.language] + featured.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
+                guard let target else {
+                    diagnostics.report(.error("link-outside-content", "featured path '\(featured.path)' points outside the content folder", file: landing.sourcePath, at: featured.location))
+                    continue
+                }
+                if byPath[target] == nil {
+                    let why = drafts.contains(target) ? "is a draft, which is not published" : "does not exist (paths are relative to the \(landing.language)/ folder, such as articles/billing/refunds.md)"
+                    diagnostics.report(.error("broken-featured", "featured page '\(featured.path)' \(why)", file: landing.sourcePath, at: featured.location))
+                }
+            }
+            landings[landing.language, default: [:]][landing.name] = landing
+        }
+        for segment in config.segments where landings[config.defaultLanguage]?[segment.id] == nil {
+            diagnostics.report(Diagnostic(.warning, "missing-landing", "segment '\(segment.id)' has no landing file; add \(config.defaultLanguage)/landing/\(segment.id).yml (a generic page is generated meanwhile)", file: "site.yml", at: config.locations["segments.\(segment.id)"]))
+        }
+        self.landings = landings
+    }
+
+    /// Published URL paths with the file each comes from, checking that no two pages share one.
+    func checkUniqueURLs(extra: [(url: String, source: String)], diagnostics: DiagnosticBag) {
+        var owners: [String: String] = [:]
+        var all = documents.map { ($0.urlPath, $0.sourcePath) }
+        for route in routes {
+            for step in route.steps where step.isFallback { all.append((step.urlPath, documents[step.document].sourcePath)) }
+        }
+        all += extra
+        for (url, source) in all {
+            if let other = owners[url], other != source {
+                diagnostics.report(.error("duplicate-url", "this page and \(other) would both be published at /\(url); rename one of them", file: source, at: SourceLocation(line: 1, column: 1)))
+            } else {
+                owners[url] = source
+            }
+        }
+    }
+
+    /// Every published version of a document, by language code.
+    func translationsOf(_ d: Document) -> [String: Int] {
+        translations[Self.translationID(d)] ?? [:]
+    }
+}

@@ -1,0 +1,124 @@
+import Foundation
+import Mustache
+
+/// The Mustache templates, UI strings and static assets of a template folder, parsed once per build.
+///
+/// swift-mustache renders a missing partial or template as an empty string; this wrapper checks every
+/// reference up front and reports it as a diagnostic with the template's file and line instead.
+public struct TemplateSet: Sendable {
+    public let directory: String
+    let library: MustacheLibrary
+    let strings: StringCatalog
+    /// Static files from `assets/`: source name → fingerprinted output path (`assets/style.3f9a1c2b.css`).
+    public let assets: [String: String]
+    /// Output path → bytes for every asset.
+    let assetFiles: [(path: String, bytes: [UInt8])]
+
+    /// Templates every site needs; a folder missing one of them cannot build.
+    static let required = ["base", "home", "articles", "category", "article", "landing", "route", "step", "search", "404", "languages"]
+
+    public static func load(from directory: String) -> (TemplateSet?, [Diagnostic]) {
+        var diagnostics: [Diagnostic] = []
+        func report(_ code: String, _ message: String, file: String? = nil, at location: SourceLocation? = nil) {
+            diagnostics.append(Diagnostic(.error, code, message, file: file, at: location, root: .templates))
+        }
+        guard FileSystem.isDirectory(directory), let entries = try? FileSystem.walk(directory) else {
+            report("missing-templates", "template folder '\(directory)' does not exist (use --templates DIR)")
+            return (nil, diagnostics)
+        }
+        var library = MustacheLibrary()
+        var sources: [String: String] = [:]
+        var assetFiles: [(String, [UInt8])] = []
+        var assets: [String: String] = [:]
+        for entry in entries where !entry.isDirectory && entry.symlinkTarget == nil {
+            let path = entry.path
+            if path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
+            if path.hasSuffix(".mustache") {
+                let name = String(path.dropLast(".mustache".count))
+                guard let bytes = try? FileSystem.readBytes(directory + "/" + path),
+                    let text = String(validating: bytes, as: UTF8.self)
+                else {
+                    report("invalid-template", "template is not readable UTF-8 text", file: path)
+                    continue
+                }
+                do {
+                    library.register(try MustacheTemplate(string: text), named: name)
+                    sources[name] = text
+                } catch let error as MustacheTemplate.ParserError {
+                    report("invalid-template", "template syntax: \(error.error)", file: path,
+                        at: SourceLocation(line: error.context.lineNumber, column: error.context.columnNumber))
+                } catch {
+                    report("invalid-template", "template syntax: \(error)", file: path)
+                }
+            } else if path.hasPrefix("assets/"), let bytes = try? FileSystem.readBytes(directory + "/" + path) {
+                let name = String(path.dropFirst("assets/".count))
+                let output = "assets/" + fingerprinted(name, bytes)
+                assets[name] = output
+                assetFiles.append((output, bytes))
+            }
+        }
+        for name in required where sources[name] == nil {
+            report("missing-template", "required template '\(name).mustache' is missing", file: name + ".mustache")
+        }
+        for (name, text) in sources.sorted(by: { $0.key < $1.key }) {
+            for (partial, location) in partialReferences(in: text) where sources[partial] == nil {
+                report("missing-partial", "partial '\(partial)' does not exist (expected \(partial).mustache)", file: name + ".mustache", at: location)
+            }
+        }
+        let strings = StringCatalog.load(from: directory, diagnostics: &diagnostics)
+        guard !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
+        return (TemplateSet(directory: directory, library: library, strings: strings, assets: assets, assetFiles: assetFiles), diagnostics)
+    }
+
+    /// `{{> name}}` and `{{< name}}` tags with their positions.
+    static func partialReferences(in text: String) -> [(String, SourceLocation)] {
+        var out: [(String, SourceLocation)] = []
+        for (lineIndex, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var rest = line[...]
+            while let open = rest.range(of: "{{") {
+                let after = rest[open.upperBound...].drop { $0 == " " }
+                guard let sigil = after.first, sigil == ">" || sigil == "<", let close = after.range(of: "}}") else {
+                    rest = rest[open.upperBound...]
+                    continue
+                }
+                let name = after[after.index(after: after.startIndex)..<close.lowerBound].trimmingCharacters(in: .whitespaces)
+                if !name.isEmpty, !name.hasPrefix("*") {
+                    let column = line.distance(from: line.startIndex, to: open.lowerBound) + 1
+                    out.append((name, SourceLocation(line: lineIndex + 1, column: column)))
+                }
+                rest = after[close.upperBound...]
+            }
+        }
+        return out
+    }
+
+    /// `style.css` → `style.1a2b3c4d5e.css`: a content hash in the name lets hosts cache assets forever.
+    static func fingerprinted(_ name: String, _ bytes: [UInt8]) -> String {
+        let hash = String(FNV1a.hash(bytes), radix: 16)
+        let padded = String(repeating: "0", count: max(0, 16 - hash.count)) + hash
+        let short = padded.prefix(10)
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "\(name).\(short)" }
+        return "\(name[..<dot]).\(short)\(name[dot...])"
+    }
+
+    func render(_ name: String, _ context: [String: Any]) -> String {
+        // Presence was verified at load time.
+        library.render(context, withTemplate: name) ?? ""
+    }
+
+    func strings(for language: String, defaultLanguage: String) -> Strings {
+        strings.strings(for: language, defaultLanguage: defaultLanguage)
+    }
+}
+
+/// 64-bit FNV-1a: fast and stable across runs and machines, enough for cache-busting names and change detection.
+enum FNV1a {
+    static func hash(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+        var h = seed
+        for b in bytes {
+            h ^= UInt64(b)
+            h &*= 0x100_0000_01b3
+        }
+        return h
+    }
+}

@@ -1,0 +1,138 @@
+import Foundation
+
+/// File-system access for the build, on POSIX calls: Foundation's FileManager is several times slower on
+/// Linux for the tens of thousands of small files a large site has.
+enum FileSystem {
+    struct Entry: Sendable {
+        /// Path relative to the walked root, `/`-separated.
+        var path: String
+        var isDirectory: Bool
+        /// Set for symbolic links: where the link resolves to (absolute), or nil if it dangles.
+        var symlinkTarget: String??
+    }
+
+    /// Lists a directory tree in sorted order without following symbolic links.
+    static func walk(_ root: String) throws -> [Entry] {
+        var out: [Entry] = []
+        try walk(root, relative: "", into: &out)
+        return out
+    }
+
+    private static func walk(_ root: String, relative: String, into out: inout [Entry]) throws {
+        let dir = relative.isEmpty ? root : root + "/" + relative
+        guard let handle = opendir(dir) else { throw POSIXFailure(operation: "open folder", path: dir, code: errno) }
+        var names: [String] = []
+        while let entry = readdir(handle) {
+            let name = withUnsafePointer(to: entry.pointee.d_name) {
+                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
+            }
+            if name == "." || name == ".." { continue }
+            names.append(name)
+        }
+        closedir(handle)
+        // Byte order of UTF-8 names: the same on every machine and locale.
+        names.sort { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+        for name in names {
+            let rel = relative.isEmpty ? name : relative + "/" + name
+            let full = root + "/" + rel
+            var st = stat()
+            guard lstat(full, &st) == 0 else { continue }
+            let mode = st.st_mode & S_IFMT
+            if mode == S_IFLNK {
+                let resolved = realpath(full, nil).map { p -> String in
+                    defer { free(p) }
+                    return String(cString: p)
+                }
+                out.append(Entry(path: rel, isDirectory: false, symlinkTarget: .some(resolved)))
+            } else if mode == S_IFDIR {
+                out.append(Entry(path: rel, isDirectory: true, symlinkTarget: nil))
+                try walk(root, relative: rel, into: &out)
+            } else if mode == S_IFREG {
+                out.append(Entry(path: rel, isDirectory: false, symlinkTarget: nil))
+            }
+        }
+    }
+
+    static func readBytes(_ path: String) throws -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw POSIXFailure(operation: "read", path: path, code: errno) }
+        defer { close(fd) }
+        var st = stat()
+        fstat(fd, &st)
+        var bytes = [UInt8](repeating: 0, count: max(Int(st.st_size), 0))
+        var filled = 0
+        while true {
+            if filled == bytes.count { bytes.append(contentsOf: [UInt8](repeating: 0, count: 65536)) }
+            let n = bytes.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + filled, $0.count - filled) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFailure(operation: "read", path: path, code: errno)
+            }
+            if n == 0 { break }
+            filled += n
+        }
+        bytes.removeSubrange(filled...)
+        return bytes
+    }
+
+    static func write(_ bytes: some Collection<UInt8>, to path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXFailure(operation: "write", path: path, code: errno) }
+        defer { close(fd) }
+        let array = Array(bytes)
+        var written = 0
+        while written < array.count {
+            let n = array.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, $0.count - written) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw POSIXFailure(operation: "write", path: path, code: errno)
+            }
+            written += n
+        }
+    }
+
+    static func write(_ text: String, to path: String) throws {
+        var text = text
+        try text.withUTF8 { try write($0, to: path) }
+    }
+
+    static func createDirectory(_ path: String) throws {
+        if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+        if errno == ENOENT {
+            let parent = (path as NSString).deletingLastPathComponent
+            if !parent.isEmpty, parent != path {
+                try createDirectory(parent)
+                if mkdir(path, 0o755) == 0 || errno == EEXIST { return }
+            }
+        }
+        throw POSIXFailure(operation: "create folder", path: path, code: errno)
+    }
+
+    static func exists(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0
+    }
+
+    static func isDirectory(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    static func removeTree(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Absolute, symlink-free form of an existing path.
+    static func realPath(_ path: String) -> String? {
+        guard let p = realpath(path, nil) else { return nil }
+        defer { free(p) }
+        return String(cString: p)
+    }
+}
+
+struct POSIXFailure: Error, CustomStringConvertible {
+    var operation: String
+    var path: String
+    var code: Int32
+    var description: String { "cannot \(operation) \(path): \(String(cString: strerror(code)))" }
+}

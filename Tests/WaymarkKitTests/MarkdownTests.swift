@@ -1,0 +1,115 @@
+import Testing
+
+@testable import WaymarkKit
+
+@Suite("Markdown rendering")
+struct MarkdownTests {
+    func render(_ text: String, lineOffset: Int = 0, raw: Bool = false, tasks: TaskRendering = .static) -> MarkdownOutput {
+        Markdown.render(MarkdownInput(text: text, lineOffset: lineOffset, allowRawHTML: raw, tasks: tasks))
+    }
+
+    @Test("heading ids keep Vietnamese, Persian and Russian letters")
+    func headingIDsInFourScripts() {
+        let out = render("""
+            ## Chỉ số là gì?
+            ## نرخ فعال‌سازی چیست؟
+            ## Отток клиентов: формула
+            ## Time to value (TTV)
+            """)
+        #expect(out.headings.map(\.id) == ["chỉ-số-là-gì", "نرخ-فعالسازی-چیست", "отток-клиентов-формула", "time-to-value-ttv"])
+        #expect(out.html.contains(#"<h2 id="chỉ-số-là-gì">"#))
+    }
+
+    @Test("decomposed and precomposed Vietnamese give the same id")
+    func nfcIDs() {
+        let decomposed = "## Chi\u{0309} so\u{0302}\u{0301}"
+        #expect(render(decomposed).headings[0].id == "chỉ-số")
+    }
+
+    @Test("ids are unique, never empty and never only dashes")
+    func uniqueAndNonEmpty() {
+        let out = render("## Setup\n## Setup\n## ???\n## — !\n## Setup")
+        #expect(out.headings.map(\.id) == ["setup", "setup-1", "section", "section-1", "setup-2"])
+    }
+
+    @Test("explicit {#id} wins, is stripped from the text, and automatic ids avoid it")
+    func explicitIDs() {
+        let out = render("## Setup\n## Rate of activation {#setup}")
+        #expect(out.headings.map(\.id) == ["setup-1", "setup"])
+        #expect(out.headings[1].text == "Rate of activation")
+        #expect(!out.html.contains("{#"))
+    }
+
+    @Test("a duplicate explicit id is an error")
+    func duplicateExplicit() {
+        let out = render("## A {#x}\n## B {#x}")
+        #expect(out.diagnostics.map(\.code) == ["duplicate-heading-id"])
+    }
+
+    @Test("table of contents nests level 3 under level 2")
+    func toc() {
+        let out = render("# Title\n## A\n### A1\n### A2\n## B\n#### deep")
+        #expect(out.tableOfContents.map(\.text) == ["A", "B"])
+        #expect(out.tableOfContents[0].children.map(\.id) == ["a1", "a2"])
+    }
+
+    @Test("links are reported where they were typed, in file lines and character columns")
+    func linkLocations() {
+        var seen: [(String, Loc)] = []
+        _ = Markdown.render(MarkdownInput(text: "Intro [a](x.md) and\nmore «текст» [b](../y.md#z) end.\n\n![alt](img.png)", lineOffset: 4)) { link in
+            seen.append((link.destination, link.location))
+            return nil
+        }
+        #expect(seen.map(\.0) == ["x.md", "../y.md#z", "img.png"])
+        #expect(seen.map(\.1) == [Loc(line: 5, column: 7), Loc(line: 6, column: 14), Loc(line: 8, column: 1)])
+    }
+
+    @Test("raw HTML and javascript: URLs are dropped unless the site opts in")
+    func safeMode() {
+        let text = "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b onclick=\"evil()\">b</b>"
+        let safe = render(text)
+        #expect(!safe.html.contains("<script"))
+        #expect(!safe.html.contains("onclick"))
+        #expect(!safe.html.contains("javascript:"))
+        let unsafe = render(text, raw: true)
+        #expect(unsafe.html.contains("<b onclick"))
+        // The GFM tag filter still disarms <script> when raw HTML is on.
+        #expect(unsafe.html.contains("&lt;script>"))
+    }
+
+    @Test("GFM: tables, strikethrough, autolinks and footnotes")
+    func gfm() {
+        let out = render("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ www.example.com\n\nNote[^1].\n\n[^1]: The note.")
+        #expect(out.html.contains("<table>"))
+        #expect(out.html.contains("<del>old</del>"))
+        #expect(out.html.contains(#"<a href="http://www.example.com">"#))
+        #expect(out.html.contains(#"class="footnotes""#))
+    }
+
+    @Test("checklist keys: explicit, aligned to the default language, or derived from the text")
+    func taskKeys() {
+        let guide = "- [ ] Sign the letter {#sign}\n- [ ] Send documents\n- [x] Send documents"
+        let out = render(guide, tasks: .checklist(scope: "guides/acc/welcome", alignedKeys: []))
+        #expect(out.tasks.map(\.key) == ["sign", "send-documents", "send-documents-2"])
+        #expect(out.tasks.map(\.text) == ["Sign the letter", "Send documents", "Send documents"])
+        #expect(out.html.contains(#"data-task="guides/acc/welcome#sign""#))
+        // A translation without keys takes the default language's keys by position.
+        let translated = render("- [ ] Подписать письмо\n- [ ] Отправить документы", tasks: .checklist(scope: "guides/acc/welcome", alignedKeys: ["sign", "send-documents"]))
+        #expect(translated.tasks.map(\.key) == ["sign", "send-documents"])
+    }
+
+    @Test("inserting an item does not change the keys of the others")
+    func keysStableUnderInsertion() {
+        let before = render("- [ ] Connect bank\n- [ ] Invite team", tasks: .checklist(scope: "g", alignedKeys: []))
+        let after = render("- [ ] Pick a plan\n- [ ] Connect bank\n- [ ] Invite team", tasks: .checklist(scope: "g", alignedKeys: []))
+        #expect(Set(before.tasks.map(\.key)).isSubset(of: Set(after.tasks.map(\.key))))
+    }
+
+    @Test("text sections follow headings, for search")
+    func sections() {
+        let out = render("Intro text.\n\n## First {#one}\n\nBody *one*.\n\n## Second\n\n- item")
+        #expect(out.sections.map(\.anchor) == [nil, "one", "second"])
+        #expect(out.sections[1].text.contains("Body one."))
+        #expect(out.wordCount == 5)
+    }
+}

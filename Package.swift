@@ -20,6 +20,8 @@ let package = Package(
             pkgConfig: "libcmark-gfm",
             providers: [.apt(["libcmark-gfm-dev", "libcmark-gfm-extensions-dev"])]
         ),
+        // Snowball stemmers from Debian's libstemmer-dev (no pkg-config file: linked by name).
+        .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
         // Small POSIX helpers Swift cannot call directly (renameat2 for the atomic output swap).
         .systemLibrary(name: "CWaymarkSupport"),
         .target(
@@ -27,6 +29,7 @@ let package = Package(
             dependencies: [
                 "CCmarkGFM",
                 "CWaymarkSupport",
+                "CStemmer",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

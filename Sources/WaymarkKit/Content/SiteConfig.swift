@@ -11,6 +11,8 @@ public struct SiteConfig: Sendable {
     public var categories: [Category]
     /// Raw HTML in Markdown is dropped unless the site opts in.
     public var unsafeHTML: Bool
+    /// Search synonyms: language code → groups of words that find each other.
+    public var synonyms: [String: [[String]]] = [:]
     /// Where each top-level key and list entry was written, for diagnostics that point into site.yml.
     public var locations: [String: SourceLocation] = [:]
 
@@ -72,7 +74,7 @@ public struct SiteConfig: Sendable {
 extension SiteConfig {
     static let knownKeys = [
         "title", "description", "baseURL", "defaultLanguage", "languages", "stages", "segments", "categories",
-        "unsafeHTML",
+        "unsafeHTML", "synonyms",
     ]
 
     /// Reads site.yml, reporting every problem; returns nil only when nothing usable could be read.
@@ -149,6 +151,26 @@ extension SiteConfig {
                         description: fields["description"].flatMap { reader.localized($0, what: "category description") }))
                 }
             case "unsafeHTML": config.unsafeHTML = reader.bool(value, what: "unsafeHTML") ?? false
+            case "synonyms":
+                // synonyms: { en: [[signup, registration], [churn, attrition]] }
+                guard let languages = reader.mapping(value, what: "synonyms") else { continue }
+                for (language, _, groups) in languages {
+                    guard case .sequence(let list) = groups else {
+                        reader.error("invalid-yaml-type", "synonyms.\(language) must be a list of word lists, such as [[signup, registration]]", at: groups)
+                        continue
+                    }
+                    for group in list {
+                        let words = reader.stringList(group, what: "a synonym group")
+                        if words.count < 2 {
+                            reader.warning("invalid-synonyms", "a synonym group needs at least two words", at: group)
+                        } else if let phrase = words.first(where: { $0.contains(" ") }) {
+                            reader.warning("invalid-synonyms", "synonyms are single words; '\(phrase)' has a space and is ignored", at: group)
+                            config.synonyms[language, default: []].append(words.filter { !$0.contains(" ") })
+                        } else {
+                            config.synonyms[language, default: []].append(words)
+                        }
+                    }
+                }
             default: break
             }
         }

@@ -91,6 +91,8 @@ final class PageRenderer: @unchecked Sendable {
         writeNotFound(nil)
         site.checkUniqueURLs(extra: extraURLs, diagnostics: diagnostics)
         checkAnchors()
+        progress?(.phase("search index"))
+        writeSearchIndex()
         writeSitemapAndRobots()
         writeAssets()
         progress?(.pages(done: total, total: total))
@@ -155,6 +157,31 @@ final class PageRenderer: @unchecked Sendable {
             try sink.write(path, text)
         } catch {
             diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
+        }
+    }
+
+    func writeSearchIndex() {
+        let config = site.config
+        var documents: [SearchDocument] = []
+        for (i, d) in site.documents.enumerated() {
+            guard let r = rendered[i], !d.frontMatter.draft else { continue }
+            var context = PageContextFactory.categoryTitle(d.group, config: config, language: d.language)
+            var segments = d.frontMatter.segments ?? []
+            if d.kind == .guide, let stage = d.frontMatter.stage.flatMap(config.stage), let segment = config.segment(d.group) {
+                context = config.text(stage.title, d.language) + " · " + config.text(segment.title, d.language)
+                segments = [segment.id]
+            }
+            documents.append(SearchDocument(
+                language: d.language, urlPath: d.urlPath, title: d.title, summary: d.frontMatter.summary,
+                tags: d.frontMatter.tags, kind: d.kind, context: context, segments: segments,
+                stage: d.kind == .guide ? d.frontMatter.stage : nil, sections: r.sections,
+                order: "\(d.kind.rawValue)/\(d.group)/\(d.sourcePath)"))
+        }
+        let builder = SearchIndexBuilder(segments: config.segments.map(\.id), stages: config.stages.map(\.id), synonyms: config.synonyms, basePath: factory.basePath)
+        for (path, bytes) in builder.build(documents, languages: config.languages.map(\.code)) {
+            do { try sink.write(path, bytes) } catch {
+                diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
+            }
         }
     }
 

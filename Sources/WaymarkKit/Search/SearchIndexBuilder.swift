@@ -1,0 +1,303 @@
+import Foundation
+
+/// One page as the search index sees it.
+public struct SearchDocument: Sendable {
+    public var language: String
+    /// Site-relative URL path (`en/articles/billing/refunds/`), without the base path.
+    public var urlPath: String
+    public var title: String
+    public var summary: String?
+    public var tags: [String]
+    public var kind: DocumentKind
+    /// Shown under the title in results: the category, or stage and route for a guide.
+    public var context: String
+    /// Segment ids the page is for; empty means every segment.
+    public var segments: [String]
+    public var stage: String?
+    public var sections: [TextSection]
+    /// Pages that sit together in this order share fragment files, so results of one query tend to
+    /// need few of them.
+    public var order: String
+}
+
+/// Builds the static, sharded search index of each language (`search/<lang>/`):
+///
+/// - `meta.json`: analysis tables, file names, per-page filter codes and synonyms — the only file a page
+///   loads before the first keystroke completes a word;
+/// - `s<n>.<hash>.bin`: term shards (see `IndexFormat.swift`), one fetched per query word;
+/// - `f<n>.<hash>.json`: page fragments (title, URL, headings with anchors and start positions, section
+///   snippets), fetched for the results shown.
+///
+/// Scores are BM25F impacts computed here, once, with field weights title 3 > headings 2 > summary and
+/// tags 1.5 > body 1, and quantized to a byte; the query side only sums and multiplies integers, which is
+/// what lets the browser and `waymark search` rank identically.
+public struct SearchIndexBuilder: Sendable {
+    public var segments: [String]
+    public var stages: [String]
+    /// Synonym groups per language, as written in site.yml.
+    public var synonyms: [String: [[String]]]
+    /// The site's base path (`/` or `/help/`), so `waymark search` prints the URLs the browser links to.
+    public var basePath: String
+    public var fragmentChunkSize = 100
+    public var targetShardBytes = 12_000
+
+    static let titleWeight = 3.0, headingWeight = 2.0, summaryWeight = 1.5, bodyWeight = 1.0
+    static let fieldGap = 8
+    static let titleEnd = 1000
+    static let maximumPositions = 3
+    static let snippetLength = 200
+    static let k1 = 1.2, b = 0.75
+
+    public init(segments: [String], stages: [String], synonyms: [String: [[String]]], basePath: String) {
+        self.basePath = basePath
+        self.segments = segments
+        self.stages = stages
+        self.synonyms = synonyms
+    }
+
+    struct Term {
+        var word: Analyzer.Word
+        var weight: Double
+        /// The most telling occurrences: title before headings before summary before body, then earliest.
+        var kept: [(position: Int, weight: Double)]
+
+        mutating func keep(_ position: Int, _ weight: Double) {
+            if kept.count < maximumPositions {
+                kept.append((position, weight))
+            } else if let worst = kept.indices.min(by: { kept[$0].weight != kept[$1].weight ? kept[$0].weight < kept[$1].weight : kept[$0].position > kept[$1].position }),
+                weight > kept[worst].weight
+            {
+                kept[worst] = (position, weight)
+            }
+        }
+
+        var positions: [Int] { kept.map(\.position).sorted() }
+    }
+
+    struct Analyzed: Sendable {
+        var terms: [(normal: String, folded: String, key: String, weight: Double, positions: [Int])]
+        var length: Int
+        var fragment: JSON
+    }
+
+    /// Output files (path below the output root → bytes) for every language.
+    public func build(_ documents: [SearchDocument], languages: [String]) -> [(String, [UInt8])] {
+        var byLanguage: [String: [SearchDocument]] = [:]
+        for d in documents { byLanguage[d.language, default: []].append(d) }
+        for key in byLanguage.keys { byLanguage[key]!.sort { ($0.order, $0.urlPath) < ($1.order, $1.urlPath) } }
+        // Analysis runs in chunks on every core, each chunk with its own analyzer and caches.
+        var jobs: [(language: String, range: Range<Int>)] = []
+        for language in languages {
+            let n = byLanguage[language]?.count ?? 0
+            for start in stride(from: 0, to: n, by: 200) { jobs.append((language, start..<min(n, start + 200))) }
+        }
+        let docs = byLanguage
+        let analyzed = jobs.concurrentMap { job -> [Analyzed] in
+            var analyzer = Analyzer(language: job.language)
+            return job.range.map { Self.analyze(docs[job.language]![$0], with: &analyzer) }
+        }
+        var grouped: [String: [Analyzed]] = [:]
+        for (job, result) in zip(jobs, analyzed) { grouped[job.language, default: []] += result }
+        let perLanguage = grouped
+        let files = languages.concurrentMap { language in
+            encode(language: language, documents: docs[language] ?? [], analyzed: perLanguage[language] ?? [])
+        }
+        return files.flatMap { $0 }
+    }
+
+    static func analyze(_ d: SearchDocument, with analyzer: inout Analyzer) -> Analyzed {
+        var terms: [String: Term] = [:]
+        var position = 0
+        func add(_ text: String, weight: Double) {
+            for w in analyzer.words(text) {
+                if var t = terms[w.normal] {
+                    t.weight += weight
+                    t.keep(position, weight)
+                    terms[w.normal] = t
+                } else {
+                    terms[w.normal] = Term(word: w, weight: weight, kept: [(position, weight)])
+                }
+                position += 1
+            }
+        }
+        add(d.title, weight: titleWeight)
+        // Title words are the positions below `titleEnd`, so queries can tell a title match.
+        position = max(position + fieldGap, titleEnd)
+        add(([d.summary ?? ""] + d.tags).joined(separator: " . "), weight: summaryWeight)
+        position += fieldGap
+        var sections: [JSON] = []
+        for section in d.sections {
+            let start = position
+            if !section.heading.isEmpty { add(section.heading, weight: headingWeight) }
+            add(section.text, weight: bodyWeight)
+            sections.append(.array([
+                .string(section.anchor ?? ""), .string(section.heading), .int(start), .string(snippet(section.text)),
+            ]))
+        }
+        let fragment = JSON.object([
+            ("u", .string(d.urlPath)), ("t", .string(d.title)), ("k", .string(d.kind == .guide ? "g" : "a")),
+            ("m", .string(d.context)), ("d", .string(d.summary ?? "")), ("s", .array(sections)),
+        ])
+        let list = terms.values.map { ($0.word.normal, $0.word.folded, $0.word.key, $0.weight, $0.positions) }
+        return Analyzed(terms: list, length: position, fragment: fragment)
+    }
+
+    /// The start of a section's text, cut at a word boundary.
+    static func snippet(_ text: String) -> String {
+        let collapsed = text.split(whereSeparator: { $0 == "\n" || $0 == " " || $0 == "\t" }).joined(separator: " ")
+        guard collapsed.count > snippetLength else { return collapsed }
+        var cut = collapsed.prefix(snippetLength)
+        if let space = cut.lastIndex(of: " ") { cut = cut[..<space] }
+        return cut + "…"
+    }
+
+    func filterCode(_ d: SearchDocument) -> Int {
+        var code = d.kind == .guide ? 1 : 0
+        if let stage = d.stage, let i = stages.firstIndex(of: stage) { code |= (i + 1) << 1 }
+        let mask = d.segments.isEmpty
+            ? (1 << min(segments.count, 24)) - 1
+            : d.segments.reduce(0) { m, s in segments.firstIndex(of: s).map { $0 < 24 ? m | (1 << $0) : m } ?? m }
+        return code | mask << 5
+    }
+
+    struct Posting {
+        var doc: Int
+        var weight: Double
+        var positions: [Int]
+        var impact = 0
+    }
+
+    func encode(language: String, documents: [SearchDocument], analyzed: [Analyzed]) -> [(String, [UInt8])] {
+        let folder = "search/\(language)/"
+        let n = analyzed.count
+        // folded → (key, normal → postings)
+        var vocabulary: [String: (key: String, variants: [String: [Posting]])] = [:]
+        var totalLength = 0
+        for (doc, a) in analyzed.enumerated() {
+            totalLength += a.length
+            for t in a.terms {
+                vocabulary[t.folded, default: (t.key, [:])].variants[t.normal, default: []].append(Posting(doc: doc, weight: t.weight, positions: t.positions))
+            }
+        }
+        let averageLength = n > 0 ? max(1.0, Double(totalLength) / Double(n)) : 1
+        // BM25 per word: in stemmed languages per stem, so a page's weight for `activ` counts "activation"
+        // and "activated" alike and a rare inflection never outranks the common one; elsewhere per exact
+        // form, since Vietnamese `chỉ`, `chi` and `chí` fold alike but are different words. Every variant's
+        // posting carries its page's impact for its unit; queries prefer exact forms with multipliers.
+        let stemmed = LanguageProfile(language: language).stemmer != nil
+        func unit(_ entry: (key: String, variants: [String: [Posting]]), _ normal: String) -> String {
+            stemmed ? entry.key : normal
+        }
+        var keyWeights: [String: [Int: Double]] = [:]
+        for (_, entry) in vocabulary {
+            for (normal, postings) in entry.variants {
+                for p in postings { keyWeights[unit(entry, normal), default: [:]][p.doc, default: 0] += p.weight }
+            }
+        }
+        var keyImpacts: [String: [Int: Double]] = [:]
+        var maxImpact = 0.0
+        for (key, docs) in keyWeights {
+            let df = Double(docs.count)
+            let idf = log(1 + (Double(n) - df + 0.5) / (df + 0.5))
+            var values: [Int: Double] = [:]
+            for (doc, weight) in docs {
+                let length = Double(analyzed[doc].length)
+                let norm = Self.k1 * (1 - Self.b + Self.b * length / averageLength)
+                let impact = idf * weight * (Self.k1 + 1) / (weight + norm)
+                values[doc] = impact
+                maxImpact = max(maxImpact, impact)
+            }
+            keyImpacts[key] = values
+        }
+        // Entries in UTF-8 byte order, each encoded without front coding to size the shards.
+        let sortedFolded = vocabulary.keys.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+        var estimated = 0
+        for folded in sortedFolded {
+            estimated += folded.utf8.count + 4
+            for (_, postings) in vocabulary[folded]!.variants { estimated += 2 + postings.count * 5 }
+        }
+        // Shards are sized for a small first query, within one index file per 50 pages on large sites
+        // (small sites may use up to 16 shards: a handful of files, each a few kB).
+        let chunks = max(1, (n + fragmentChunkSize - 1) / fragmentChunkSize)
+        let fileBudget = max(16, n / 50 - chunks - 1)
+        let shardCount = max(1, min(fileBudget, (estimated + targetShardBytes - 1) / targetShardBytes))
+        var shards = [ByteWriter](repeating: ByteWriter(), count: shardCount)
+        var shardEntries = [[String]](repeating: [], count: shardCount)
+        for folded in sortedFolded { shardEntries[SearchShards.shard(of: folded, count: shardCount)].append(folded) }
+        for s in 0..<shardCount {
+            var w = ByteWriter()
+            w.bytes.append(contentsOf: Array("WMS1".utf8))
+            w.varint(shardEntries[s].count)
+            var previous: [UInt8] = []
+            for folded in shardEntries[s] {
+                let bytes = Array(folded.utf8)
+                let shared = zip(previous, bytes).prefix { $0 == $1 }.count
+                w.varint(shared)
+                w.data(bytes[shared...])
+                let entry = vocabulary[folded]!
+                let keyBytes = Array(entry.key.utf8)
+                let keyShared = zip(bytes, keyBytes).prefix { $0 == $1 }.count
+                w.varint(keyShared)
+                w.data(keyBytes[keyShared...])
+                let variants = entry.variants.keys.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+                w.varint(variants.count)
+                for normal in variants {
+                    w.data(normal == folded ? [] : Array(normal.utf8))
+                    let postings = entry.variants[normal]!
+                    let impacts = keyImpacts[unit(entry, normal)]!
+                    w.varint(postings.count)
+                    var lastDoc = 0
+                    for p in postings {
+                        let value = impacts[p.doc]!
+                        w.varint(p.doc - lastDoc)
+                        lastDoc = p.doc
+                        w.byte(UInt8(max(1, min(255, Int((value / max(maxImpact, 1e-9) * 255).rounded())))))
+                        w.varint(p.positions.count)
+                        var lastPosition = 0
+                        for position in p.positions {
+                            w.varint(position - lastPosition)
+                            lastPosition = position
+                        }
+                    }
+                }
+                previous = bytes
+            }
+            shards[s] = w
+        }
+        var files: [(String, [UInt8])] = []
+        var shardNames: [JSON] = []
+        for (s, w) in shards.enumerated() {
+            let name = TemplateSet.fingerprinted("s\(s).bin", w.bytes)
+            shardNames.append(.string(name))
+            files.append((folder + name, w.bytes))
+        }
+        var fragmentNames: [JSON] = []
+        for c in 0..<chunks where c * fragmentChunkSize < max(n, 1) {
+            let slice = analyzed[min(n, c * fragmentChunkSize)..<min(n, (c + 1) * fragmentChunkSize)]
+            let bytes = Array((JSON.array(slice.map(\.fragment)).encoded() + "\n").utf8)
+            let name = TemplateSet.fingerprinted("f\(c).json", bytes)
+            fragmentNames.append(.string(name))
+            files.append((folder + name, bytes))
+        }
+        var analyzer = Analyzer(language: language)
+        let synonymGroups: [JSON] = (synonyms[language] ?? []).map { group in
+            .array(group.compactMap { analyzer.words($0).first.map { JSON.string($0.folded) } })
+        }
+        let meta = JSON.object([
+            ("version", .int(1)),
+            ("language", .string(language)),
+            ("base", .string(basePath)),
+            ("docs", .int(n)),
+            ("chunk", .int(fragmentChunkSize)),
+            ("analysis", LanguageProfile(language: language).json),
+            ("shards", .array(shardNames)),
+            ("fragments", .array(fragmentNames)),
+            ("segments", .array(segments.map(JSON.string))),
+            ("stages", .array(stages.map(JSON.string))),
+            ("synonyms", .array(synonymGroups)),
+            ("filters", .array(documents.map { .int(filterCode($0)) })),
+        ])
+        files.append((folder + "meta.json", Array((meta.encoded() + "\n").utf8)))
+        return files
+    }
+}

@@ -1,0 +1,61 @@
+import ArgumentParser
+import Foundation
+import WaymarkKit
+
+struct Search: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Query a built site's search index exactly as the browser does.")
+
+    @Option(help: "The built site folder.")
+    var site = "output"
+
+    @Option(help: "Language code of the index to query.")
+    var lang: String
+
+    @Option(help: "Only pages for this segment id.")
+    var segment: String?
+
+    @Option(help: "Only onboarding steps of this stage id.")
+    var stage: String?
+
+    @Option(help: "Only `article` or `guide` pages.")
+    var kind: String?
+
+    @Option(help: "How many results.")
+    var limit = 10
+
+    @Flag(help: "Print a JSON array of results in rank order.")
+    var json = false
+
+    @Argument(help: "The query.")
+    var query: [String]
+
+    func validate() throws {
+        if let kind, kind != "article", kind != "guide" { throw ValidationError("--kind must be article or guide") }
+        if limit < 0 { throw ValidationError("--limit must not be negative") }
+    }
+
+    func run() throws {
+        let engine: SearchEngine
+        do { engine = try SearchEngine(site: site, language: lang) } catch {
+            throw ValidationError("\(error)")
+        }
+        let results = try engine.search(SearchQuery(query.joined(separator: " "), segment: segment, stage: stage, kind: kind, limit: limit))
+        if json {
+            let items: [JSON] = results.map { r in
+                .object([
+                    ("url", .string(r.url)), ("title", .string(r.title)), ("excerpt", .string(r.excerpt)),
+                    ("anchor", r.anchor.map(JSON.string) ?? .null), ("kind", .string(r.kind)),
+                    ("context", .string(r.context)), ("score", .int(r.score)),
+                ])
+            }
+            print(JSON.array(items).encoded(pretty: true))
+            return
+        }
+        if results.isEmpty { print("No results.") }
+        for (i, r) in results.enumerated() {
+            print("\(i + 1). \(r.title)  [\(r.context)]")
+            print("   \(r.url)\(r.anchor.map { "#" + $0 } ?? "")")
+            if !r.excerpt.isEmpty { print("   \(r.excerpt)") }
+        }
+    }
+}

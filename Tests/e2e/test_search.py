@@ -1,0 +1,71 @@
+"""The browser's search returns the same pages in the same order as `waymark search`, in every language."""
+import urllib.parse
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import waymark_search
+
+QUERIES = [
+    ("en", "activation rate"), ("en", "welcome email"), ("en", "churn"), ("en", "onbording"), ("en", "customers"),
+    ("en", "check"), ("en", "time to value"), ("en", "health scores"),
+    ("vi", "chi so"), ("vi", "chỉ số"), ("vi", "kich hoat"), ("vi", "email chào mừng"), ("vi", "khach hang"), ("vi", "ro"),
+    ("fa", "می شود"), ("fa", "میشود"), ("fa", "مشتري"), ("fa", "چک لیست"), ("fa", "فعال‌سازی"), ("fa", "ریزش"),
+    ("ru", "клиентами"), ("ru", "отток клиентов"), ("ru", "отчёт"), ("ru", "отчет"), ("ru", "активац"), ("ru", "метрики"),
+]
+
+
+def results_on_page(driver, server, lang, query, **filters):
+    params = {"q": query, **filters}
+    driver.get(f"{server.url}/{lang}/search/?{urllib.parse.urlencode(params)}")
+    status = driver.find_element(By.CSS_SELECTOR, "[data-search-status]")
+    WebDriverWait(driver, 10).until(lambda d: status.text and "…" not in status.text)
+    return [li.get_attribute("data-result-url") for li in driver.find_elements(By.CSS_SELECTOR, "[data-search-results] li")]
+
+
+@pytest.mark.parametrize("lang,query", QUERIES)
+def test_browser_matches_cli(driver, server, site_dir, lang, query):
+    expected = [r["url"] for r in waymark_search(site_dir, lang, query, "--limit", "20")]
+    assert expected, f"the labelled query {query!r} should find something"
+    assert results_on_page(driver, server, lang, query) == expected
+
+
+def test_filters_match_cli(driver, server, site_dir):
+    for lang, query, filters in [("en", "checklist", {"segment": "developer"}), ("ru", "клиент", {"kind": "guide"}),
+                                 ("vi", "khach hang", {"stage": "welcome"})]:
+        args = [x for k, v in filters.items() for x in (f"--{k}", v)]
+        expected = [r["url"] for r in waymark_search(site_dir, lang, query, "--limit", "20", *args)]
+        assert results_on_page(driver, server, lang, query, **filters) == expected
+
+
+def test_typing_in_the_header_box(driver, server, site_dir):
+    driver.get(f"{server.url}/en/")
+    box = driver.find_element(By.CSS_SELECTOR, ".search-form input[type=search]")
+    driver.find_element(By.TAG_NAME, "body").send_keys("/")
+    assert driver.switch_to.active_element == box
+    box.send_keys("welcome ema")
+    WebDriverWait(driver, 10).until(lambda d: box.get_attribute("aria-expanded") == "true")
+    shown = [li.get_attribute("data-result-url") for li in driver.find_elements(By.CSS_SELECTOR, ".search-popup [data-result-url]")]
+    expected = [r["url"] for r in waymark_search(site_dir, "en", "welcome ema", "--limit", "6")]
+    assert shown == expected
+    box.send_keys(Keys.ARROW_DOWN)
+    assert driver.find_element(By.CSS_SELECTOR, ".search-popup [aria-selected=true]").get_attribute("data-result-url") == expected[0]
+    box.send_keys(Keys.ENTER)
+    WebDriverWait(driver, 10).until(lambda d: expected[0] in d.current_url)
+
+
+def test_results_link_to_the_matching_heading_and_highlight(driver, server):
+    results_on_page(driver, server, "en", "churn rate")
+    first = driver.find_element(By.CSS_SELECTOR, "[data-search-results] li a.result-title")
+    assert first.get_attribute("href").endswith("/en/articles/metrics/churn-and-renewal/#churn-rate")
+    marks = driver.find_elements(By.CSS_SELECTOR, "[data-search-results] li:first-child mark")
+    assert any(m.text.lower().startswith("churn") for m in marks)
+
+
+def test_persian_search_page_is_rtl(driver, server):
+    results_on_page(driver, server, "fa", "مشتری")
+    direction = driver.execute_script("return getComputedStyle(document.querySelector('[data-search-results]')).direction")
+    assert direction == "rtl"
+    assert driver.find_elements(By.CSS_SELECTOR, "[data-search-results] li")

@@ -12,7 +12,8 @@ enum Repo {
 }
 
 /// A temporary folder holding a content tree written from a dictionary, removed when the value is released.
-final class TempTree {
+/// Tests write it before sharing it, so it is safe to read from parallel tests.
+final class TempTree: @unchecked Sendable {
     let path: String
 
     init(_ files: [String: String] = [:]) throws {

@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import waymark_search
+from helpers import waymark_search
 
 QUERIES = [
     ("en", "activation rate"), ("en", "welcome email"), ("en", "churn"), ("en", "onbording"), ("en", "customers"),

@@ -202,8 +202,9 @@
           if (l > keyLength && l >= 3 && length - l <= a.maxSuffix) { key = e.key; keyLength = l; }
         });
       }
+      var sameStem = exact ? 90 : 60;
       if (key !== null) entries.forEach(function (e) {
-        if (e.key === key) { out.push({ entry: e, weight: e.folded === f ? 100 : 90 }); taken[e.folded] = true; }
+        if (e.key === key) { out.push({ entry: e, weight: e.folded === f ? 100 : sameStem }); taken[e.folded] = true; }
       });
       var groups = meta.synonyms.filter(function (g) { return g.indexOf(f) >= 0; });
       var chain = Promise.resolve();
@@ -225,7 +226,8 @@
           });
         }
         var target = scalars(f);
-        if (!out.length && target.length >= 5) entries.forEach(function (e) {
+        if (!exact && target.length >= 5) entries.forEach(function (e) {
+          if (taken[e.folded]) return;
           var candidate = scalars(e.folded);
           if (withinOneEdit(candidate, target)) out.push({ entry: e, weight: 50 });
           else if (isLast && prefix && candidate.length > target.length &&
@@ -244,6 +246,26 @@
       var words = analyze(query, meta.analysis).slice(0, 10);
       if (!words.length) return [];
       return Promise.all(words.map(function (w, i) { return self.expansions(meta, w, i === words.length - 1, options.prefix !== false); }))
+        .then(function (expanded) {
+          // Two query words the index has as one word match it as both (see SearchEngine.swift).
+          var chain = Promise.resolve();
+          words.slice(0, -1).forEach(function (w, i) {
+            chain = chain.then(function () {
+              var joined = w.folded + words[i + 1].folded;
+              return self.shard(meta, shardOf(joined, meta.shards.length)).then(function (entries) {
+                var added = 0;
+                entries.forEach(function (e) {
+                  if (added >= 20 || !e.folded.startsWith(joined) || expanded[i].some(function (x) { return x.entry.folded === e.folded; })) return;
+                  var weight = e.folded === joined ? 100 : 70;
+                  expanded[i].push({ entry: e, weight: weight });
+                  expanded[i + 1].push({ entry: e, weight: weight });
+                  added++;
+                });
+              });
+            });
+          });
+          return chain.then(function () { return expanded; });
+        })
         .then(function (expanded) {
           var best = words.map(function () { return new Map(); }), terms = [];
           expanded.forEach(function (list, i) {
@@ -281,7 +303,8 @@
               proximity += adjacent ? 12 : closest <= 3 ? 4 : closest <= 10 ? 1 : 0;
             }
             best.forEach(function (m) { var s = m.get(doc); if (s && s.positions.some(function (p) { return p < TITLE_END; })) inTitle++; });
-            scored.push({ doc: doc, score: base * matched * matched * (10 + Math.min(24, proximity) + 4 * Math.min(4, inTitle)) });
+            var titleCovers = inTitle === words.length ? 2 : 1;
+            scored.push({ doc: doc, score: base * matched * (10 + Math.min(24, proximity) + 4 * Math.min(4, inTitle)) * titleCovers });
           });
           scored.sort(function (a, b) { return a.score !== b.score ? b.score - a.score : a.doc - b.doc; });
           var top = scored.slice(0, options.limit == null ? 10 : options.limit);

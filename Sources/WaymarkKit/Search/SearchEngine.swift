@@ -38,13 +38,14 @@ public struct SearchResult: Sendable, Equatable {
 /// scoring and tie-breaking. Keep the two in step; the end-to-end tests compare them query by query.
 ///
 /// Per query word: exact folded match (×100), same stem (×90, stem taken from the index; for a word the
-/// index lacks, the longest indexed stem it starts with), synonyms (×80), prefix of the last word
-/// (×70), and only when nothing else matched, words one edit away (×50) or, for the last word, words
-/// whose start is one edit away (×40); each times 4, or, when the query word carries diacritics, ×5 for
+/// index lacks, the longest indexed stem it starts with, ×60), synonyms (×80), prefix of the last word
+/// (×70), and for a word the index lacks, words one edit away (×50) or, for the last word, words whose
+/// start is one edit away (×40); two neighbouring query words that the index has written as one
+/// word match that word (×100, for both; ×70 for longer words starting with them); each times 4, or, when the query word carries diacritics, ×5 for
 /// pages with exactly that form and ×2 for other forms. A page scores the sum over words of its best
-/// impact × multiplier, × (words matched)², × (10 + proximity bonus + 4 per query word in the title),
-/// where the proximity bonus is 12 per pair of query words adjacent in query order, 4 within three
-/// words, 1 within ten (at most 24).
+/// impact × multiplier, × words matched, × (10 + proximity bonus + 4 per query word in the title, up to
+/// 4 words), × 2 when the title holds every query word; the proximity bonus is 12 per pair of query
+/// words adjacent in query order, 4 within three words, 1 within ten (at most 24).
 public final class SearchEngine {
     public let language: String
     /// Positions below this are title words (see `SearchIndexBuilder.titleEnd`).
@@ -221,8 +222,10 @@ public final class SearchEngine {
             }
         }
         if let key {
+            // A stem guessed for a word the index lacks is less certain than the word's own stem.
+            let sameStem = exact == nil ? 60 : 90
             for e in entries where e.key == key {
-                out.append((e, e.folded == folded ? 100 : 90))
+                out.append((e, e.folded == folded ? 100 : sameStem))
                 taken.insert(e.folded)
             }
         }
@@ -245,10 +248,10 @@ public final class SearchEngine {
                 added += 1
             }
         }
-        if out.isEmpty, Self.scalarCount(folded) >= 5 {
+        if exact == nil, Self.scalarCount(folded) >= 5 {
             // One typo: the whole word (×50), or, for the word being typed, the start of a word (×40).
             let target = Array(String(decoding: folded, as: UTF8.self).unicodeScalars)
-            for e in entries {
+            for e in entries where !taken.contains(e.folded) {
                 let candidate = Array(String(decoding: e.folded, as: UTF8.self).unicodeScalars)
                 if Self.withinOneEdit(candidate, target) {
                     out.append((e, 50))
@@ -282,11 +285,27 @@ public final class SearchEngine {
     public func search(_ query: SearchQuery) throws -> [SearchResult] {
         let words = queryWords(query.text)
         if words.isEmpty { return [] }
+        var expanded = try words.enumerated().map { i, word in
+            try expansions(normal: word.normal, folded: word.folded, isLast: i == words.count - 1, prefix: query.prefix)
+        }
+        // Two query words that the index has as one word (`چک لیست` for `چک‌لیست‌ها`, `check list` for
+        // `checklists`) match it as both words: ×100 for the word itself, ×70 for longer forms.
+        for i in 0..<max(0, words.count - 1) {
+            let joined = words[i].folded + words[i + 1].folded
+            let entries = try shard(SearchShards.shard(of: String(decoding: joined, as: UTF8.self), count: meta.shards.count))
+            var added = 0
+            for e in entries where added < 20 && e.folded.starts(with: joined) && !expanded[i].contains(where: { $0.entry.folded == e.folded }) {
+                let weight = e.folded == joined ? 100 : 70
+                expanded[i].append((e, weight))
+                expanded[i + 1].append((e, weight))
+                added += 1
+            }
+        }
         var best: [[Int: (score: Int, positions: [Int])]] = Array(repeating: [:], count: words.count)
         for (i, word) in words.enumerated() {
             // Typed diacritics (or other marks the folded form drops) make the exact form count more.
             let marked = word.normal != word.folded
-            for (entry, weight) in try expansions(normal: word.normal, folded: word.folded, isLast: i == words.count - 1, prefix: query.prefix) {
+            for (entry, weight) in expanded[i] {
                 for variant in entry.variants {
                     // Typed diacritics: the same form ×5, other forms (likely other words) ×2; else ×4.
                     let multiplier = weight * (marked ? (variant.normal == word.normal ? 5 : 2) : 4)
@@ -329,7 +348,9 @@ public final class SearchEngine {
             }
             var inTitle = 0
             for b in best where b[doc]?.positions.contains(where: { $0 < Self.titleEnd }) == true { inTitle += 1 }
-            scored.append((doc, base * matched * matched * (10 + min(24, proximity) + 4 * min(4, inTitle))))
+            // A title that holds every query word is the strongest signal a help-center page gives.
+            let titleCovers = inTitle == words.count ? 2 : 1
+            scored.append((doc, base * matched * (10 + min(24, proximity) + 4 * min(4, inTitle)) * titleCovers))
         }
         scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
         return try scored.prefix(max(0, query.limit)).map { item in

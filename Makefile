@@ -46,6 +46,12 @@ bench: build
 	@scripts/venv.sh $(VENV) bench/requirements.txt
 	$(PY) bench/run.py
 
+bench-search: build
+	@scripts/apt-install.sh $(TEST_PACKAGES)
+	@scripts/venv.sh $(VENV) bench/requirements.txt
+	$(PY) bench/search_quality.py
+	$(PY) bench/search_bench.py
+
 serve: build
 	$(WAYMARK) serve
 

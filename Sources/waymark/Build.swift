@@ -31,11 +31,14 @@ struct Build: ParsableCommand {
     @Flag(help: "Print nothing but diagnostics.")
     var quiet = false
 
+    @Flag(help: "Print how long each phase of the build took.")
+    var timings = false
+
     func run() throws {
         let options = BuildOptions(
             content: source.content, templates: source.templates, output: output, baseURL: baseURL,
             includeDrafts: source.drafts, strict: source.strict)
-        let console = Console(quiet: quiet)
+        let console = Console(quiet: quiet, timings: timings)
         let start = ContinuousClock.now
         let summary = SiteBuilder.build(options, progress: console.progressHandler)
         console.finishProgress()

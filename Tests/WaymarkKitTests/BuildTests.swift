@@ -23,7 +23,7 @@ struct BuildTests {
         #expect(fa.contains(#"<html lang="fa" dir="rtl""#))
         for file in ["index.html", "404.html", "robots.txt", "sitemap.xml", "en/index.html", "fa/index.html", "en/search/index.html",
             "en/segments/accountant/index.html", "en/segments/accountant/route/index.html", "en/segments/accountant/route.json",
-            "en/guides/accountant/welcome/index.html", "en/articles/billing/index.html", "en/articles/index.html"]
+            "en/guides/accountant/01-welcome/index.html", "en/articles/billing/index.html", "en/articles/index.html"]
         {
             #expect(tree.exists("output/" + file), "missing \(file)")
         }

@@ -93,7 +93,7 @@ struct ContentTests {
         #expect(s.text == "hi")
     }
 
-    @Test("translations link by path; guides drop their number; drafts are left out")
+    @Test("translations link by path; guide numbers set the order; drafts are left out")
     func loading() throws {
         let tree = try SmallSite.tree([
             "content/en/articles/billing/draft.md": "---\ntitle: D\ndraft: true\n---\n",
@@ -105,8 +105,8 @@ struct ContentTests {
         #expect(refunds.map(\.language).sorted() == ["en", "fa"])
         #expect(Set(refunds.map(\.translationKey)).count == 1)
         let guide = try #require(content.documents.first { $0.kind == .guide })
-        #expect(guide.slug == "welcome")
-        #expect(guide.urlPath == "en/guides/accountant/welcome/")
+        #expect(guide.slug == "01-welcome")
+        #expect(guide.urlPath == "en/guides/accountant/01-welcome/")
         #expect(guide.frontMatter.order == 1)
         #expect(bag.all.map(\.code) == ["unknown-language"])
         let site = SiteIndex(content: content, includeDrafts: false, diagnostics: bag)

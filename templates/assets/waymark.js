@@ -355,6 +355,10 @@
     if (!indexes[url]) indexes[url] = new SearchIndex(url);
     return indexes[url];
   }
+  // A small public API for products that embed the help center: Waymark.search("query", {limit, segment,
+  // stage, kind}) resolves to ranked results ({url, title, anchor, excerpt, kind, context, score}).
+  var defaultForm = doc.querySelector("form.search-form[data-search-index]");
+  if (defaultForm) window.Waymark = { search: function (query, options) { return indexFor(defaultForm).search(query, options); } };
   function resultHref(r) { return r.url + (r.anchor ? "#" + encodeURIComponent(r.anchor) : ""); }
 
   // Header box: a combobox with instant results (arrow keys, Enter, Escape; "/" focuses it).

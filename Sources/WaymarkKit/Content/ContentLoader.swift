@@ -171,7 +171,7 @@ private struct Job: Sendable {
         }
         var (fm, diagnostics) = FrontMatter.parse(yaml: yaml, file: path, kind: kind)
         let stem = String(parts[parts.count - 1].dropLast(3))
-        var slug = Self.urlSegment(stem)
+        let slug = Self.urlSegment(stem)
         let group = parts[2]
         let urlPath: String
         let translationKey: String
@@ -181,18 +181,16 @@ private struct Job: Sendable {
             urlPath = "\(language)/articles/\(folders.joined(separator: "/"))/\(slug)/"
             translationKey = fm.translationKey ?? String(localPath.dropLast(3))
         case .guide:
-            // `03-connect-bank.md`: the number orders the step, the rest names it (so reordering steps does
-            // not change URLs or the ids that checklist progress is stored under).
+            // `03-connect-bank.md`: the number orders the step unless `order` says otherwise. The URL and the
+            // default translation key keep the whole name, as for articles; writers who renumber steps and
+            // want to keep readers' checklist progress set `translationKey`.
             let digits = stem.prefix { $0.isASCII && $0.isNumber }
-            if !digits.isEmpty, stem.dropFirst(digits.count).first == "-" {
-                slug = Self.urlSegment(String(stem.dropFirst(digits.count + 1)))
-                if fm.order == nil { fm.order = Int(digits) }
-            }
+            if fm.order == nil, !digits.isEmpty, stem.dropFirst(digits.count).first == "-" { fm.order = Int(digits) }
             if fm.order == nil {
                 diagnostics.append(.error("missing-order", "a guide needs an order: name the file NN-\(stem).md or add `order: N`", file: path, at: SourceLocation(line: 1, column: 1)))
             }
             urlPath = "\(language)/guides/\(Self.urlSegment(group))/\(slug)/"
-            translationKey = fm.translationKey ?? "guides/\(group)/\(slug)"
+            translationKey = fm.translationKey ?? String(localPath.dropLast(3))
         }
         if slug.isEmpty {
             diagnostics.append(.error("invalid-file-name", "file name gives an empty URL; rename the file", file: path, at: SourceLocation(line: 1, column: 1)))

@@ -37,7 +37,7 @@ public struct Document: Sendable {
     public var bodyLineOffset: Int
     /// Category folder for articles, segment id for guides.
     public var group: String
-    /// The last URL segment: the file name without `.md` (and without a guide's `NN-` prefix).
+    /// The last URL segment: the file name without `.md`, lowercased.
     public var slug: String
     /// Links the versions of one page across languages.
     public var translationKey: String

@@ -45,6 +45,8 @@ public struct SearchIndexBuilder: Sendable {
     static let fieldGap = 8
     static let titleEnd = 1000
     static let maximumPositions = 3
+    /// Per word form, how many of its best pages keep their positions.
+    static let postingsWithPositions = 64
     static let snippetLength = 200
     static let k1 = 1.2, b = 0.75
 
@@ -196,6 +198,8 @@ public struct SearchIndexBuilder: Sendable {
         }
         var keyImpacts: [String: [Int: Double]] = [:]
         var maxImpact = 0.0
+        // Each page's strongest word, to order pages so that the best pages for a word sit together.
+        var dominant = [(unit: String, impact: Double)](repeating: ("", -1), count: n)
         for (key, docs) in keyWeights {
             let df = Double(docs.count)
             let idf = log(1 + (Double(n) - df + 0.5) / (df + 0.5))
@@ -206,15 +210,27 @@ public struct SearchIndexBuilder: Sendable {
                 let impact = idf * weight * (Self.k1 + 1) / (weight + norm)
                 values[doc] = impact
                 maxImpact = max(maxImpact, impact)
+                if impact > dominant[doc].impact || (impact == dominant[doc].impact && key < dominant[doc].unit) { dominant[doc] = (key, impact) }
             }
             keyImpacts[key] = values
         }
+        func quantized(_ impact: Double) -> UInt8 {
+            UInt8(max(1, min(255, Int((impact / max(maxImpact, 1e-9) * 255).rounded()))))
+        }
+        // Page numbers follow the strongest word, then the writer's order: a query's top pages then tend to
+        // share a fragment file, so showing ten results costs one or two downloads instead of ten.
+        let order = (0..<n).sorted { a, b in
+            (dominant[a].unit, documents[a].order, documents[a].urlPath) < (dominant[b].unit, documents[b].order, documents[b].urlPath)
+        }
+        var newID = [Int](repeating: 0, count: n)
+        for (new, old) in order.enumerated() { newID[old] = new }
+
         // Entries in UTF-8 byte order, each encoded without front coding to size the shards.
         let sortedFolded = vocabulary.keys.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
         var estimated = 0
         for folded in sortedFolded {
             estimated += folded.utf8.count + 4
-            for (_, postings) in vocabulary[folded]!.variants { estimated += 2 + postings.count * 5 }
+            for (_, postings) in vocabulary[folded]!.variants { estimated += 2 + postings.count * 4 }
         }
         // Shards are sized for a small first query, within one index file per 50 pages on large sites
         // (small sites may use up to 16 shards: a handful of files, each a few kB).
@@ -243,18 +259,23 @@ public struct SearchIndexBuilder: Sendable {
                 w.varint(variants.count)
                 for normal in variants {
                     w.data(normal == folded ? [] : Array(normal.utf8))
-                    let postings = entry.variants[normal]!
                     let impacts = keyImpacts[unit(entry, normal)]!
+                    let postings = entry.variants[normal]!.map { p in (doc: newID[p.doc], impact: quantized(impacts[p.doc]!), positions: p.positions) }
+                        .sorted { $0.doc < $1.doc }
+                    // Positions (for proximity and deep links) only where they can matter: the pages
+                    // that rank highest for this word. A word on every page would otherwise cost kilobytes.
+                    let withPositions = Set(postings.indices.sorted { (postings[$0].impact, -postings[$0].doc) > (postings[$1].impact, -postings[$1].doc) }
+                        .prefix(Self.postingsWithPositions))
                     w.varint(postings.count)
                     var lastDoc = 0
-                    for p in postings {
-                        let value = impacts[p.doc]!
+                    for (i, p) in postings.enumerated() {
                         w.varint(p.doc - lastDoc)
                         lastDoc = p.doc
-                        w.byte(UInt8(max(1, min(255, Int((value / max(maxImpact, 1e-9) * 255).rounded())))))
-                        w.varint(p.positions.count)
+                        w.byte(p.impact)
+                        let positions = withPositions.contains(i) ? p.positions : []
+                        w.varint(positions.count)
                         var lastPosition = 0
-                        for position in p.positions {
+                        for position in positions {
                             w.varint(position - lastPosition)
                             lastPosition = position
                         }
@@ -273,8 +294,8 @@ public struct SearchIndexBuilder: Sendable {
         }
         var fragmentNames: [JSON] = []
         for c in 0..<chunks where c * fragmentChunkSize < max(n, 1) {
-            let slice = analyzed[min(n, c * fragmentChunkSize)..<min(n, (c + 1) * fragmentChunkSize)]
-            let bytes = Array((JSON.array(slice.map(\.fragment)).encoded() + "\n").utf8)
+            let slice = order[min(n, c * fragmentChunkSize)..<min(n, (c + 1) * fragmentChunkSize)]
+            let bytes = Array((JSON.array(slice.map { analyzed[$0].fragment }).encoded() + "\n").utf8)
             let name = TemplateSet.fingerprinted("f\(c).json", bytes)
             fragmentNames.append(.string(name))
             files.append((folder + name, bytes))
@@ -295,7 +316,7 @@ public struct SearchIndexBuilder: Sendable {
             ("segments", .array(segments.map(JSON.string))),
             ("stages", .array(stages.map(JSON.string))),
             ("synonyms", .array(synonymGroups)),
-            ("filters", .array(documents.map { .int(filterCode($0)) })),
+            ("filters", .array(order.map { .int(filterCode(documents[$0])) })),
         ])
         files.append((folder + "meta.json", Array((meta.encoded() + "\n").utf8)))
         return files

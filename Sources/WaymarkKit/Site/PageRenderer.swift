@@ -93,6 +93,7 @@ final class PageRenderer: @unchecked Sendable {
         checkAnchors()
         progress?(.phase("search index"))
         writeSearchIndex()
+        progress?(.phase("sitemaps and assets"))
         writeSitemapAndRobots()
         writeAssets()
         progress?(.pages(done: total, total: total))

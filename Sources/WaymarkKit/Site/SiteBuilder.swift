@@ -44,6 +44,7 @@ public enum SiteBuilder {
         let summaryFor = { (wrote: Bool) in
             BuildSummary(diagnostics: diagnostics.all, pages: pages, languages: site.config.languages.count, wrote: wrote)
         }
+        progress?(.phase("finishing"))
         guard let writer else { return summaryFor(false) }
         let interim = summaryFor(false)
         if interim.failed(strict: options.strict) {

@@ -73,6 +73,7 @@ final class PageRenderer: @unchecked Sendable {
             return r
         }
         for r in results { rendered[r.document] = r }
+        checkChecklistKeys(keysByTranslation)
 
         // Phase 4: pages that need the whole site.
         progress?(.phase("routes, landing pages and listings"))
@@ -123,6 +124,20 @@ final class PageRenderer: @unchecked Sendable {
         return RenderedDocument(
             document: index, headingIDs: Set(out.headings.map(\.id)), anchorChecks: anchorChecks, sections: out.sections,
             tasks: out.tasks, toc: out.tableOfContents, wordCount: out.wordCount, linkTargets: targets, html: out.html)
+    }
+
+    /// Explicit checklist keys in a translation that the default-language guide does not have: progress
+    /// ticked in one language would not show in the other.
+    func checkChecklistKeys(_ defaults: [String: [String]]) {
+        for (i, d) in site.documents.enumerated() where d.kind == .guide && d.language != site.config.defaultLanguage {
+            guard let keys = defaults[d.translationKey], let tasks = rendered[i]?.tasks else { continue }
+            for task in tasks where task.explicitKey && !keys.contains(task.key) {
+                diagnostics.report(.warning(
+                    "checklist-key-mismatch",
+                    "checklist key '\(task.key)' is not in the \(site.config.defaultLanguage) version of this guide (\(keys.joined(separator: ", "))); progress will not carry across languages",
+                    file: d.sourcePath, at: task.location))
+            }
+        }
     }
 
     /// Links to `page#anchor` whose anchor is not a heading (or footnote) of that page.

@@ -1,0 +1,94 @@
+import Foundation
+import Testing
+
+@testable import WaymarkKit
+
+@Suite("Onboarding routes")
+struct RouteTests {
+    func build(_ overrides: [String: String?]) throws -> (TempTree, BuildSummary) {
+        let tree = try SmallSite.tree(overrides)
+        return (tree, SiteBuilder.build(SmallSite.options(tree)))
+    }
+
+    func routeJSON(_ tree: TempTree, _ path: String) throws -> [String: Any] {
+        let text = try #require(tree.read("output/" + path))
+        return try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    @Test("steps are ordered by stage first, then by order")
+    func ordering() throws {
+        let (tree, summary) = try build([
+            "content/en/guides/accountant/01-late.md": "---\ntitle: Late\nstage: mastery\n---\n",
+            "content/en/guides/accountant/05-early.md": "---\ntitle: Early\nstage: welcome\n---\n",
+        ])
+        #expect(summary.errors == 0, "\(summary.diagnostics)")
+        let route = try routeJSON(tree, "en/segments/accountant/route.json")
+        let steps = try #require(route["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["title"] as? String } == ["Welcome", "Early", "First close", "Late"])
+        #expect(route["totalMinutes"] as? Int == 40)
+        let stages = try #require(route["stages"] as? [[String: Any]])
+        #expect(stages.map { $0["id"] as? String } == ["welcome", "first-value", "mastery"])
+    }
+
+    @Test("checklist ids are the guide's translation key plus the item key, shared by translations")
+    func checklistIDs() throws {
+        let (tree, summary) = try build([
+            "content/fa/guides/accountant/01-welcome.md": "---\ntitle: خوش آمد\nstage: welcome\n---\n\n- [ ] نامه را امضا کنید\n- [ ] مدارک را بفرستید\n",
+        ])
+        #expect(summary.errors == 0, "\(summary.diagnostics)")
+        for language in ["en", "fa"] {
+            let steps = try #require(try routeJSON(tree, "\(language)/segments/accountant/route.json")["steps"] as? [[String: Any]])
+            let ids = (steps[0]["checklist"] as? [[String: Any]])?.map { $0["id"] as? String }
+            #expect(ids == ["guides/accountant/01-welcome#sign", "guides/accountant/01-welcome#send-documents"])
+        }
+        let page = try #require(tree.read("output/fa/guides/accountant/01-welcome/index.html"))
+        #expect(page.contains(#"data-task="guides/accountant/01-welcome#sign""#))
+    }
+
+    @Test("a step missing in a language falls back to the default language, with a notice and a warning")
+    func fallback() throws {
+        let (tree, summary) = try build([:])
+        let warnings = summary.diagnostics.filter { $0.code == "missing-translation" && $0.file?.contains("/guides/") == true }
+        #expect(warnings.map(\.file) == ["en/guides/accountant/01-welcome.md", "en/guides/accountant/02-first-close.md"].map { Optional($0) })
+        let page = try #require(tree.read("output/fa/guides/accountant/01-welcome/index.html"))
+        #expect(page.contains(#"<html lang="fa" dir="rtl""#))
+        #expect(page.contains(#"<div class="prose" lang="en" dir="ltr">"#))
+        #expect(page.contains(#"class="notice""#))
+        // Search engines are pointed at the original.
+        #expect(page.contains(#"<link rel="canonical" href="https://help.example.com/docs/en/guides/accountant/01-welcome/">"#))
+        let steps = try #require(try routeJSON(tree, "fa/segments/accountant/route.json")["steps"] as? [[String: Any]])
+        #expect(steps.map { $0["fallback"] as? Bool } == [true, true])
+    }
+
+    @Test("route validation: duplicate order, unknown stage and segment, landing problems, empty route")
+    func validation() throws {
+        let (_, summary) = try build([
+            "content/en/guides/accountant/01-other.md": "---\ntitle: Other\nstage: welcome\n---\n",
+            "content/en/guides/accountant/03-typo.md": "---\ntitle: Typo\nstage: welcom\n---\n",
+            "content/en/guides/nurses/01-x.md": "---\ntitle: X\nstage: welcome\n---\n",
+            "content/en/landing/pilots.yml": "title: Pilots\n",
+            "content/en/landing/accountant.yml": "title: For accountants\nfeatured:\n  - articles/billing/nope.md\n",
+            "content/site.yml": SmallSite.siteYML.replacingOccurrences(
+                of: "segments:\n", with: "segments:\n  - { id: empty, title: Empty }\n"),
+        ])
+        let errors = summary.diagnostics.filter { $0.severity == .error }
+        #expect(Set(errors.map(\.code)) == ["duplicate-order", "unknown-stage", "unknown-segment", "broken-featured"])
+        let stage = try #require(errors.first { $0.code == "unknown-stage" })
+        #expect(stage.location == Loc(line: 3, column: 1))
+        #expect(stage.message.contains("did you mean 'welcome'"))
+        let featured = try #require(errors.first { $0.code == "broken-featured" })
+        #expect(featured.location == Loc(line: 3, column: 5))
+        let warnings = Set(summary.diagnostics.filter { $0.severity == .warning }.map(\.code))
+        #expect(warnings.isSuperset(of: ["empty-route", "missing-landing"]))
+    }
+
+    @Test("translated checklist keys that differ from the default language are reported")
+    func mismatchedKeys() throws {
+        let (_, summary) = try build([
+            "content/fa/guides/accountant/01-welcome.md": "---\ntitle: خوش آمد\nstage: welcome\n---\n\n- [ ] نامه {#signature}\n",
+        ])
+        let d = try #require(summary.diagnostics.first { $0.code == "checklist-key-mismatch" })
+        #expect(d.file == "fa/guides/accountant/01-welcome.md")
+        #expect(d.message.contains("signature"))
+    }
+}

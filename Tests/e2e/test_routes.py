@@ -1,0 +1,105 @@
+"""Onboarding routes in a real browser: checklists that remember progress, across reloads and languages,
+progress bars, stage celebrations, reset, and right-to-left layout."""
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+STEP1 = "/en/guides/small-business/01-define-the-first-win/"
+STEP2 = "/en/guides/small-business/02-write-your-welcome-email/"
+
+
+def boxes(driver):
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".task-item.is-interactive input[type=checkbox]"))
+    return driver.find_elements(By.CSS_SELECTOR, ".task-item.is-interactive input[type=checkbox]")
+
+
+def progress(driver, selector):
+    return float(driver.find_element(By.CSS_SELECTOR, f"{selector} progress").get_attribute("value"))
+
+
+def test_ticking_an_item_survives_a_reload_and_moves_the_bars(driver, server):
+    driver.get(server.url + STEP1)
+    items = boxes(driver)
+    assert len(items) == 3 and not any(b.is_selected() for b in items)
+    assert progress(driver, "[data-step-progress]") == 0
+    route_before = progress(driver, "[data-route-progress]")
+    items[0].click()
+    assert progress(driver, "[data-step-progress]") > 0
+    assert progress(driver, "[data-route-progress]") > route_before
+    driver.refresh()
+    items = boxes(driver)
+    assert items[0].is_selected() and not items[1].is_selected()
+    assert "1" in driver.find_element(By.CSS_SELECTOR, "[data-step-progress] [data-progress-text]").text
+
+
+def test_progress_is_kept_when_switching_language(driver, server):
+    driver.get(server.url + STEP1)
+    boxes(driver)[1].click()
+    driver.find_element(By.CSS_SELECTOR, ".language-switcher a[data-lang=vi]").click()
+    WebDriverWait(driver, 10).until(lambda d: "/vi/guides/small-business/01-define-the-first-win/" in d.current_url)
+    vi = boxes(driver)
+    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == "vi"
+    assert not vi[0].is_selected() and vi[1].is_selected()
+
+
+def test_finishing_a_stage_is_celebrated_and_points_to_the_next(driver, server):
+    driver.get(server.url + STEP1)
+    for b in boxes(driver):
+        if not b.is_selected():
+            b.click()
+    celebration = driver.find_element(By.CSS_SELECTOR, "[data-celebration]")
+    assert not celebration.is_displayed()  # the welcome stage has a second step
+    driver.get(server.url + STEP2)
+    for b in boxes(driver):
+        b.click()
+    celebration = driver.find_element(By.CSS_SELECTOR, "[data-celebration]")
+    WebDriverWait(driver, 5).until(lambda d: celebration.is_displayed())
+    link = celebration.find_element(By.TAG_NAME, "a")
+    assert "/en/guides/small-business/03-run-a-kickoff-call/" in link.get_attribute("href")
+    # The route page shows the stage as complete and offers to continue at the next open step.
+    driver.get(server.url + "/en/segments/small-business/route/")
+    WebDriverWait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, ".stage[data-stage=welcome]").get_attribute("class").find("is-complete") >= 0)
+    start = driver.find_element(By.CSS_SELECTOR, "[data-route-start]")
+    assert start.get_attribute("href").endswith("/en/guides/small-business/03-run-a-kickoff-call/")
+    reset = driver.find_element(By.CSS_SELECTOR, "[data-reset-progress]")
+    assert reset.is_displayed()
+    reset.click()
+    driver.switch_to.alert.accept()
+    assert progress(driver, "[data-route-progress]") == 0
+    driver.get(server.url + STEP1)
+    assert not any(b.is_selected() for b in boxes(driver))
+
+
+def test_persian_route_is_right_to_left(driver, server):
+    driver.get(server.url + "/fa/segments/accountant/route/")
+    html = driver.find_element(By.TAG_NAME, "html")
+    assert html.get_attribute("dir") == "rtl"
+    assert driver.execute_script("return getComputedStyle(document.querySelector('.stages')).direction") == "rtl"
+    # The stage rail sits on the right-hand (start) side in right-to-left layout.
+    stage = driver.find_element(By.CSS_SELECTOR, ".stage")
+    assert driver.execute_script("return parseFloat(getComputedStyle(arguments[0]).borderRightWidth)", stage) > 0
+    assert driver.execute_script("return parseFloat(getComputedStyle(arguments[0]).borderLeftWidth)", stage) == 0
+
+
+def test_without_javascript_checklists_are_a_plain_list(server):
+    from helpers import make_driver
+    from selenium import webdriver  # noqa: F401
+    d = make_driver()
+    try:
+        d.execute_cdp_cmd("Emulation.setScriptExecutionDisabled", {"value": True})
+        d.get(server.url + STEP1)
+        assert not d.find_elements(By.CSS_SELECTOR, "input[type=checkbox]")
+        items = d.find_elements(By.CSS_SELECTOR, ".task-item[data-task]")
+        assert len(items) == 3 and all(i.text.strip() for i in items)
+    finally:
+        d.quit()
+
+
+def test_home_remembers_the_chosen_segment(driver, server):
+    driver.get(server.url + "/en/")
+    driver.find_element(By.CSS_SELECTOR, "[data-segment-choice=developer]").click()
+    WebDriverWait(driver, 5).until(lambda d: "/en/segments/developer/" in d.current_url)
+    driver.get(server.url + "/en/")
+    card = driver.find_element(By.CSS_SELECTOR, ".segment-card[data-segment=developer]")
+    assert "is-chosen" in card.get_attribute("class")
+    continue_link = driver.find_element(By.CSS_SELECTOR, "[data-continue-route] a")
+    assert continue_link.get_attribute("href").endswith("/en/segments/developer/")

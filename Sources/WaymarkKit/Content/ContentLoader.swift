@@ -20,7 +20,9 @@ public struct ContentLoader: Sendable {
         self.root = root
     }
 
-    public func load(diagnostics: DiagnosticBag) -> ContentSet? {
+    /// Reads the content tree. With a `cache`, files whose size and modification time did not change
+    /// since the cached build are not read or parsed again.
+    public func load(diagnostics: DiagnosticBag, cache: BuildCache? = nil) -> ContentSet? {
         guard FileSystem.isDirectory(root) else {
             diagnostics.report(.error("missing-content", "content folder '\(root)' does not exist"))
             return nil
@@ -87,16 +89,16 @@ public struct ContentLoader: Sendable {
                 if parts.count < 4 {
                     diagnostics.report(.error("misplaced-article", "articles must be inside a category folder: \(language)/articles/<category>/\(name)", file: entry.path))
                 } else {
-                    jobs.append(Job(path: entry.path, kind: .markdown(.article)))
+                    jobs.append(Job(path: entry.path, kind: .markdown(.article), stamp: .init(size: entry.size, modified: entry.modified)))
                 }
             case "guides" where isMarkdown:
                 if parts.count != 4 {
                     diagnostics.report(.error("misplaced-guide", "guides must be directly inside a segment folder: \(language)/guides/<segment>/\(name)", file: entry.path))
                 } else {
-                    jobs.append(Job(path: entry.path, kind: .markdown(.guide)))
+                    jobs.append(Job(path: entry.path, kind: .markdown(.guide), stamp: .init(size: entry.size, modified: entry.modified)))
                 }
             case "landing" where parts.count == 3 && (name.hasSuffix(".yml") || name.hasSuffix(".yaml")):
-                jobs.append(Job(path: entry.path, kind: .landing))
+                jobs.append(Job(path: entry.path, kind: .landing, stamp: .init(size: entry.size, modified: entry.modified)))
             case "articles", "guides", "assets":
                 if isMarkdown {
                     diagnostics.report(.warning("ignored-file", "Markdown files in assets/ are copied, not rendered", file: entry.path))
@@ -108,7 +110,12 @@ public struct ContentLoader: Sendable {
         }
 
         let root = self.root
-        let results = jobs.concurrentMap { job in job.run(root: root, config: config) }
+        let results = jobs.concurrentMap { job -> ParsedFile in
+            if let cached = cache?.parsedFile(job.path, job.stamp) { return cached }
+            let result = job.run(root: root, config: config)
+            cache?.storeParsed(job.path, job.stamp, result)
+            return result
+        }
         var documents: [Document] = []
         var landings: [LandingFile] = []
         for result in results {
@@ -129,12 +136,9 @@ private struct Job: Sendable {
 
     var path: String
     var kind: Kind
+    var stamp: BuildCache.FileStamp
 
-    struct Result: Sendable {
-        var document: Document?
-        var landing: LandingFile?
-        var diagnostics: [Diagnostic] = []
-    }
+    typealias Result = ParsedFile
 
     func run(root: String, config: SiteConfig) -> Result {
         let bytes: [UInt8]

@@ -12,6 +12,8 @@ struct RenderedDocument: Sendable {
     var linkTargets: [String]
     /// Body HTML, kept only for guides (their pages are rendered once every route is known).
     var html: String?
+    /// Problems found while rendering, reported again when the result comes from the cache.
+    var diagnostics: [Diagnostic] = []
 }
 
 /// Renders every page of a site into an output sink.
@@ -20,6 +22,7 @@ final class PageRenderer: @unchecked Sendable {
     let templates: TemplateSet
     let options: BuildOptions
     let sink: OutputSink
+    let cache: BuildCache?
     let diagnostics: DiagnosticBag
     let progress: (@Sendable (BuildEvent) -> Void)?
     let factory: PageContextFactory
@@ -32,17 +35,32 @@ final class PageRenderer: @unchecked Sendable {
     /// Sitemap entries of every indexable page written so far.
     var sitemapEntries: [SitemapEntry] { pagesWritten.withLock { sitemap } }
 
-    init(site: SiteIndex, templates: TemplateSet, options: BuildOptions, sink: OutputSink, diagnostics: DiagnosticBag, progress: (@Sendable (BuildEvent) -> Void)?) {
+    /// Identifies everything links resolve against, part of every cached Markdown rendering's key.
+    let linkTableHash: UInt64
+    private var rendersDone = 0
+    private var reuses = 0
+
+    init(site: SiteIndex, templates: TemplateSet, options: BuildOptions, sink: OutputSink, cache: BuildCache?, diagnostics: DiagnosticBag, progress: (@Sendable (BuildEvent) -> Void)?) {
         self.site = site
         self.templates = templates
         self.options = options
         self.sink = sink
+        self.cache = cache
         self.diagnostics = diagnostics
         self.progress = progress
         factory = PageContextFactory(site: site, templates: templates, options: options)
         var pages: [String: String] = [:]
         for d in site.documents { pages[d.sourcePath] = d.urlPath }
         links = LinkResolver(pages: pages, drafts: site.drafts, files: site.files, basePath: factory.basePath)
+        var h = ContextHasher()
+        if cache != nil {
+            for key in pages.keys.sorted() { h.add(key); h.add(pages[key]!) }
+            for d in site.drafts.sorted() { h.add(d) }
+            for f in site.files.sorted() { h.add(f) }
+            h.add(factory.basePath)
+            h.add(site.config.unsafeHTML ? "raw" : "safe")
+        }
+        linkTableHash = h.value
     }
 
     /// Renders and writes everything; returns the number of HTML pages.
@@ -98,11 +116,35 @@ final class PageRenderer: @unchecked Sendable {
         writeSitemapAndRobots()
         writeAssets()
         progress?(.pages(done: total, total: total))
-        return pagesWritten.withLock { pageCount }
+        return pagesWritten.withLock {
+            cache?.count(rendered: rendersDone, reused: reuses)
+            return pageCount
+        }
     }
 
     /// Markdown of one document to HTML, resolving its links.
     func renderMarkdown(_ index: Int, alignedKeys: [String]) -> RenderedDocument {
+        let d = site.documents[index]
+        var key: UInt64 = 0
+        if let cache {
+            var h = ContextHasher()
+            h.add(any: [d.body, d.kind.rawValue, d.translationKey, String(d.bodyLineOffset), d.sourcePath] + alignedKeys)
+            h.add(String(linkTableHash))
+            key = h.value
+            if var cached = cache.rendered(d.sourcePath, key: key) {
+                cached.document = index
+                diagnostics.report(contentsOf: cached.diagnostics)
+                return cached
+            }
+        }
+        var result = renderMarkdownUncached(index, alignedKeys: alignedKeys)
+        result.diagnostics.sort()
+        diagnostics.report(contentsOf: result.diagnostics)
+        cache?.storeRendered(d.sourcePath, key: key, result)
+        return result
+    }
+
+    private func renderMarkdownUncached(_ index: Int, alignedKeys: [String]) -> RenderedDocument {
         let d = site.documents[index]
         let tasks: TaskRendering = d.kind == .guide ? .checklist(scope: d.translationKey, alignedKeys: alignedKeys) : .static
         let input = MarkdownInput(text: d.body, lineOffset: d.bodyLineOffset, allowRawHTML: site.config.unsafeHTML, tasks: tasks)
@@ -116,14 +158,14 @@ final class PageRenderer: @unchecked Sendable {
             if let t = resolution.targetPage { targets.append(t) }
             return resolution.url
         }
-        diagnostics.report(contentsOf: linkDiagnostics)
-        diagnostics.report(contentsOf: out.diagnostics.map { var x = $0; x.file = d.sourcePath; return x })
+        var problems = linkDiagnostics + out.diagnostics.map { var x = $0; x.file = d.sourcePath; return x }
         for link in out.links where link.isImage && link.text.trimmingCharacters(in: .whitespaces).isEmpty {
-            diagnostics.report(.warning("missing-alt-text", "image has no alt text; describe it for readers who cannot see it: ![what it shows](\(link.destination))", file: d.sourcePath, at: link.location))
+            problems.append(.warning("missing-alt-text", "image has no alt text; describe it for readers who cannot see it: ![what it shows](\(link.destination))", file: d.sourcePath, at: link.location))
         }
         return RenderedDocument(
             document: index, headingIDs: Set(out.headings.map(\.id)), anchorChecks: anchorChecks, sections: out.sections,
-            tasks: out.tasks, toc: out.tableOfContents, wordCount: out.wordCount, linkTargets: targets, html: out.html)
+            tasks: out.tasks, toc: out.tableOfContents, wordCount: out.wordCount, linkTargets: targets, html: out.html,
+            diagnostics: problems)
     }
 
     /// Explicit checklist keys in a translation that the default-language guide does not have: progress
@@ -156,14 +198,26 @@ final class PageRenderer: @unchecked Sendable {
 
     /// Renders `template` for the page and writes it to `<urlPath>index.html`, noting it for the sitemap.
     func writePage(_ meta: PageMeta, language: String, template: String, extra: [String: Any] = [:]) {
-        let html = templates.render(template, factory.context(language: language, page: meta, extra: extra))
-        write(meta.urlPath + "index.html", html)
+        let context = factory.context(language: language, page: meta, extra: extra)
+        let path = meta.urlPath + "index.html"
+        var reused = false
+        if let cache {
+            var h = ContextHasher()
+            h.add(template)
+            h.add(String(templates.fingerprint))
+            h.add(any: context)
+            reused = cache.pageUnchanged(path, signature: h.value) && sink.reuse(path)
+        }
+        if !reused {
+            write(path, templates.render(template, context))
+        }
         let entry: SitemapEntry? = meta.noindex || meta.canonicalPath != nil ? nil : SitemapEntry(
             language: language, urlPath: meta.urlPath,
             alternates: meta.translations.filter { !meta.copies.contains($0.key) }, xDefault: factory.xDefaultPath(meta),
             lastModified: meta.lastModified)
         pagesWritten.withLock {
             pageCount += 1
+            if reused { reuses += 1 } else { rendersDone += 1 }
             if let entry { sitemap.append(entry) }
         }
     }
@@ -194,7 +248,29 @@ final class PageRenderer: @unchecked Sendable {
                 order: "\(d.kind.rawValue)/\(d.group)/\(d.sourcePath)"))
         }
         let builder = SearchIndexBuilder(segments: config.segments.map(\.id), stages: config.stages.map(\.id), synonyms: config.synonyms, basePath: factory.basePath)
-        for (path, bytes) in builder.build(documents, languages: config.languages.map(\.code)) {
+        var files: [(String, [UInt8])] = []
+        var stale: [String] = []
+        var keys: [String: UInt64] = [:]
+        // With a cache, a language whose indexed text did not change keeps its index.
+        for language in config.languages.map(\.code) {
+            guard let cache else { stale.append(language); continue }
+            var h = ContextHasher()
+            h.add(any: [config.segments.map(\.id), config.stages.map(\.id), config.synonyms[language] ?? [], factory.basePath] as [Any])
+            for d in documents where d.language == language {
+                h.add(any: [d.urlPath, d.title, d.summary ?? "", d.tags, d.kind.rawValue, d.context, d.segments, d.stage ?? "", d.order] as [Any])
+                for section in d.sections { h.add(any: [section.anchor ?? "", section.heading, section.text]) }
+            }
+            keys[language] = h.value
+            if let cached = cache.searchIndex(language, key: h.value) { files += cached } else { stale.append(language) }
+        }
+        if !stale.isEmpty {
+            let built = builder.build(documents.filter { stale.contains($0.language) }, languages: stale)
+            files += built
+            for language in stale {
+                if let key = keys[language] { cache?.storeSearchIndex(language, key: key, built.filter { $0.0.hasPrefix("search/\(language)/") }) }
+            }
+        }
+        for (path, bytes) in files {
             do { try sink.write(path, bytes) } catch {
                 diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
             }

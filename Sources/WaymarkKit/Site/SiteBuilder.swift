@@ -11,18 +11,27 @@ import Foundation
 /// 5. links to headings of other pages are checked; then the output is swapped in, or dropped on error.
 public enum SiteBuilder {
     public static func build(_ options: BuildOptions, progress: (@Sendable (BuildEvent) -> Void)? = nil) -> BuildSummary {
+        build(options, cache: nil, memory: nil, progress: progress)
+    }
+
+    /// A build for the preview server: files go to `memory` (committed only when the build succeeds) and
+    /// `cache` carries parsed files, rendered Markdown and page hashes from one rebuild to the next.
+    public static func build(_ options: BuildOptions, cache: BuildCache?, memory: MemoryOutput?, progress: (@Sendable (BuildEvent) -> Void)? = nil) -> BuildSummary {
         let diagnostics = DiagnosticBag()
         progress?(.phase("loading"))
         let (templates, templateDiagnostics) = TemplateSet.load(from: options.templates)
         diagnostics.report(contentsOf: templateDiagnostics)
-        guard let content = ContentLoader(root: options.content).load(diagnostics: diagnostics), let templates else {
+        guard let content = ContentLoader(root: options.content).load(diagnostics: diagnostics, cache: cache), let templates else {
             return BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false)
         }
         let site = SiteIndex(content: content, includeDrafts: options.includeDrafts, diagnostics: diagnostics)
 
         let sink: OutputSink
         var writer: OutputWriter?
-        if options.dryRun {
+        if let memory {
+            memory.begin()
+            sink = memory
+        } else if options.dryRun {
             sink = DiscardingSink()
         } else {
             do {
@@ -38,13 +47,22 @@ public enum SiteBuilder {
             }
         }
 
-        let renderer = PageRenderer(site: site, templates: templates, options: options, sink: sink, diagnostics: diagnostics, progress: progress)
+        let renderer = PageRenderer(site: site, templates: templates, options: options, sink: sink, cache: cache, diagnostics: diagnostics, progress: progress)
         let pages = renderer.renderAll()
 
         let summaryFor = { (wrote: Bool) in
             BuildSummary(diagnostics: diagnostics.all, pages: pages, languages: site.config.languages.count, wrote: wrote)
         }
         progress?(.phase("finishing"))
+        if let memory {
+            let summary = summaryFor(false)
+            if summary.failed(strict: options.strict) {
+                memory.discard()
+                return summary
+            }
+            memory.commit()
+            return summaryFor(true)
+        }
         guard let writer else { return summaryFor(false) }
         let interim = summaryFor(false)
         if interim.failed(strict: options.strict) {

@@ -13,6 +13,8 @@ public struct TemplateSet: Sendable {
     public let assets: [String: String]
     /// Output path → bytes for every asset.
     let assetFiles: [(path: String, bytes: [UInt8])]
+    /// Changes whenever any template, string or asset changes; part of every cached page's key.
+    let fingerprint: UInt64
 
     /// Templates every site needs; a folder missing one of them cannot build.
     static let required = ["base", "home", "articles", "category", "article", "landing", "route", "step", "search", "404", "languages"]
@@ -28,6 +30,7 @@ public struct TemplateSet: Sendable {
         }
         var library = MustacheLibrary()
         var sources: [String: String] = [:]
+        var fingerprint = ContextHasher()
         var assetFiles: [(String, [UInt8])] = []
         var assets: [String: String] = [:]
         for entry in entries where !entry.isDirectory && entry.symlinkTarget == nil {
@@ -41,6 +44,8 @@ public struct TemplateSet: Sendable {
                     report("invalid-template", "template is not readable UTF-8 text", file: path)
                     continue
                 }
+                fingerprint.add(path)
+                fingerprint.add(bytes)
                 do {
                     library.register(try MustacheTemplate(string: text), named: name)
                     sources[name] = text
@@ -52,6 +57,8 @@ public struct TemplateSet: Sendable {
                 }
             } else if path.hasPrefix("assets/"), let bytes = try? FileSystem.readBytes(directory + "/" + path) {
                 let name = String(path.dropFirst("assets/".count))
+                fingerprint.add(path)
+                fingerprint.add(bytes)
                 let output = "assets/" + fingerprinted(name, bytes)
                 assets[name] = output
                 assetFiles.append((output, bytes))
@@ -67,7 +74,7 @@ public struct TemplateSet: Sendable {
         }
         let strings = StringCatalog.load(from: directory, diagnostics: &diagnostics)
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
-        return (TemplateSet(directory: directory, library: library, strings: strings, assets: assets, assetFiles: assetFiles), diagnostics)
+        return (TemplateSet(directory: directory, library: library, strings: strings, assets: assets, assetFiles: assetFiles, fingerprint: fingerprint.value), diagnostics)
     }
 
     /// `{{> name}}` and `{{< name}}` tags with their positions.

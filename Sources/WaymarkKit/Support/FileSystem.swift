@@ -9,6 +9,9 @@ enum FileSystem {
         var isDirectory: Bool
         /// Set for symbolic links: where the link resolves to (absolute), or nil if it dangles.
         var symlinkTarget: String??
+        /// Size and modification time in nanoseconds (of the target, for links), to notice edits.
+        var size = 0
+        var modified = 0
     }
 
     /// Lists a directory tree in sorted order without following symbolic links.
@@ -43,14 +46,20 @@ enum FileSystem {
                     defer { free(p) }
                     return String(cString: p)
                 }
-                out.append(Entry(path: rel, isDirectory: false, symlinkTarget: .some(resolved)))
+                var target = stat()
+                _ = stat(full, &target)
+                out.append(Entry(path: rel, isDirectory: false, symlinkTarget: .some(resolved), size: Int(target.st_size), modified: Self.nanoseconds(target)))
             } else if mode == S_IFDIR {
                 out.append(Entry(path: rel, isDirectory: true, symlinkTarget: nil))
                 try walk(root, relative: rel, into: &out)
             } else if mode == S_IFREG {
-                out.append(Entry(path: rel, isDirectory: false, symlinkTarget: nil))
+                out.append(Entry(path: rel, isDirectory: false, symlinkTarget: nil, size: Int(st.st_size), modified: Self.nanoseconds(st)))
             }
         }
+    }
+
+    static func nanoseconds(_ st: stat) -> Int {
+        Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec)
     }
 
     static func readBytes(_ path: String) throws -> [UInt8] {

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+import WaymarkKit
+import WaymarkServe
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Preview the site: build into memory, serve it on this machine, rebuild and reload on every change.")
+
+    @OptionGroup var source: ContentOptions
+
+    @Option(help: "Port to listen on (0 picks a free one).")
+    var port: UInt16 = 8080
+
+    @Option(help: "Address to listen on; keep the default loopback address unless you know you need another.")
+    var host = "127.0.0.1"
+
+    func run() async throws {
+        let build = BuildOptions(content: source.content, templates: source.templates, includeDrafts: source.drafts, strict: source.strict)
+        let server = PreviewServer(options: .init(build: build, host: host, port: port))
+        let formatter = DiagnosticFormatter(content: source.content, templates: source.templates, output: "output")
+        server.onBuild = { summary, seconds, cache in
+            var lines = summary.diagnostics.map(formatter.text)
+            let time = String(format: "%.2f s", seconds)
+            if summary.failed(strict: source.strict) {
+                lines.append("Build failed (\(summary.errors) error(s)); still serving the last good build. Fix the file and save.")
+            } else {
+                lines.append("Built \(summary.pages) pages in \(time): \(cache.lastRendered) rendered, \(cache.lastReused) unchanged; \(summary.warnings) warning(s).")
+            }
+            FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
+        }
+        try await server.run { url in
+            FileHandle.standardError.write(Data("Serving \(source.content)/ on \(url) — edits reload open pages. Ctrl-C stops.\n".utf8))
+        }
+    }
+}

@@ -54,15 +54,22 @@ struct Build: ParsableCommand {
 }
 
 struct Check: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Validate the content without writing anything; exit 1 on errors.")
+    static let configuration = CommandConfiguration(
+        abstract: "Validate the content without writing anything; exit 1 on errors.",
+        discussion: "Runs every build check plus content-health checks: missing translations, stale articles, orphan articles, duplicate titles, images without alt text and segment × stage cells without a guide.")
 
     @OptionGroup var source: ContentOptions
 
     @Option(help: "Diagnostics format: text, json or github (GitHub Actions annotations).")
     var format: DiagnosticFormatter.Format = .text
 
+    @Option(help: "The date to measure staleness against (YYYY-MM-DD); defaults to today.", transform: parseDay)
+    var today: Day?
+
     func run() throws {
-        let options = BuildOptions(content: source.content, templates: source.templates, includeDrafts: source.drafts, strict: source.strict, dryRun: true)
+        var options = BuildOptions(content: source.content, templates: source.templates, includeDrafts: source.drafts, strict: source.strict, dryRun: true)
+        options.health = true
+        options.today = today
         let summary = SiteBuilder.build(options)
         let formatter = DiagnosticFormatter(content: source.content, templates: source.templates, output: "output")
         let text = formatter.render(summary.diagnostics, as: format)
@@ -82,4 +89,9 @@ extension DiagnosticFormatter.Format: ExpressibleByArgument {}
 
 extension Duration {
     var seconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+func parseDay(_ text: String) throws -> Day {
+    guard let day = Day(iso: text) else { throw ValidationError("expected a date such as 2026-11-27, got '\(text)'") }
+    return day
 }

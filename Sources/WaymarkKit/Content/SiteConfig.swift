@@ -13,6 +13,8 @@ public struct SiteConfig: Sendable {
     public var unsafeHTML: Bool
     /// Search synonyms: language code → groups of words that find each other.
     public var synonyms: [String: [[String]]] = [:]
+    /// Days after an article's `reviewed` date (or `updated`) when `waymark check` calls it stale.
+    public var reviewEvery = 365
     /// Where each top-level key and list entry was written, for diagnostics that point into site.yml.
     public var locations: [String: SourceLocation] = [:]
 
@@ -74,7 +76,7 @@ public struct SiteConfig: Sendable {
 extension SiteConfig {
     static let knownKeys = [
         "title", "description", "baseURL", "defaultLanguage", "languages", "stages", "segments", "categories",
-        "unsafeHTML", "synonyms",
+        "unsafeHTML", "synonyms", "reviewEvery",
     ]
 
     /// Reads site.yml, reporting every problem; returns nil only when nothing usable could be read.
@@ -151,6 +153,7 @@ extension SiteConfig {
                         description: fields["description"].flatMap { reader.localized($0, what: "category description") }))
                 }
             case "unsafeHTML": config.unsafeHTML = reader.bool(value, what: "unsafeHTML") ?? false
+            case "reviewEvery": config.reviewEvery = reader.int(value, what: "reviewEvery (days)", range: 1...3650) ?? config.reviewEvery
             case "synonyms":
                 // synonyms: { en: [[signup, registration], [churn, attrition]] }
                 guard let languages = reader.mapping(value, what: "synonyms") else { continue }

@@ -12,6 +12,10 @@ public struct BuildOptions: Sendable {
     public var dryRun: Bool
     /// Add the live-reload script to every page (`waymark serve` only; never in published builds).
     public var liveReload: Bool
+    /// Run the content-health checks (`waymark check`, `waymark report`) and collect `BuildSummary.health`.
+    public var health = false
+    /// "Today" for staleness; injected so checks are reproducible (defaults to the current date).
+    public var today: Day?
 
     public init(
         content: String = "content", templates: String = "templates", output: String = "output",
@@ -36,6 +40,8 @@ public struct BuildSummary: Sendable {
     public var languages: Int
     /// True when the output folder now holds this build.
     public var wrote: Bool
+    /// Content-health figures, when the build ran with `health`.
+    public var health: HealthData?
 
     public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
     public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }

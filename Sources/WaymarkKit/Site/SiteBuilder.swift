@@ -49,9 +49,15 @@ public enum SiteBuilder {
 
         let renderer = PageRenderer(site: site, templates: templates, options: options, sink: sink, cache: cache, diagnostics: diagnostics, progress: progress)
         let pages = renderer.renderAll()
+        var health: HealthData?
+        if options.health {
+            let (data, issues) = renderer.health(all: diagnostics.all)
+            diagnostics.report(contentsOf: issues)
+            health = data
+        }
 
         let summaryFor = { (wrote: Bool) in
-            BuildSummary(diagnostics: diagnostics.all, pages: pages, languages: site.config.languages.count, wrote: wrote)
+            BuildSummary(diagnostics: diagnostics.all, pages: pages, languages: site.config.languages.count, wrote: wrote, health: health)
         }
         progress?(.phase("finishing"))
         if let memory {

@@ -12,7 +12,7 @@ WAYMARK := .build/release/waymark
 
 # Debian packages: build (cmark-gfm, Snowball stemmers), tests (headless Chromium, nginx, brotli, Java for
 # the HTML validator), benchmarks (cmark-gfm CLI, hyperfine).
-BUILD_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev
+BUILD_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev zlib1g-dev libbrotli-dev
 TEST_PACKAGES := chromium chromium-driver fonts-noto-core python3-venv nginx brotli
 BENCH_PACKAGES := cmark-gfm hyperfine
 

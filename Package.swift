@@ -23,6 +23,8 @@ let package = Package(
         ),
         // Snowball stemmers from Debian's libstemmer-dev (no pkg-config file: linked by name).
         .systemLibrary(name: "CStemmer", providers: [.apt(["libstemmer-dev"])]),
+        // zlib and Brotli encoders (Debian's zlib1g-dev, libbrotli-dev) for precompressed output.
+        .systemLibrary(name: "CCompression", pkgConfig: "libbrotlienc", providers: [.apt(["zlib1g-dev", "libbrotli-dev"])]),
         // Small POSIX helpers Swift cannot call directly (renameat2 for the atomic output swap).
         .systemLibrary(name: "CWaymarkSupport"),
         .target(
@@ -31,6 +33,7 @@ let package = Package(
                 "CCmarkGFM",
                 "CWaymarkSupport",
                 "CStemmer",
+                "CCompression",
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]

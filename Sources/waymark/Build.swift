@@ -34,10 +34,14 @@ struct Build: ParsableCommand {
     @Flag(help: "Print how long each phase of the build took.")
     var timings = false
 
+    @Flag(help: "Also write .gz and .br copies of text files (for nginx gzip_static and similar).")
+    var precompress = false
+
     func run() throws {
-        let options = BuildOptions(
+        var options = BuildOptions(
             content: source.content, templates: source.templates, output: output, baseURL: baseURL,
             includeDrafts: source.drafts, strict: source.strict)
+        options.precompress = precompress
         let console = Console(quiet: quiet, timings: timings)
         let start = ContinuousClock.now
         let summary = SiteBuilder.build(options, progress: console.progressHandler)

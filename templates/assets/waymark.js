@@ -43,6 +43,11 @@
     return e;
   }
 
+  // ---- wide code blocks and tables scroll sideways: make them reachable from the keyboard ----
+  doc.querySelectorAll(".prose pre, .prose table").forEach(function (block) {
+    if (block.scrollWidth > block.clientWidth + 1) block.setAttribute("tabindex", "0");
+  });
+
   // ---- languages: remember the reader's choice; the root page forwards to it ----
   doc.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-lang]");
@@ -477,6 +482,29 @@
     runPage(false);
   }
 
+  // ---- "Was this helpful?": remembered locally; sent to site.yml's feedback.endpoint when there is one ----
+  doc.querySelectorAll("[data-feedback]").forEach(function (box) {
+    var page = box.getAttribute("data-page"), endpoint = box.getAttribute("data-endpoint");
+    var thanks = box.querySelector(".feedback-thanks"), buttons = box.querySelector(".feedback-buttons");
+    function done() { buttons.hidden = true; thanks.hidden = false; }
+    box.hidden = false;
+    if (store.get("feedback:" + page)) done();
+    box.querySelectorAll("[data-helpful]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var helpful = button.getAttribute("data-helpful") === "yes";
+        store.set("feedback:" + page, helpful ? "yes" : "no");
+        done();
+        if (!endpoint) return;
+        // text/plain keeps this a "simple" cross-origin request (no preflight); the body is JSON.
+        var body = JSON.stringify({ page: page, language: root.lang, title: doc.title, helpful: helpful });
+        try {
+          fetch(endpoint, { method: "POST", body: body, headers: { "Content-Type": "text/plain;charset=UTF-8" }, keepalive: true, mode: "cors", credentials: "omit" })
+            .catch(function () { /* reading is never blocked by feedback */ });
+        } catch (e) { /* old browsers */ }
+      });
+    });
+  });
+
   // ---- onboarding routes: checklists, progress, celebrations ----
   function taskDone(id) { return store.get("task:" + id) === "1"; }
   function stepStats(step) {
@@ -511,7 +539,10 @@
   function showProgress(box, percent, text, timeLeft) {
     if (!box) return;
     var bar = box.querySelector("progress");
-    if (bar) { bar.value = percent; bar.setAttribute("aria-valuetext", text); }
+    if (bar) {
+      bar.value = percent;
+      if (text) bar.setAttribute("aria-valuetext", text); else bar.removeAttribute("aria-valuetext");
+    }
     var label = box.querySelector("[data-progress-text]");
     if (label) label.textContent = text;
     var left = box.querySelector("[data-time-left]");

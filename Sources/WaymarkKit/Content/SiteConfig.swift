@@ -15,6 +15,11 @@ public struct SiteConfig: Sendable {
     public var synonyms: [String: [[String]]] = [:]
     /// Days after an article's `reviewed` date (or `updated`) when `waymark check` calls it stale.
     public var reviewEvery = 365
+    /// "Edit this page" link pattern with `{path}` for the content-relative file path, e.g.
+    /// `https://github.com/acme/help/edit/main/content/{path}`.
+    public var editURL: String?
+    /// Where "Was this helpful?" votes are POSTed (as JSON in a text/plain body); nil keeps them local.
+    public var feedbackEndpoint: String?
     /// Where each top-level key and list entry was written, for diagnostics that point into site.yml.
     public var locations: [String: SourceLocation] = [:]
 
@@ -76,7 +81,7 @@ public struct SiteConfig: Sendable {
 extension SiteConfig {
     static let knownKeys = [
         "title", "description", "baseURL", "defaultLanguage", "languages", "stages", "segments", "categories",
-        "unsafeHTML", "synonyms", "reviewEvery",
+        "unsafeHTML", "synonyms", "reviewEvery", "editURL", "feedback",
     ]
 
     /// Reads site.yml, reporting every problem; returns nil only when nothing usable could be read.
@@ -153,6 +158,24 @@ extension SiteConfig {
                         description: fields["description"].flatMap { reader.localized($0, what: "category description") }))
                 }
             case "unsafeHTML": config.unsafeHTML = reader.bool(value, what: "unsafeHTML") ?? false
+            case "editURL":
+                if let url = reader.string(value, what: "editURL") {
+                    if url.hasPrefix("https://") || url.hasPrefix("http://"), url.contains("{path}") {
+                        config.editURL = url
+                    } else {
+                        reader.error("invalid-edit-url", "editURL must be an http(s) URL containing {path}, such as https://github.com/acme/help/edit/main/content/{path}", at: value)
+                    }
+                }
+            case "feedback":
+                guard let fields = reader.mapping(value, what: "feedback") else { continue }
+                reader.checkKeys(fields, known: ["endpoint"], what: "feedback")
+                if let node = fields.first(where: { $0.key == "endpoint" })?.value, let url = reader.string(node, what: "feedback endpoint") {
+                    if url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("/") {
+                        config.feedbackEndpoint = url
+                    } else {
+                        reader.error("invalid-feedback-endpoint", "feedback.endpoint must be an http(s) URL or a path on this site", at: node)
+                    }
+                }
             case "reviewEvery": config.reviewEvery = reader.int(value, what: "reviewEvery (days)", range: 1...3650) ?? config.reviewEvery
             case "synonyms":
                 // synonyms: { en: [[signup, registration], [churn, attrition]] }

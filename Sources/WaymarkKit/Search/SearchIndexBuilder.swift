@@ -82,29 +82,35 @@ public struct SearchIndexBuilder: Sendable {
         var fragment: JSON
     }
 
-    /// Output files (path below the output root → bytes) for every language.
-    public func build(_ documents: [SearchDocument], languages: [String]) -> [(String, [UInt8])] {
-        var byLanguage: [String: [SearchDocument]] = [:]
-        for d in documents { byLanguage[d.language, default: []].append(d) }
-        for key in byLanguage.keys { byLanguage[key]!.sort { ($0.order, $0.urlPath) < ($1.order, $1.urlPath) } }
-        // Analysis runs in chunks on every core, each chunk with its own analyzer and caches.
-        var jobs: [(language: String, range: Range<Int>)] = []
-        for language in languages {
-            let n = byLanguage[language]?.count ?? 0
-            for start in stride(from: 0, to: n, by: 200) { jobs.append((language, start..<min(n, start + 200))) }
+    /// Analyses documents on every core, in chunks with an analyzer (and its caches) each; the result is
+    /// in input order. Kept apart from `build` because related pages use the same analysis.
+    static func analyze(_ documents: [SearchDocument]) -> [Analyzed] {
+        var jobs: [Range<Int>] = []
+        var start = 0
+        while start < documents.count {
+            var end = start + 1
+            while end < documents.count, end - start < 200, documents[end].language == documents[start].language { end += 1 }
+            jobs.append(start..<end)
+            start = end
         }
-        let docs = byLanguage
-        let analyzed = jobs.concurrentMap { job -> [Analyzed] in
-            var analyzer = Analyzer(language: job.language)
-            return job.range.map { Self.analyze(docs[job.language]![$0], with: &analyzer) }
+        return jobs.concurrentMap { range -> [Analyzed] in
+            var analyzer = Analyzer(language: documents[range.lowerBound].language)
+            return range.map { Self.analyze(documents[$0], with: &analyzer) }
+        }.flatMap { $0 }
+    }
+
+    /// Output files (path below the output root → bytes) for `languages`, from documents and their analysis.
+    func build(_ documents: [SearchDocument], analyzed: [Analyzed], languages: [String]) -> [(String, [UInt8])] {
+        var byLanguage: [String: [Int]] = [:]
+        for (i, d) in documents.enumerated() where languages.contains(d.language) { byLanguage[d.language, default: []].append(i) }
+        for key in byLanguage.keys {
+            byLanguage[key]!.sort { (documents[$0].order, documents[$0].urlPath) < (documents[$1].order, documents[$1].urlPath) }
         }
-        var grouped: [String: [Analyzed]] = [:]
-        for (job, result) in zip(jobs, analyzed) { grouped[job.language, default: []] += result }
-        let perLanguage = grouped
-        let files = languages.concurrentMap { language in
-            encode(language: language, documents: docs[language] ?? [], analyzed: perLanguage[language] ?? [])
-        }
-        return files.flatMap { $0 }
+        let groups = byLanguage
+        return languages.concurrentMap { language in
+            let indices = groups[language] ?? []
+            return encode(language: language, documents: indices.map { documents[$0] }, analyzed: indices.map { analyzed[$0] })
+        }.flatMap { $0 }
     }
 
     static func analyze(_ d: SearchDocument, with analyzer: inout Analyzer) -> Analyzed {

@@ -8,7 +8,7 @@ import Foundation
 ///   in the file, checklist keys, the table of page URLs the links resolve against, site options);
 /// - rendered pages, keyed by a hash of the page's complete template context: a page whose context did
 ///   not change is not rendered again, its previous bytes are reused;
-/// - each language's search index, keyed by a hash of its indexed text.
+/// - each page's text analysis and each language's search index, keyed by a hash of the indexed text.
 ///
 /// The keys are content hashes, not dependency guesses, so reuse can never show stale output.
 public final class BuildCache: @unchecked Sendable {
@@ -17,6 +17,7 @@ public final class BuildCache: @unchecked Sendable {
     private var markdown: [String: (key: UInt64, value: RenderedDocument)] = [:]
     private var pages: [String: UInt64] = [:]
     private var search: [String: (key: UInt64, files: [(String, [UInt8])])] = [:]
+    private var analyses: [String: (key: UInt64, value: SearchIndexBuilder.Analyzed)] = [:]
     /// Pages rendered and reused by the last build, for reports and tests.
     public private(set) var lastRendered = 0
     public private(set) var lastReused = 0
@@ -55,6 +56,14 @@ public final class BuildCache: @unchecked Sendable {
 
     func forgetPage(_ path: String) {
         lock.withLock { _ = pages.removeValue(forKey: path) }
+    }
+
+    func analysis(_ page: String, key: UInt64) -> SearchIndexBuilder.Analyzed? {
+        lock.withLock { analyses[page].flatMap { $0.key == key ? $0.value : nil } }
+    }
+
+    func storeAnalysis(_ page: String, key: UInt64, _ value: SearchIndexBuilder.Analyzed) {
+        lock.withLock { analyses[page] = (key, value) }
     }
 
     func searchIndex(_ language: String, key: UInt64) -> [(String, [UInt8])]? {

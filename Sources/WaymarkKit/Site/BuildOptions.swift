@@ -12,6 +12,8 @@ public struct BuildOptions: Sendable {
     public var dryRun: Bool
     /// Add the live-reload script to every page (`waymark serve` only; never in published builds).
     public var liveReload: Bool
+    /// Write gzip and Brotli copies next to text files, for servers that send them as they are.
+    public var precompress = false
     /// Run the content-health checks (`waymark check`, `waymark report`) and collect `BuildSummary.health`.
     public var health = false
     /// "Today" for staleness; injected so checks are reproducible (defaults to the current date).

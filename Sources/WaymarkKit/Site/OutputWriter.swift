@@ -18,7 +18,11 @@ public final class OutputWriter: @unchecked Sendable {
     /// replaces (and deletes) a folder it did not create, such as a mistyped `--output ~`.
     public static let marker = ".waymark"
 
-    public init(output: String) throws {
+    /// Also write `.gz` and `.br` next to every text file (see `Compression`).
+    public let precompress: Bool
+
+    public init(output: String, precompress: Bool = false) throws {
+        self.precompress = precompress
         var output = output
         while output.count > 1, output.hasSuffix("/") { output.removeLast() }
         self.output = output
@@ -50,6 +54,11 @@ public final class OutputWriter: @unchecked Sendable {
             }
         }
         try FileSystem.write(bytes, to: full)
+        if precompress, bytes.count >= 256, Compression.worthCompressing(path) {
+            let array = Array(bytes)
+            if let gz = Compression.gzip(array), gz.count < array.count { try FileSystem.write(gz, to: full + ".gz") }
+            if let br = Compression.brotli(array), br.count < array.count { try FileSystem.write(br, to: full + ".br") }
+        }
     }
 
     /// Makes the staged build the live output and deletes the previous one.

@@ -64,6 +64,8 @@ struct PageContextFactory: Sendable {
                     "categories": categories,
                     "segments": segments,
                     "multilingual": config.languages.count > 1,
+                    "feed": path + URLPath.encode("\(code)/feed.xml"),
+                    "feedbackEndpoint": config.feedbackEndpoint ?? "",
                 ] as [String: any Sendable],
                 "assets": [
                     "css": path + (templates.assets["style.css"] ?? "assets/style.css"),
@@ -94,6 +96,12 @@ struct PageContextFactory: Sendable {
     }
 
     func href(_ urlPath: String) -> String { basePath + URLPath.encode(urlPath) }
+
+    /// The writer-facing "edit this page" URL of a content file, when site.yml sets `editURL`.
+    func editURL(_ sourcePath: String) -> Any {
+        guard let pattern = site.config.editURL else { return false }
+        return pattern.replacingOccurrences(of: "{path}", with: URLPath.encode(sourcePath))
+    }
     func absolute(_ urlPath: String) -> String { baseURL + URLPath.encode(urlPath) }
 
     /// A page's context: the language chrome plus `page`, `content` and anything page-specific.

@@ -39,6 +39,8 @@ final class PageRenderer: @unchecked Sendable {
     let linkTableHash: UInt64
     private var rendersDone = 0
     private var reuses = 0
+    /// Per language, a hash of every search document's analysis key (set by `analyze` with a cache).
+    private var searchKeys: [String: UInt64] = [:]
 
     init(site: SiteIndex, templates: TemplateSet, options: BuildOptions, sink: OutputSink, cache: BuildCache?, diagnostics: DiagnosticBag, progress: (@Sendable (BuildEvent) -> Void)?) {
         self.site = site
@@ -75,23 +77,33 @@ final class PageRenderer: @unchecked Sendable {
         for r in defaultGuides.concurrentMap({ self.renderMarkdown($0, alignedKeys: []) }) { rendered[r.document] = r }
         let keysByTranslation = Dictionary(defaultGuides.map { (documents[$0].translationKey, rendered[$0]!.tasks.map(\.key)) }) { a, _ in a }
 
-        // Phase 3: everything else; articles are written right away.
+        // Phase 3: everything else.
         let rest = documents.indices.filter { !(documents[$0].kind == .guide && documents[$0].language == config.defaultLanguage) }
         let done = Counter()
         let progress = self.progress
         let results = rest.concurrentMap { i -> RenderedDocument in
             let d = documents[i]
-            var r = self.renderMarkdown(i, alignedKeys: d.kind == .guide ? keysByTranslation[d.translationKey] ?? [] : [])
-            if d.kind == .article, let html = r.html {
-                self.writeArticle(d, index: i, rendered: r, html: html)
-                r.html = nil
-            }
+            let r = self.renderMarkdown(i, alignedKeys: d.kind == .guide ? keysByTranslation[d.translationKey] ?? [] : [])
             let n = done.increment()
             if n % 500 == 0 { progress?(.pages(done: n, total: total)) }
             return r
         }
         for r in results { rendered[r.document] = r }
         checkChecklistKeys(keysByTranslation)
+
+        // The text analysis serves both the search index and each article's related articles.
+        progress?(.phase("analysing text"))
+        let search = searchDocuments()
+        let analyzed = analyze(search.map(\.document))
+        let related = RelatedPages.compute(search.map(\.document), analyzed, pages: search.map(\.index))
+
+        progress?(.phase("article pages"))
+        let articles = documents.indices.filter { documents[$0].kind == .article }
+        _ = articles.concurrentMap { i -> Int in
+            self.writeArticle(documents[i], index: i, rendered: self.rendered[i]!, html: self.rendered[i]!.html ?? "", related: related[i] ?? [])
+            return i
+        }
+        for i in articles { rendered[i]?.html = nil }
 
         // Phase 4: pages that need the whole site.
         progress?(.phase("routes, landing pages and listings"))
@@ -104,6 +116,7 @@ final class PageRenderer: @unchecked Sendable {
             for segment in config.segments { writeLanding(language, segment.id) }
             writeSearchPage(language)
             writeNotFound(language)
+            writeFeed(language)
             extraURLs.append(("\(language)/search/", "site.yml"))
         }
         writeLanguageChooser()
@@ -111,10 +124,11 @@ final class PageRenderer: @unchecked Sendable {
         site.checkUniqueURLs(extra: extraURLs, diagnostics: diagnostics)
         checkAnchors()
         progress?(.phase("search index"))
-        writeSearchIndex()
+        writeSearchIndex(search.map(\.document), analyzed)
         progress?(.phase("sitemaps and assets"))
         writeSitemapAndRobots()
         writeAssets()
+        writeAssetManifest()
         progress?(.pages(done: total, total: total))
         return pagesWritten.withLock {
             cache?.count(rendered: rendersDone, reused: reuses)
@@ -230,9 +244,10 @@ final class PageRenderer: @unchecked Sendable {
         }
     }
 
-    func writeSearchIndex() {
+    /// What the search index (and related-article ranking) sees of each published page.
+    func searchDocuments() -> [(index: Int, document: SearchDocument)] {
         let config = site.config
-        var documents: [SearchDocument] = []
+        var out: [(Int, SearchDocument)] = []
         for (i, d) in site.documents.enumerated() {
             guard let r = rendered[i], !d.frontMatter.draft else { continue }
             var context = PageContextFactory.categoryTitle(d.group, config: config, language: d.language)
@@ -241,12 +256,41 @@ final class PageRenderer: @unchecked Sendable {
                 context = config.text(stage.title, d.language) + " · " + config.text(segment.title, d.language)
                 segments = [segment.id]
             }
-            documents.append(SearchDocument(
+            out.append((i, SearchDocument(
                 language: d.language, urlPath: d.urlPath, title: d.title, summary: d.frontMatter.summary,
                 tags: d.frontMatter.tags, kind: d.kind, context: context, segments: segments,
                 stage: d.kind == .guide ? d.frontMatter.stage : nil, sections: r.sections,
-                order: "\(d.kind.rawValue)/\(d.group)/\(d.sourcePath)"))
+                order: "\(d.kind.rawValue)/\(d.group)/\(d.sourcePath)")))
         }
+        return out
+    }
+
+    /// Analysis of every search document, reusing the cached analysis of pages whose text did not change.
+    func analyze(_ documents: [SearchDocument]) -> [SearchIndexBuilder.Analyzed] {
+        guard let cache else { return SearchIndexBuilder.analyze(documents) }
+        let keys = documents.map { d -> UInt64 in
+            var h = ContextHasher()
+            h.add(any: [d.language, d.urlPath, d.title, d.summary ?? "", d.tags, d.kind.rawValue, d.context, d.segments, d.stage ?? "", d.order] as [Any])
+            for section in d.sections { h.add(any: [section.anchor ?? "", section.heading, section.text]) }
+            return h.value
+        }
+        var result = documents.indices.map { cache.analysis(documents[$0].urlPath, key: keys[$0]) }
+        let missing = result.indices.filter { result[$0] == nil }
+        let fresh = SearchIndexBuilder.analyze(missing.map { documents[$0] })
+        for (i, a) in zip(missing, fresh) {
+            result[i] = a
+            cache.storeAnalysis(documents[i].urlPath, key: keys[i], a)
+        }
+        searchKeys = Dictionary(grouping: documents.indices, by: { documents[$0].language }).mapValues { indices in
+            var h = ContextHasher()
+            for i in indices { h.add(String(keys[i])) }
+            return h.value
+        }
+        return result.map { $0! }
+    }
+
+    func writeSearchIndex(_ documents: [SearchDocument], _ analyzed: [SearchIndexBuilder.Analyzed]) {
+        let config = site.config
         let builder = SearchIndexBuilder(segments: config.segments.map(\.id), stages: config.stages.map(\.id), synonyms: config.synonyms, basePath: factory.basePath)
         var files: [(String, [UInt8])] = []
         var stale: [String] = []
@@ -256,15 +300,12 @@ final class PageRenderer: @unchecked Sendable {
             guard let cache else { stale.append(language); continue }
             var h = ContextHasher()
             h.add(any: [config.segments.map(\.id), config.stages.map(\.id), config.synonyms[language] ?? [], factory.basePath] as [Any])
-            for d in documents where d.language == language {
-                h.add(any: [d.urlPath, d.title, d.summary ?? "", d.tags, d.kind.rawValue, d.context, d.segments, d.stage ?? "", d.order] as [Any])
-                for section in d.sections { h.add(any: [section.anchor ?? "", section.heading, section.text]) }
-            }
+            h.add(String(searchKeys[language] ?? 0))
             keys[language] = h.value
             if let cached = cache.searchIndex(language, key: h.value) { files += cached } else { stale.append(language) }
         }
         if !stale.isEmpty {
-            let built = builder.build(documents.filter { stale.contains($0.language) }, languages: stale)
+            let built = builder.build(documents, analyzed: analyzed, languages: stale)
             files += built
             for language in stale {
                 if let key = keys[language] { cache?.storeSearchIndex(language, key: key, built.filter { $0.0.hasPrefix("search/\(language)/") }) }

@@ -12,7 +12,7 @@ extension PageRenderer {
         ["title": title, "href": factory.href(urlPath)]
     }
 
-    func writeArticle(_ d: Document, index: Int, rendered r: RenderedDocument, html: String) {
+    func writeArticle(_ d: Document, index: Int, rendered r: RenderedDocument, html: String, related: [Int]) {
         let language = d.language
         let t = factory.strings[language]!
         let categoryTitle = PageContextFactory.categoryTitle(d.group, config: site.config, language: language)
@@ -47,6 +47,13 @@ extension PageRenderer {
             "category": link(categoryTitle, categoryPath),
             "segments": segments,
             "draft": fm.draft,
+            "related": related.map { articleCard($0, language: language) },
+            "editURL": factory.editURL(d.sourcePath),
+            "feedback": true,
+            "isArticle": true,
+            "jsonLD": StructuredData.article(
+                headline: d.title, description: fm.summary, language: language, url: factory.absolute(d.urlPath),
+                modified: fm.updated, publisher: site.config.text(site.config.title, language)),
         ]
         writePage(meta, language: language, template: "article", extra: ["content": html])
     }

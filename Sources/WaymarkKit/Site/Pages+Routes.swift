@@ -97,6 +97,10 @@ extension PageRenderer {
             "stages": stages,
             "startHref": factory.href(route.steps[0].urlPath),
             "routeJSON": inline,
+            "jsonLD": StructuredData.howTo(
+                name: routeTitle, description: segment.description.map { config.text($0, language) }, language: language,
+                url: factory.absolute(routePath(language, route.segment)), totalMinutes: route.totalMinutes,
+                steps: route.steps.map { (site.documents[$0.document].title, factory.absolute($0.urlPath)) }),
         ]
         writePage(meta, language: language, template: "route")
 
@@ -155,6 +159,8 @@ extension PageRenderer {
                 ? ["notice": t.format("fallbackNotice", ["language": sourceLanguage.name]), "lang": d.language, "dir": sourceLanguage.direction.rawValue] as [String: Any]
                 : false,
             "updated": factory.date(d.frontMatter.updated, language),
+            "editURL": factory.editURL(d.sourcePath),
+            "feedback": true,
         ]
         writePage(meta, language: language, template: "step", extra: ["content": r?.html ?? ""])
     }

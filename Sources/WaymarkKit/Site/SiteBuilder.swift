@@ -39,7 +39,7 @@ public enum SiteBuilder {
                     diagnostics.report(Diagnostic(.error, "invalid-output", problem, root: .output))
                     return BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false)
                 }
-                writer = try OutputWriter(output: options.output)
+                writer = try OutputWriter(output: options.output, precompress: options.precompress)
                 sink = writer!
             } catch {
                 diagnostics.report(Diagnostic(.error, "invalid-output", "\(error)", root: .output))

@@ -91,8 +91,7 @@ struct PublishingTests {
         let page = try #require(tree.read("output/en/articles/billing/vat/index.html"))
         let section = try #require(page.components(separatedBy: #"class="related""#).dropFirst().first)
         let links = section.components(separatedBy: #"class="card-link" href=""#).dropFirst().map { $0.prefix { $0 != "\"" } }
-        #expect(links.first == "/docs/en/articles/billing/refunds/")
-        #expect(links.contains("/docs/en/articles/billing/tax-forms/"))
+        #expect(Set(links.prefix(2)) == ["/docs/en/articles/billing/refunds/", "/docs/en/articles/billing/tax-forms/"])
         #expect(!links.contains("/docs/en/articles/billing/unrelated/"))
         #expect(!links.contains { $0.contains("/fa/") })
     }

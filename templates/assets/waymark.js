@@ -115,10 +115,9 @@
   }
   function analyze(input, a) {
     var out = [], pending = null, m;
-    var source = input.normalize("NFKC");
     wordRe.lastIndex = 0;
-    while ((m = wordRe.exec(source))) {
-      var normal = normalizeWord(m[0], a);
+    while ((m = wordRe.exec(input))) {
+      var normal = normalizeWord(m[0].normalize("NFKC"), a);
       if (normal === null) continue;
       if (pending !== null) { normal = pending + normal; pending = null; }
       else if (a.prefixes.indexOf(normal) >= 0) { pending = normal; continue; }
@@ -343,7 +342,7 @@
     var source = excerpt, index = 0, m;
     wordRe.lastIndex = 0;
     while ((m = wordRe.exec(source))) {
-      var normal = normalizeWord(m[0], analysis);
+      var normal = normalizeWord(m[0].normalize("NFKC"), analysis);
       var f = normal === null ? "" : fold(normal, analysis);
       if (f && (terms[f] || (last.length >= 2 && f.startsWith(last)))) {
         container.appendChild(doc.createTextNode(source.slice(index, m.index)));

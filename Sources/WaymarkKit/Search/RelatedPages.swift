@@ -1,8 +1,8 @@
 import Foundation
 
 /// "Related articles" under each article: articles of the same language that share its distinctive
-/// words (TF-IDF cosine over the search analysis), its tags, its segments or its category, computed at
-/// build time and ordered stably (score, then URL).
+/// words (cosine of BM25F impact vectors from the search analysis), its tags, its segments or its
+/// category, computed at build time and ordered stably (score, then URL).
 ///
 /// Each article is compared only with the articles that rank highest for its most distinctive words,
 /// which keeps the work linear in the number of articles instead of comparing every pair.
@@ -11,53 +11,58 @@ enum RelatedPages {
     static let wordsPerPage = 12
     static let pagesPerWord = 40
 
-    /// `pages[i]` is the site document index of `documents[i]`; returns site document index → related ones.
-    static func compute(_ documents: [SearchDocument], _ analyzed: [SearchIndexBuilder.Analyzed], pages: [Int]) -> [Int: [Int]] {
-        var byLanguage: [String: [Int]] = [:]
-        for (i, d) in documents.enumerated() where d.kind == .article { byLanguage[d.language, default: []].append(i) }
-        let groups = byLanguage.sorted { $0.key < $1.key }.map(\.value)
-        let results = groups.concurrentMap { members in related(members, documents, analyzed) }
+    /// `pages[language][i]` is the site document index of `corpora[language].documents[i]`; returns site
+    /// document index → related site document indices.
+    static func compute(_ corpora: [LanguageCorpus], pages: [[Int]]) -> [Int: [Int]] {
+        let results = Array(zip(corpora, pages)).concurrentMap { corpus, pages in related(corpus).map { (pages[$0.key], $0.value.map { pages[$0] }) } }
         var out: [Int: [Int]] = [:]
-        for result in results { for (i, list) in result { out[pages[i]] = list.map { pages[$0] } } }
+        for result in results { for (page, list) in result { out[page] = list } }
         return out
     }
 
-    private static func related(_ members: [Int], _ documents: [SearchDocument], _ analyzed: [SearchIndexBuilder.Analyzed]) -> [Int: [Int]] {
-        let n = Double(members.count)
-        var df: [String: Int] = [:]
-        for i in members { for key in Set(analyzed[i].terms.map(\.key)) { df[key, default: 0] += 1 } }
-        // Weighted vectors, their norms, and the best pages per word.
-        var vectors: [Int: [String: Double]] = [:]
-        var norms: [Int: Double] = [:]
-        var postings: [String: [(page: Int, weight: Double)]] = [:]
-        for i in members {
-            var v: [String: Double] = [:]
-            for t in analyzed[i].terms { v[t.key, default: 0] += t.weight }
-            for (k, w) in v { v[k] = w * log(1 + n / Double(df[k]!)) }
-            vectors[i] = v
-            norms[i] = max(1e-9, sqrt(v.values.reduce(0) { $0 + $1 * $1 }))
-            for (k, w) in v { postings[k, default: []].append((i, w)) }
+    private static func related(_ corpus: LanguageCorpus) -> [Int: [Int]] {
+        let documents = corpus.documents
+        let n = documents.count
+        let isArticle = documents.map { $0.kind == .article }
+        // Page vectors (unit → impact), their norms, and each unit's best articles.
+        var vectors = [[(unit: Int32, weight: Float)]](repeating: [], count: n)
+        var best = [[(page: Int32, weight: Float)]](repeating: [], count: corpus.unitDocs.count)
+        for u in corpus.unitDocs.indices {
+            var list: [(page: Int32, weight: Float)] = []
+            for (i, d) in corpus.unitDocs[u].enumerated() where isArticle[Int(d)] {
+                vectors[Int(d)].append((Int32(u), corpus.unitImpacts[u][i]))
+                list.append((d, corpus.unitImpacts[u][i]))
+            }
+            if list.count > pagesPerWord {
+                list.sort { $0.weight != $1.weight ? $0.weight > $1.weight : $0.page < $1.page }
+                list.removeSubrange(pagesPerWord...)
+            }
+            best[u] = list
         }
-        for k in postings.keys {
-            postings[k] = Array(postings[k]!.sorted { $0.weight != $1.weight ? $0.weight > $1.weight : documents[$0.page].urlPath < documents[$1.page].urlPath }.prefix(pagesPerWord))
-        }
+        let norms = vectors.map { max(1e-9, sqrt($0.reduce(0) { $0 + Double($1.weight) * Double($1.weight) })) }
+        let tags = documents.map { Set($0.tags.map { $0.lowercased() }) }
+        var scores = [Double](repeating: 0, count: n)
+        var touched: [Int] = []
         var out: [Int: [Int]] = [:]
-        for i in members {
-            let v = vectors[i]!
-            let top = v.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.prefix(wordsPerPage)
-            var scores: [Int: Double] = [:]
-            for (k, w) in top {
-                for p in postings[k] ?? [] where p.page != i { scores[p.page, default: 0] += w * p.weight }
+        for i in 0..<n where isArticle[i] {
+            let top = vectors[i].sorted { $0.weight != $1.weight ? $0.weight > $1.weight : $0.unit < $1.unit }.prefix(wordsPerPage)
+            for (u, w) in top {
+                for p in best[Int(u)] where Int(p.page) != i {
+                    if scores[Int(p.page)] == 0 { touched.append(Int(p.page)) }
+                    scores[Int(p.page)] += Double(w) * Double(p.weight)
+                }
             }
-            let d = documents[i]
-            for (j, dot) in scores {
-                let other = documents[j]
-                let sharedTags = Set(d.tags.map { $0.lowercased() }).intersection(other.tags.map { $0.lowercased() }).count
-                let sharedSegments = Set(d.segments).intersection(other.segments).count
-                scores[j] = dot / (norms[i]! * norms[j]!) + 0.15 * Double(sharedTags) + 0.1 * Double(sharedSegments) + (d.context == other.context ? 0.05 : 0)
+            var ranked: [(page: Int, score: Double)] = []
+            for j in touched {
+                let shared = Double(tags[i].intersection(tags[j]).count)
+                let segments = Double(Set(documents[i].segments).intersection(documents[j].segments).count)
+                let category = documents[i].context == documents[j].context ? 0.05 : 0
+                ranked.append((j, scores[j] / (norms[i] * norms[j]) + 0.15 * shared + 0.1 * segments + category))
+                scores[j] = 0
             }
-            out[i] = scores.sorted { $0.value != $1.value ? $0.value > $1.value : documents[$0.key].urlPath < documents[$1.key].urlPath }
-                .prefix(count).map(\.key)
+            touched.removeAll(keepingCapacity: true)
+            ranked.sort { $0.score != $1.score ? $0.score > $1.score : documents[$0.page].urlPath < documents[$1.page].urlPath }
+            out[i] = ranked.prefix(count).map(\.page)
         }
         return out
     }

@@ -57,27 +57,50 @@ public struct SearchIndexBuilder: Sendable {
         self.synonyms = synonyms
     }
 
-    struct Term {
-        var word: Analyzer.Word
-        var weight: Double
-        /// The most telling occurrences: title before headings before summary before body, then earliest.
-        var kept: [(position: Int, weight: Double)]
+    /// One word's occurrences in a page: summed field weight and the most telling positions (title before
+    /// headings before summary before body, then earliest).
+    struct Term: Sendable {
+        var word: Int32
+        var weight: Float
+        var positions: Positions
+    }
 
-        mutating func keep(_ position: Int, _ weight: Double) {
-            if kept.count < maximumPositions {
-                kept.append((position, weight))
-            } else if let worst = kept.indices.min(by: { kept[$0].weight != kept[$1].weight ? kept[$0].weight < kept[$1].weight : kept[$0].position > kept[$1].position }),
-                weight > kept[worst].weight
-            {
-                kept[worst] = (position, weight)
+    /// Up to three positions, kept inline (no allocation per term).
+    struct Positions: Sendable {
+        var count: UInt8 = 0
+        var p: (Int32, Int32, Int32) = (0, 0, 0)
+        var w: (Float, Float, Float) = (0, 0, 0)
+
+        subscript(i: Int) -> (Int32, Float) {
+            get { i == 0 ? (p.0, w.0) : i == 1 ? (p.1, w.1) : (p.2, w.2) }
+            set {
+                if i == 0 { (p.0, w.0) = newValue } else if i == 1 { (p.1, w.1) = newValue } else { (p.2, w.2) = newValue }
             }
         }
 
-        var positions: [Int] { kept.map(\.position).sorted() }
+        mutating func keep(_ position: Int32, _ weight: Float) {
+            if count < 3 {
+                self[Int(count)] = (position, weight)
+                count += 1
+                return
+            }
+            var worst = 0
+            for i in 1..<3 where self[i].1 < self[worst].1 || (self[i].1 == self[worst].1 && self[i].0 > self[worst].0) { worst = i }
+            if weight > self[worst].1 { self[worst] = (position, weight) }
+        }
+
+        var sorted: [Int] { (0..<Int(count)).map { Int(self[$0].0) }.sorted() }
+    }
+
+    /// The words an analyzer saw, shared by the pages it analysed.
+    final class Lexicon: @unchecked Sendable {
+        let words: [Analyzer.Word]
+        init(_ words: [Analyzer.Word]) { self.words = words }
     }
 
     struct Analyzed: Sendable {
-        var terms: [(normal: String, folded: String, key: String, weight: Double, positions: [Int])]
+        var lexicon: Lexicon
+        var terms: [Term]
         var length: Int
         var fragment: JSON
     }
@@ -95,68 +118,98 @@ public struct SearchIndexBuilder: Sendable {
         }
         return jobs.concurrentMap { range -> [Analyzed] in
             var analyzer = Analyzer(language: documents[range.lowerBound].language)
-            return range.map { Self.analyze(documents[$0], with: &analyzer) }
+            var scratch: [Int32] = []
+            let partial = range.map { Self.analyze(documents[$0], with: &analyzer, scratch: &scratch) }
+            let lexicon = Lexicon(analyzer.vocabulary)
+            return partial.map { Analyzed(lexicon: lexicon, terms: $0.terms, length: $0.length, fragment: $0.fragment) }
         }.flatMap { $0 }
     }
 
-    /// Output files (path below the output root → bytes) for `languages`, from documents and their analysis.
-    func build(_ documents: [SearchDocument], analyzed: [Analyzed], languages: [String]) -> [(String, [UInt8])] {
+    /// Each language's pages in index order with their merged vocabulary and BM25F impacts.
+    static func corpora(_ documents: [SearchDocument], _ analyzed: [Analyzed], languages: [String]) -> [LanguageCorpus] {
         var byLanguage: [String: [Int]] = [:]
         for (i, d) in documents.enumerated() where languages.contains(d.language) { byLanguage[d.language, default: []].append(i) }
-        for key in byLanguage.keys {
-            byLanguage[key]!.sort { (documents[$0].order, documents[$0].urlPath) < (documents[$1].order, documents[$1].urlPath) }
-        }
         let groups = byLanguage
         return languages.concurrentMap { language in
-            let indices = groups[language] ?? []
-            return encode(language: language, documents: indices.map { documents[$0] }, analyzed: indices.map { analyzed[$0] })
-        }.flatMap { $0 }
+            let indices = (groups[language] ?? []).sorted { (documents[$0].order, documents[$0].urlPath) < (documents[$1].order, documents[$1].urlPath) }
+            return LanguageCorpus(language: language, documents: indices.map { documents[$0] }, analyzed: indices.map { analyzed[$0] }, sources: indices)
+        }
     }
 
-    static func analyze(_ d: SearchDocument, with analyzer: inout Analyzer) -> Analyzed {
-        var terms: [String: Term] = [:]
-        var position = 0
-        func add(_ text: String, weight: Double) {
-            for w in analyzer.words(text) {
-                if var t = terms[w.normal] {
-                    t.weight += weight
-                    t.keep(position, weight)
-                    terms[w.normal] = t
+    static func analyze(_ d: SearchDocument, with analyzer: inout Analyzer, scratch: inout [Int32]) -> (terms: [Term], length: Int, fragment: JSON) {
+        var terms: [Term] = []
+        var position: Int32 = 0
+        func add(_ text: String, weight: Float) {
+            analyzer.analyze(text) { id in
+                if Int(id) >= scratch.count { scratch.append(contentsOf: repeatElement(-1, count: Int(id) - scratch.count + 1024)) }
+                let slot = scratch[Int(id)]
+                if slot >= 0 {
+                    terms[Int(slot)].weight += weight
+                    terms[Int(slot)].positions.keep(position, weight)
                 } else {
-                    terms[w.normal] = Term(word: w, weight: weight, kept: [(position, weight)])
+                    scratch[Int(id)] = Int32(terms.count)
+                    var positions = Positions()
+                    positions.keep(position, weight)
+                    terms.append(Term(word: id, weight: weight, positions: positions))
                 }
                 position += 1
             }
         }
-        add(d.title, weight: titleWeight)
+        add(d.title, weight: Float(titleWeight))
         // Title words are the positions below `titleEnd`, so queries can tell a title match.
-        position = max(position + fieldGap, titleEnd)
-        add(([d.summary ?? ""] + d.tags).joined(separator: " . "), weight: summaryWeight)
-        position += fieldGap
+        position = max(position + Int32(fieldGap), Int32(titleEnd))
+        add(([d.summary ?? ""] + d.tags).joined(separator: " . "), weight: Float(summaryWeight))
+        position += Int32(fieldGap)
         var sections: [JSON] = []
         for section in d.sections {
             let start = position
-            if !section.heading.isEmpty { add(section.heading, weight: headingWeight) }
-            add(section.text, weight: bodyWeight)
+            if !section.heading.isEmpty { add(section.heading, weight: Float(headingWeight)) }
+            add(section.text, weight: Float(bodyWeight))
             sections.append(.array([
-                .string(section.anchor ?? ""), .string(section.heading), .int(start), .string(snippet(section.text)),
+                .string(section.anchor ?? ""), .string(section.heading), .int(Int(start)), .string(snippet(section.text)),
             ]))
         }
+        for t in terms { scratch[Int(t.word)] = -1 }
         let fragment = JSON.object([
             ("u", .string(d.urlPath)), ("t", .string(d.title)), ("k", .string(d.kind == .guide ? "g" : "a")),
             ("m", .string(d.context)), ("d", .string(d.summary ?? "")), ("s", .array(sections)),
         ])
-        let list = terms.values.map { ($0.word.normal, $0.word.folded, $0.word.key, $0.weight, $0.positions) }
-        return Analyzed(terms: list, length: position, fragment: fragment)
+        return (terms, Int(position), fragment)
     }
 
-    /// The start of a section's text, cut at a word boundary.
+    /// The start of a section's text with whitespace collapsed, cut at a word boundary after about
+    /// `snippetLength` scalars (never inside a word, so never inside a combining sequence).
     static func snippet(_ text: String) -> String {
-        let collapsed = text.split(whereSeparator: { $0 == "\n" || $0 == " " || $0 == "\t" }).joined(separator: " ")
-        guard collapsed.count > snippetLength else { return collapsed }
-        var cut = collapsed.prefix(snippetLength)
-        if let space = cut.lastIndex(of: " ") { cut = cut[..<space] }
-        return cut + "…"
+        var out = String.UnicodeScalarView()
+        var count = 0
+        var pendingSpace = false
+        var lastSpace = -1
+        var cut = false
+        for scalar in text.unicodeScalars {
+            if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace {
+                if count >= snippetLength {
+                    cut = true
+                    break
+                }
+                lastSpace = out.count
+                out.append(" ")
+                count += 1
+                pendingSpace = false
+            }
+            out.append(scalar)
+            count += 1
+            if count > snippetLength + 60 {
+                cut = true
+                break
+            }
+        }
+        guard cut else { return String(out) }
+        if lastSpace > 0 { out = String.UnicodeScalarView(out.prefix(lastSpace)) }
+        return String(out) + "…"
     }
 
     func filterCode(_ d: SearchDocument) -> Int {
@@ -168,85 +221,40 @@ public struct SearchIndexBuilder: Sendable {
         return code | mask << 5
     }
 
-    struct Posting {
-        var doc: Int
-        var weight: Double
-        var positions: [Int]
-        var impact = 0
-    }
-
-    func encode(language: String, documents: [SearchDocument], analyzed: [Analyzed]) -> [(String, [UInt8])] {
+    func encode(_ corpus: LanguageCorpus) -> [(String, [UInt8])] {
+        let language = corpus.language
+        let documents = corpus.documents
+        let analyzed = corpus.analyzed
         let folder = "search/\(language)/"
-        let n = analyzed.count
-        // folded → (key, normal → postings)
-        var vocabulary: [String: (key: String, variants: [String: [Posting]])] = [:]
-        var totalLength = 0
-        for (doc, a) in analyzed.enumerated() {
-            totalLength += a.length
-            for t in a.terms {
-                vocabulary[t.folded, default: (t.key, [:])].variants[t.normal, default: []].append(Posting(doc: doc, weight: t.weight, positions: t.positions))
-            }
-        }
-        let averageLength = n > 0 ? max(1.0, Double(totalLength) / Double(n)) : 1
-        // BM25 per word: in stemmed languages per stem, so a page's weight for `activ` counts "activation"
-        // and "activated" alike and a rare inflection never outranks the common one; elsewhere per exact
-        // form, since Vietnamese `chỉ`, `chi` and `chí` fold alike but are different words. Every variant's
-        // posting carries its page's impact for its unit; queries prefer exact forms with multipliers.
-        let stemmed = LanguageProfile(language: language).stemmer != nil
-        func unit(_ entry: (key: String, variants: [String: [Posting]]), _ normal: String) -> String {
-            stemmed ? entry.key : normal
-        }
-        var keyWeights: [String: [Int: Double]] = [:]
-        for (_, entry) in vocabulary {
-            for (normal, postings) in entry.variants {
-                for p in postings { keyWeights[unit(entry, normal), default: [:]][p.doc, default: 0] += p.weight }
-            }
-        }
-        var keyImpacts: [String: [Int: Double]] = [:]
-        var maxImpact = 0.0
-        // Each page's strongest word, to order pages so that the best pages for a word sit together.
-        var dominant = [(unit: String, impact: Double)](repeating: ("", -1), count: n)
-        for (key, docs) in keyWeights {
-            let df = Double(docs.count)
-            let idf = log(1 + (Double(n) - df + 0.5) / (df + 0.5))
-            var values: [Int: Double] = [:]
-            for (doc, weight) in docs {
-                let length = Double(analyzed[doc].length)
-                let norm = Self.k1 * (1 - Self.b + Self.b * length / averageLength)
-                let impact = idf * weight * (Self.k1 + 1) / (weight + norm)
-                values[doc] = impact
-                maxImpact = max(maxImpact, impact)
-                if impact > dominant[doc].impact || (impact == dominant[doc].impact && key < dominant[doc].unit) { dominant[doc] = (key, impact) }
-            }
-            keyImpacts[key] = values
-        }
-        func quantized(_ impact: Double) -> UInt8 {
-            UInt8(max(1, min(255, Int((impact / max(maxImpact, 1e-9) * 255).rounded()))))
+        let n = documents.count
+        func quantized(_ impact: Float) -> UInt8 {
+            UInt8(max(1, min(255, Int((Double(impact) / max(corpus.maxImpact, 1e-9) * 255).rounded()))))
         }
         // Page numbers follow the strongest word, then the writer's order: a query's top pages then tend to
         // share a fragment file, so showing ten results costs one or two downloads instead of ten.
         let order = (0..<n).sorted { a, b in
-            (dominant[a].unit, documents[a].order, documents[a].urlPath) < (dominant[b].unit, documents[b].order, documents[b].urlPath)
+            let (ua, ub) = (corpus.dominant[a], corpus.dominant[b])
+            let (ka, kb) = (ua < 0 ? "" : corpus.unitNames[Int(ua)], ub < 0 ? "" : corpus.unitNames[Int(ub)])
+            return (ka, documents[a].order, documents[a].urlPath) < (kb, documents[b].order, documents[b].urlPath)
         }
         var newID = [Int](repeating: 0, count: n)
         for (new, old) in order.enumerated() { newID[old] = new }
 
-        // Entries in UTF-8 byte order, each encoded without front coding to size the shards.
-        let sortedFolded = vocabulary.keys.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
+        // Entries (folded forms) in UTF-8 byte order; each holds its written forms (words).
+        let sortedFolded = corpus.entries.keys.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
         var estimated = 0
         for folded in sortedFolded {
             estimated += folded.utf8.count + 4
-            for (_, postings) in vocabulary[folded]!.variants { estimated += 2 + postings.count * 4 }
+            for w in corpus.entries[folded]! { estimated += 2 + corpus.postings[Int(w)].count * 4 }
         }
         // Shards are sized for a small first query, within one index file per 50 pages on large sites
         // (small sites may use up to 16 shards: a handful of files, each a few kB).
         let chunks = max(1, (n + fragmentChunkSize - 1) / fragmentChunkSize)
         let fileBudget = max(16, n / 50 - chunks - 1)
         let shardCount = max(1, min(fileBudget, (estimated + targetShardBytes - 1) / targetShardBytes))
-        var shards = [ByteWriter](repeating: ByteWriter(), count: shardCount)
         var shardEntries = [[String]](repeating: [], count: shardCount)
         for folded in sortedFolded { shardEntries[SearchShards.shard(of: folded, count: shardCount)].append(folded) }
-        for s in 0..<shardCount {
+        let shards = (0..<shardCount).map { s -> ByteWriter in
             var w = ByteWriter()
             w.bytes.append(contentsOf: Array("WMS1".utf8))
             w.varint(shardEntries[s].count)
@@ -256,18 +264,19 @@ public struct SearchIndexBuilder: Sendable {
                 let shared = zip(previous, bytes).prefix { $0 == $1 }.count
                 w.varint(shared)
                 w.data(bytes[shared...])
-                let entry = vocabulary[folded]!
-                let keyBytes = Array(entry.key.utf8)
+                let words = corpus.entries[folded]!.sorted { Array(corpus.words[Int($0)].normal.utf8).lexicographicallyPrecedes(corpus.words[Int($1)].normal.utf8) }
+                let keyBytes = Array(corpus.words[Int(words[0])].key.utf8)
                 let keyShared = zip(bytes, keyBytes).prefix { $0 == $1 }.count
                 w.varint(keyShared)
                 w.data(keyBytes[keyShared...])
-                let variants = entry.variants.keys.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
-                w.varint(variants.count)
-                for normal in variants {
+                w.varint(words.count)
+                for word in words {
+                    let normal = corpus.words[Int(word)].normal
                     w.data(normal == folded ? [] : Array(normal.utf8))
-                    let impacts = keyImpacts[unit(entry, normal)]!
-                    let postings = entry.variants[normal]!.map { p in (doc: newID[p.doc], impact: quantized(impacts[p.doc]!), positions: p.positions) }
-                        .sorted { $0.doc < $1.doc }
+                    let unit = Int(corpus.unitOf[Int(word)])
+                    let postings = corpus.postings[Int(word)].map { p in
+                        (doc: newID[Int(p.doc)], impact: quantized(corpus.impact(unit: unit, doc: Int(p.doc))), term: p)
+                    }.sorted { $0.doc < $1.doc }
                     // Positions (for proximity and deep links) only where they can matter: the pages
                     // that rank highest for this word. A word on every page would otherwise cost kilobytes.
                     let withPositions = Set(postings.indices.sorted { (postings[$0].impact, -postings[$0].doc) > (postings[$1].impact, -postings[$1].doc) }
@@ -278,7 +287,7 @@ public struct SearchIndexBuilder: Sendable {
                         w.varint(p.doc - lastDoc)
                         lastDoc = p.doc
                         w.byte(p.impact)
-                        let positions = withPositions.contains(i) ? p.positions : []
+                        let positions = withPositions.contains(i) ? analyzed[Int(p.term.doc)].terms[Int(p.term.term)].positions.sorted : []
                         w.varint(positions.count)
                         var lastPosition = 0
                         for position in positions {
@@ -289,7 +298,7 @@ public struct SearchIndexBuilder: Sendable {
                 }
                 previous = bytes
             }
-            shards[s] = w
+            return w
         }
         var files: [(String, [UInt8])] = []
         var shardNames: [JSON] = []

@@ -95,7 +95,8 @@ final class PageRenderer: @unchecked Sendable {
         progress?(.phase("analysing text"))
         let search = searchDocuments()
         let analyzed = analyze(search.map(\.document))
-        let related = RelatedPages.compute(search.map(\.document), analyzed, pages: search.map(\.index))
+        let corpora = SearchIndexBuilder.corpora(search.map(\.document), analyzed, languages: config.languages.map(\.code))
+        let related = RelatedPages.compute(corpora, pages: corpora.map { $0.sources.map { search[$0].index } })
 
         progress?(.phase("article pages"))
         let articles = documents.indices.filter { documents[$0].kind == .article }
@@ -124,7 +125,7 @@ final class PageRenderer: @unchecked Sendable {
         site.checkUniqueURLs(extra: extraURLs, diagnostics: diagnostics)
         checkAnchors()
         progress?(.phase("search index"))
-        writeSearchIndex(search.map(\.document), analyzed)
+        writeSearchIndex(corpora)
         progress?(.phase("sitemaps and assets"))
         writeSitemapAndRobots()
         writeAssets()
@@ -289,7 +290,7 @@ final class PageRenderer: @unchecked Sendable {
         return result.map { $0! }
     }
 
-    func writeSearchIndex(_ documents: [SearchDocument], _ analyzed: [SearchIndexBuilder.Analyzed]) {
+    func writeSearchIndex(_ corpora: [LanguageCorpus]) {
         let config = site.config
         let builder = SearchIndexBuilder(segments: config.segments.map(\.id), stages: config.stages.map(\.id), synonyms: config.synonyms, basePath: factory.basePath)
         var files: [(String, [UInt8])] = []
@@ -305,7 +306,7 @@ final class PageRenderer: @unchecked Sendable {
             if let cached = cache.searchIndex(language, key: h.value) { files += cached } else { stale.append(language) }
         }
         if !stale.isEmpty {
-            let built = builder.build(documents, analyzed: analyzed, languages: stale)
+            let built = corpora.filter { stale.contains($0.language) }.concurrentMap { builder.encode($0) }.flatMap { $0 }
             files += built
             for language in stale {
                 if let key = keys[language] { cache?.storeSearchIndex(language, key: key, built.filter { $0.0.hasPrefix("search/\(language)/") }) }

@@ -14,7 +14,7 @@ WAYMARK := .build/release/waymark
 # the HTML validator), benchmarks (cmark-gfm CLI, hyperfine).
 BUILD_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev zlib1g-dev libbrotli-dev
 TEST_PACKAGES := chromium chromium-driver fonts-noto-core python3-venv nginx brotli
-BENCH_PACKAGES := cmark-gfm hyperfine
+BENCH_PACKAGES := cmark-gfm time
 
 .PHONY: site build test swift-test e2e-test deps test-deps bench bench-search fuzz serve clean
 

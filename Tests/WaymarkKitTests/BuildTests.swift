@@ -79,6 +79,24 @@ struct BuildTests {
         #expect(first.languages == 4)
     }
 
+    @Test("the compiled template renderer produces exactly what swift-mustache produces")
+    func compiledTemplatesMatchReference() throws {
+        let (templates, _) = TemplateSet.load(from: Repo.templates)
+        #expect(templates?.compiled != nil, "the default templates should not need the fallback renderer")
+        let tree = try TempTree()
+        var options = BuildOptions(content: Repo.content, templates: Repo.templates, output: tree.path + "/compiled")
+        #expect(SiteBuilder.build(options).wrote)
+        options.output = tree.path + "/reference"
+        options.referenceTemplates = true
+        #expect(SiteBuilder.build(options).wrote)
+        let compiled = tree.snapshot("compiled"), reference = tree.snapshot("reference")
+        #expect(compiled.count == reference.count)
+        for (path, bytes) in reference.sorted(by: { $0.key < $1.key }) where compiled[path] != bytes {
+            Issue.record("\(path) differs")
+            break
+        }
+    }
+
     @Test("a failed build leaves the previous output untouched; stale files disappear on success")
     func atomicOutput() throws {
         let tree = try SmallSite.tree()

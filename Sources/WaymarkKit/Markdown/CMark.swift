@@ -49,10 +49,6 @@ private func literal(_ node: Node) -> String {
     cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
 }
 
-private func typeString(_ node: Node) -> String {
-    cmark_node_get_type_string(node).map { String(cString: $0) } ?? ""
-}
-
 /// Collects what the build needs from the tree in one pass, then applies edits after the pass
 /// (editing while cmark's iterator runs would invalidate it).
 private struct Walker {
@@ -84,7 +80,13 @@ private struct Walker {
         guard let iter = cmark_iter_new(root) else { return }
         defer { cmark_iter_free(iter) }
         var headingDepth = 0
-        var body = ""
+        // Body text is gathered as bytes straight from cmark's strings: no String per text node.
+        var body: [UInt8] = []
+        body.reserveCapacity(input.text.utf8.count)
+        func append(_ node: Node) {
+            guard let c = cmark_node_get_literal(node) else { return }
+            body.append(contentsOf: UnsafeBufferPointer(start: UnsafeRawPointer(c).assumingMemoryBound(to: UInt8.self), count: strlen(c)))
+        }
         while true {
             let event = cmark_iter_next(iter)
             if event == CMARK_EVENT_DONE { break }
@@ -100,36 +102,47 @@ private struct Walker {
                     addHeading(node)
                 }
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
-                if headingDepth == 0 { body += literal(node) }
+                if headingDepth == 0 { append(node) }
             case CMARK_NODE_CODE_BLOCK:
-                if headingDepth == 0 { body += literal(node); body += "\n" }
+                if headingDepth == 0 { append(node); body.append(0x0A) }
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
-                if headingDepth == 0 { body += " " }
+                if headingDepth == 0 { body.append(0x20) }
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 if entering { addLink(node) }
             case CMARK_NODE_PARAGRAPH, CMARK_NODE_BLOCK_QUOTE:
-                if !entering { body += "\n" }
+                if !entering { body.append(0x0A) }
             case CMARK_NODE_ITEM:
-                if entering, typeString(node) == "tasklist" { addTask(node) }
-                if !entering { body += "\n" }
+                if entering, isType(node, Self.tasklist) { addTask(node) }
+                if !entering { body.append(0x0A) }
             default:
                 // Table cells and rows are extension nodes: separate their text too.
                 if !entering, cmark_node_get_type(node) != CMARK_NODE_DOCUMENT {
-                    let t = typeString(node)
-                    if t == "table_cell" { body += " " } else if t == "table_row" { body += "\n" }
+                    if isType(node, Self.tableCell) { body.append(0x20) } else if isType(node, Self.tableRow) { body.append(0x0A) }
                 }
             }
         }
         flush(&body)
     }
 
+    static let tasklist = Array("tasklist".utf8CString), tableCell = Array("table_cell".utf8CString), tableRow = Array("table_row".utf8CString)
+
+    /// Compares an extension node's type name without making a String.
+    func isType(_ node: Node, _ name: [CChar]) -> Bool {
+        guard let t = cmark_node_get_type_string(node) else { return false }
+        return name.withUnsafeBufferPointer { strcmp(t, $0.baseAddress!) == 0 }
+    }
+
     /// Ends the current text section with what was collected so far.
-    mutating func flush(_ body: inout String) {
-        if !body.isEmpty {
-            sections[sections.count - 1].text += body
-            wordCount += body.split(whereSeparator: { $0 == " " || $0 == "\n" }).count
-            body = ""
+    mutating func flush(_ body: inout [UInt8]) {
+        guard !body.isEmpty else { return }
+        var inWord = false
+        for b in body {
+            let space = b == 0x20 || b == 0x0A
+            if !space, !inWord { wordCount += 1 }
+            inWord = !space
         }
+        sections[sections.count - 1].text += String(decoding: body, as: UTF8.self)
+        body.removeAll(keepingCapacity: true)
     }
 
     mutating func addHeading(_ node: Node) {

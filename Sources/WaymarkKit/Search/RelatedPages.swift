@@ -2,7 +2,7 @@ import Foundation
 
 /// "Related articles" under each article: articles of the same language that share its distinctive
 /// words (cosine of BM25F impact vectors from the search analysis), its tags, its segments or its
-/// category, computed at build time and ordered stably (score, then URL).
+/// category, computed at build time and ordered stably (score, then the writer's page order).
 ///
 /// Each article is compared only with the articles that rank highest for its most distinctive words,
 /// which keeps the work linear in the number of articles instead of comparing every pair.
@@ -40,7 +40,14 @@ enum RelatedPages {
             best[u] = list
         }
         let norms = vectors.map { max(1e-9, sqrt($0.reduce(0) { $0 + Double($1.weight) * Double($1.weight) })) }
-        let tags = documents.map { Set($0.tags.map { $0.lowercased() }) }
+        // Tags, segments and categories as small integers, so comparing two pages allocates nothing.
+        var tagIDs: [String: Int] = [:], segmentIDs: [String: Int] = [:], categoryIDs: [String: Int] = [:]
+        let tags = documents.map { d in Set(d.tags.map { t in tagIDs[t.lowercased()] ?? { tagIDs[t.lowercased()] = tagIDs.count; return tagIDs.count - 1 }() }) }
+        let segments = documents.map { d in d.segments.reduce(0) { mask, s in
+            let id = segmentIDs[s] ?? { segmentIDs[s] = segmentIDs.count; return segmentIDs.count - 1 }()
+            return id < 64 ? mask | (1 << id) : mask
+        } }
+        let categories = documents.map { d in categoryIDs[d.context] ?? { categoryIDs[d.context] = categoryIDs.count; return categoryIDs.count - 1 }() }
         var scores = [Double](repeating: 0, count: n)
         var touched: [Int] = []
         var out: [Int: [Int]] = [:]
@@ -52,17 +59,21 @@ enum RelatedPages {
                     scores[Int(p.page)] += Double(w) * Double(p.weight)
                 }
             }
-            var ranked: [(page: Int, score: Double)] = []
+            // The best `count` candidates by score, ties to the earlier page: a small insertion list.
+            var top3: [(page: Int, score: Double)] = []
             for j in touched {
-                let shared = Double(tags[i].intersection(tags[j]).count)
-                let segments = Double(Set(documents[i].segments).intersection(documents[j].segments).count)
-                let category = documents[i].context == documents[j].context ? 0.05 : 0
-                ranked.append((j, scores[j] / (norms[i] * norms[j]) + 0.15 * shared + 0.1 * segments + category))
+                let shared = Double(tags[i].reduce(0) { $0 + (tags[j].contains($1) ? 1 : 0) })
+                let sharedSegments = Double((segments[i] & segments[j]).nonzeroBitCount)
+                let category = categories[i] == categories[j] ? 0.05 : 0
+                let score = scores[j] / (norms[i] * norms[j]) + 0.15 * shared + 0.1 * sharedSegments + category
                 scores[j] = 0
+                if top3.count == count, let last = top3.last, !(score > last.score || (score == last.score && j < last.page)) { continue }
+                let at = top3.firstIndex { score > $0.score || (score == $0.score && j < $0.page) } ?? top3.count
+                top3.insert((j, score), at: at)
+                if top3.count > count { top3.removeLast() }
             }
             touched.removeAll(keepingCapacity: true)
-            ranked.sort { $0.score != $1.score ? $0.score > $1.score : documents[$0.page].urlPath < documents[$1.page].urlPath }
-            out[i] = ranked.prefix(count).map(\.page)
+            out[i] = top3.map(\.page)
         }
         return out
     }

@@ -178,38 +178,42 @@ public struct SearchIndexBuilder: Sendable {
     }
 
     /// The start of a section's text with whitespace collapsed, cut at a word boundary after about
-    /// `snippetLength` scalars (never inside a word, so never inside a combining sequence).
+    /// `snippetLength` scalars (never inside a word, so never inside a combining sequence). Works on
+    /// UTF-8 bytes: it runs for every section of every page.
     static func snippet(_ text: String) -> String {
-        var out = String.UnicodeScalarView()
-        var count = 0
+        var out: [UInt8] = []
+        out.reserveCapacity(snippetLength * 2)
+        var scalars = 0
         var pendingSpace = false
         var lastSpace = -1
         var cut = false
-        for scalar in text.unicodeScalars {
-            if scalar == " " || scalar == "\n" || scalar == "\t" || scalar == "\r" {
+        for b in text.utf8 {
+            if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D {
                 pendingSpace = !out.isEmpty
                 continue
             }
             if pendingSpace {
-                if count >= snippetLength {
+                if scalars >= snippetLength {
                     cut = true
                     break
                 }
                 lastSpace = out.count
-                out.append(" ")
-                count += 1
+                out.append(0x20)
+                scalars += 1
                 pendingSpace = false
             }
-            out.append(scalar)
-            count += 1
-            if count > snippetLength + 60 {
+            out.append(b)
+            if b & 0xC0 != 0x80 { scalars += 1 }
+            if scalars > snippetLength + 60, b & 0xC0 != 0x80 {
+                // A very long word: stop before this scalar begins.
+                out.removeLast()
                 cut = true
                 break
             }
         }
-        guard cut else { return String(out) }
-        if lastSpace > 0 { out = String.UnicodeScalarView(out.prefix(lastSpace)) }
-        return String(out) + "…"
+        guard cut else { return String(decoding: out, as: UTF8.self) }
+        if lastSpace > 0 { out.removeSubrange(lastSpace...) }
+        return String(decoding: out, as: UTF8.self) + "…"
     }
 
     func filterCode(_ d: SearchDocument) -> Int {

@@ -14,6 +14,8 @@ public struct BuildOptions: Sendable {
     public var liveReload: Bool
     /// Write gzip and Brotli copies next to text files, for servers that send them as they are.
     public var precompress = false
+    /// Render templates with swift-mustache even where the compiled renderer could (parity tests).
+    var referenceTemplates = false
     /// Run the content-health checks (`waymark check`, `waymark report`) and collect `BuildSummary.health`.
     public var health = false
     /// "Today" for staleness; injected so checks are reproducible (defaults to the current date).

@@ -31,9 +31,24 @@ public struct Strings: Sendable {
 
     /// Replaces `{name}` placeholders: `format("stepOf", ["n": "2", "total": "6"])`.
     public func format(_ key: String, _ arguments: [String: String]) -> String {
-        var text = self[key]
-        for (name, value) in arguments { text = text.replacingOccurrences(of: "{\(name)}", with: value) }
-        return text
+        Self.fill(self[key], arguments)
+    }
+
+    /// One pass over the pattern (Foundation's replacingOccurrences bridges through NSString, which
+    /// showed up in profiles of large builds).
+    static func fill(_ pattern: String, _ arguments: [String: String]) -> String {
+        guard pattern.utf8.contains(0x7B) else { return pattern }
+        var out = ""
+        var rest = pattern[...]
+        while let open = rest.firstIndex(of: "{") {
+            out += rest[..<open]
+            guard let close = rest[open...].firstIndex(of: "}") else { break }
+            let name = String(rest[rest.index(after: open)..<close])
+            if let value = arguments[name] { out += value } else { out += rest[open...close] }
+            rest = rest[rest.index(after: close)...]
+        }
+        out += rest
+        return out
     }
 
     /// A number in this language's digits.
@@ -50,10 +65,11 @@ public struct Strings: Sendable {
     }
 
     public func date(_ day: Day) -> String {
-        datePattern
-            .replacingOccurrences(of: "{day}", with: number(day.day))
-            .replacingOccurrences(of: "{month}", with: months.indices.contains(day.month - 1) ? months[day.month - 1] : String(day.month))
-            .replacingOccurrences(of: "{year}", with: number(day.year))
+        Self.fill(datePattern, [
+            "day": number(day.day),
+            "month": months.indices.contains(day.month - 1) ? months[day.month - 1] : String(day.month),
+            "year": number(day.year),
+        ])
     }
 }
 

@@ -11,7 +11,7 @@ struct PageContextFactory: Sendable {
     let baseURL: String
     let basePath: String
     /// Per language: the parts of every page's context that do not depend on the page.
-    private let chrome: [String: [String: any Sendable]]
+    private let chrome: Chrome
     let strings: [String: Strings]
 
     init(site: SiteIndex, templates: TemplateSet, options: BuildOptions) {
@@ -30,18 +30,18 @@ struct PageContextFactory: Sendable {
         }
         basePath = path
         var strings: [String: Strings] = [:]
-        var chrome: [String: [String: any Sendable]] = [:]
+        var chrome: [String: [String: Any]] = [:]
         for language in config.languages {
             let t = templates.strings(for: language.code, defaultLanguage: config.defaultLanguage)
             strings[language.code] = t
             let code = language.code
-            let categories: [[String: any Sendable]] = (site.categories[code] ?? []).map { category in
+            let categories: [[String: Any]] = (site.categories[code] ?? []).map { category in
                 [
                     "title": Self.categoryTitle(category.id, config: config, language: code),
                     "href": path + URLPath.encode("\(code)/articles/\(category.id)/"),
                 ]
             }
-            let segments: [[String: any Sendable]] = config.segments.map { segment in
+            let segments: [[String: Any]] = config.segments.map { segment in
                 [
                     "id": segment.id,
                     "title": config.text(segment.title, code),
@@ -66,18 +66,25 @@ struct PageContextFactory: Sendable {
                     "multilingual": config.languages.count > 1,
                     "feed": path + URLPath.encode("\(code)/feed.xml"),
                     "feedbackEndpoint": config.feedbackEndpoint ?? "",
-                ] as [String: any Sendable],
+                ] as [String: Any],
                 "assets": [
                     "css": path + (templates.assets["style.css"] ?? "assets/style.css"),
                     "js": path + (templates.assets["waymark.js"] ?? "assets/waymark.js"),
                     "icon": templates.assets["icon.svg"].map { path + $0 } ?? false,
-                ] as [String: any Sendable],
+                ] as [String: Any],
                 "liveReload": options.liveReload,
                 "scriptStrings": JSON.object(Self.scriptStringKeys.map { ($0, JSON.string(t[$0])) } + [("digits", .string(String(t.digits)))])
                     .encoded(htmlSafe: true),
             ]
         }
-        self.chrome = chrome
+        for (code, values) in chrome {
+            var rendered: [String: String] = [:]
+            for name in templates.cachedPartials {
+                rendered[String(name.dropFirst("partials/cached/".count))] = templates.render(name, values)
+            }
+            chrome[code]!["cached"] = rendered
+        }
+        self.chrome = Chrome(values: chrome)
         self.strings = strings
     }
 
@@ -106,7 +113,7 @@ struct PageContextFactory: Sendable {
 
     /// A page's context: the language chrome plus `page`, `content` and anything page-specific.
     func context(language: String, page: PageMeta, extra: [String: Any] = [:]) -> [String: Any] {
-        var context: [String: Any] = chrome[language] ?? chrome[site.config.defaultLanguage]!
+        var context: [String: Any] = chrome.values[language] ?? chrome.values[site.config.defaultLanguage]!
         let t = strings[language]!
         let siteTitle = site.config.text(site.config.title, language)
         var pageDict: [String: Any] = [
@@ -158,6 +165,14 @@ struct PageContextFactory: Sendable {
     func minutes(_ n: Int, _ language: String) -> String {
         strings[language]!.duration(minutes: n)
     }
+}
+
+/// The per-language parts of every context. Plain `[String: Any]` on purpose: templates look values up by
+/// casting to `[String: Any]`, and a dictionary of `any Sendable` would be converted element by element on
+/// every lookup. Built once, then only read, so sharing it across threads is safe.
+final class Chrome: @unchecked Sendable {
+    let values: [String: [String: Any]]
+    init(values: [String: [String: Any]]) { self.values = values }
 }
 
 /// What every page tells the layout about itself.

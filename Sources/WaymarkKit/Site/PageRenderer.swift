@@ -109,19 +109,25 @@ final class PageRenderer: @unchecked Sendable {
         // Phase 4: pages that need the whole site.
         progress?(.phase("routes, landing pages and listings"))
         var extraURLs: [(String, String)] = []
-        for route in site.routes { writeRoute(route) }
+        var jobs: [@Sendable () -> Void] = site.routes.map { route in { self.writeRoute(route) } }
         for language in config.languages.map(\.code) {
-            writeHome(language)
-            writeArticleIndex(language)
-            for category in site.categories[language] ?? [] { writeCategory(language, category) }
-            for segment in config.segments { writeLanding(language, segment.id) }
-            writeSearchPage(language)
-            writeNotFound(language)
-            writeFeed(language)
+            jobs.append { self.writeHome(language) }
+            jobs.append { self.writeArticleIndex(language) }
+            for category in site.categories[language] ?? [] { jobs.append { self.writeCategory(language, category) } }
+            for segment in config.segments { jobs.append { self.writeLanding(language, segment.id) } }
+            jobs.append {
+                self.writeSearchPage(language)
+                self.writeNotFound(language)
+                self.writeFeed(language)
+            }
             extraURLs.append(("\(language)/search/", "site.yml"))
         }
-        writeLanguageChooser()
-        writeNotFound(nil)
+        jobs.append { self.writeLanguageChooser() }
+        jobs.append { self.writeNotFound(nil) }
+        _ = jobs.concurrentMap { job -> Bool in
+            job()
+            return true
+        }
         site.checkUniqueURLs(extra: extraURLs, diagnostics: diagnostics)
         checkAnchors()
         progress?(.phase("search index"))
@@ -224,7 +230,7 @@ final class PageRenderer: @unchecked Sendable {
             reused = cache.pageUnchanged(path, signature: h.value) && sink.reuse(path)
         }
         if !reused {
-            write(path, templates.render(template, context))
+            write(path, templates.renderBytes(template, context))
         }
         let entry: SitemapEntry? = meta.noindex || meta.canonicalPath != nil ? nil : SitemapEntry(
             language: language, urlPath: meta.urlPath,
@@ -238,8 +244,12 @@ final class PageRenderer: @unchecked Sendable {
     }
 
     func write(_ path: String, _ text: String) {
+        write(path, Array(text.utf8))
+    }
+
+    func write(_ path: String, _ bytes: [UInt8]) {
         do {
-            try sink.write(path, text)
+            try sink.write(path, bytes)
         } catch {
             diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
         }

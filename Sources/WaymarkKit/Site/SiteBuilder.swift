@@ -19,11 +19,13 @@ public enum SiteBuilder {
     public static func build(_ options: BuildOptions, cache: BuildCache?, memory: MemoryOutput?, progress: (@Sendable (BuildEvent) -> Void)? = nil) -> BuildSummary {
         let diagnostics = DiagnosticBag()
         progress?(.phase("loading"))
-        let (templates, templateDiagnostics) = TemplateSet.load(from: options.templates)
+        var (templates, templateDiagnostics) = TemplateSet.load(from: options.templates)
+        templates?.useReference = options.referenceTemplates
         diagnostics.report(contentsOf: templateDiagnostics)
         guard let content = ContentLoader(root: options.content).load(diagnostics: diagnostics, cache: cache), let templates else {
             return BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false)
         }
+        progress?(.phase("site model"))
         let site = SiteIndex(content: content, includeDrafts: options.includeDrafts, diagnostics: diagnostics)
 
         let sink: OutputSink

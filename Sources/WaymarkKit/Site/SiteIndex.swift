@@ -82,11 +82,9 @@ struct SiteIndex: Sendable {
             }
             let order = declared.filter { groups[$0] != nil } + groups.keys.filter { !declared.contains($0) }.sorted()
             categories[language] = order.map { id in
-                (id, groups[id]!.sorted { a, b in
-                    let (x, y) = (kept[a], kept[b])
-                    return (x.frontMatter.order ?? Int.max, x.title.lowercased(), x.sourcePath)
-                        < (y.frontMatter.order ?? Int.max, y.title.lowercased(), y.sourcePath)
-                })
+                // Sort keys computed once per article, not once per comparison.
+                let keyed = groups[id]!.map { i in (i, kept[i].frontMatter.order ?? Int.max, kept[i].title.lowercased(), kept[i].sourcePath) }
+                return (id, keyed.sorted { ($0.1, $0.2, $0.3) < ($1.1, $1.2, $1.3) }.map(\.0))
             }
         }
         self.categories = categories

@@ -55,6 +55,16 @@ public indirect enum JSON: Sendable, Equatable {
     }
 
     static func quote(_ s: String, into out: inout String, htmlSafe: Bool) {
+        // Most strings need no escaping at all: append them whole.
+        let plain = s.utf8.allSatisfy { b in
+            b >= 0x20 && b != 0x22 && b != 0x5C && b != 0xE2 && !(htmlSafe && (b == 0x3C || b == 0x3E || b == 0x26))
+        }
+        if plain {
+            out += "\""
+            out += s
+            out += "\""
+            return
+        }
         out += "\""
         for scalar in s.unicodeScalars {
             switch scalar {

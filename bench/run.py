@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""`make bench`: Waymark against Hugo (and Pagefind over Hugo's output) and bare cmark-gfm, in one run on
+this machine, on ../shared/bench/gen_corpus.py content (4 languages).
+
+For each scale (BENCH_SCALES, default "1,2,4" × 2500 articles per language) it reports wall time
+(median of BENCH_RUNS, default 3), pages per second, peak RSS, output bytes and search index bytes, and
+Waymark/peer ratios. Every build starts from an empty output folder; a second Waymark table shows a
+rebuild of an unchanged tree into the existing output (what CI and `make site` do most of the time).
+"""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+SHARED = os.path.join(ROOT, "..", "shared", "bench")
+WAYMARK = os.path.join(ROOT, ".build", "release", "waymark")
+VENV = os.path.join(ROOT, ".venv")
+HUGO = os.path.join(VENV, "bin", "hugo")
+PAGEFIND = os.path.join(VENV, "lib", f"python{sys.version_info.major}.{sys.version_info.minor}", "site-packages", "pagefind_bin_extended", "pagefind_extended")
+BASE = 2500
+RUNS = int(os.environ.get("BENCH_RUNS", "3"))
+SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,2,4").split(",")]
+CMARK_ARGS = ["-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tasklist", "-e", "footnotes"]
+
+
+def timed(cmd, cwd=None):
+    """(wall seconds, peak RSS in MB) of one command, from GNU time."""
+    result = subprocess.run(["/usr/bin/time", "-f", "%e %M"] + cmd, cwd=cwd, capture_output=True, text=True)
+    if result.returncode != 0:
+        sys.exit(f"failed: {' '.join(cmd)}\n{result.stderr[-3000:]}")
+    wall, rss = result.stderr.strip().splitlines()[-1].split()
+    return float(wall), int(rss) / 1024
+
+
+def tree_bytes(path, exclude=None):
+    total = 0
+    for folder, dirs, files in os.walk(path):
+        if exclude:
+            dirs[:] = [d for d in dirs if os.path.join(folder, d) != exclude]
+        total += sum(os.path.getsize(os.path.join(folder, f)) for f in files)
+    return total
+
+
+def pages(path):
+    return sum(1 for _, _, files in os.walk(path) for f in files if f.endswith(".html"))
+
+
+def corpus(articles):
+    path = os.path.join(HERE, "work", f"corpus-{articles}")
+    if not os.path.exists(os.path.join(path, "site.yml")):
+        subprocess.run([sys.executable, os.path.join(SHARED, "gen_corpus.py"), path, "--articles", str(articles)], check=True)
+    return path
+
+
+def median_of(runs, make):
+    results = [make() for _ in range(runs)]
+    walls = [r[0] for r in results]
+    i = walls.index(statistics.median_low(walls))
+    return results[i]
+
+
+def bench_scale(scale, work):
+    articles = BASE * scale
+    content = corpus(articles)
+    md_files = [os.path.join(d, f) for d, _, fs in os.walk(content) for f in fs if f.endswith(".md")]
+
+    out = os.path.join(work, "waymark")
+
+    def waymark_clean():
+        shutil.rmtree(out, ignore_errors=True)
+        for spare in (os.path.join(work, ".waymark.waymark-spare"), os.path.join(work, ".waymark.waymark-new")):
+            shutil.rmtree(spare, ignore_errors=True)
+        return timed([WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"), "--output", out, "--quiet"])
+    w_wall, w_rss = median_of(RUNS, waymark_clean)
+    w_pages, w_bytes, w_index = pages(out), tree_bytes(out), tree_bytes(os.path.join(out, "search"))
+    w_rebuild = median_of(RUNS, lambda: timed([WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"), "--output", out, "--quiet"]))
+
+    hugo_site = os.path.join(work, "hugo-site")
+    subprocess.run(["bash", os.path.join(SHARED, "hugo", "make_hugo_site.sh"), content, hugo_site], check=True, capture_output=True)
+    public = os.path.join(work, "hugo-public")
+
+    def hugo_clean():
+        shutil.rmtree(public, ignore_errors=True)
+        return timed([HUGO, "--quiet", "-d", public], cwd=hugo_site)
+    h_wall, h_rss = median_of(RUNS if scale == 1 else 1, hugo_clean)
+    h_pages, h_bytes = pages(public), tree_bytes(public)
+    pf_wall, pf_rss = timed([PAGEFIND, "--site", public, "--silent"])
+    pf_index = tree_bytes(os.path.join(public, "pagefind"))
+
+    # Bare cmark-gfm over the same Markdown files, on two processes.
+    listing = os.path.join(work, "md-files.txt")
+    open(listing, "w").write("\n".join(md_files))
+    c_wall, c_rss = median_of(RUNS, lambda: timed(["bash", "-c", f"xargs -a {listing} -d '\\n' -P 2 -n 2000 cmark-gfm {' '.join(CMARK_ARGS)} > /dev/null"]))
+    return dict(scale=scale, articles=articles, w=(w_wall, w_rss, w_pages, w_bytes, w_index), w_rebuild=w_rebuild,
+                h=(h_wall, h_rss, h_pages, h_bytes), pf=(pf_wall, pf_rss, pf_index), c=c_wall)
+
+
+def main():
+    for tool in (WAYMARK, HUGO, PAGEFIND):
+        if not os.path.exists(tool):
+            sys.exit(f"missing {tool}; run `make bench`")
+    work = tempfile.mkdtemp(prefix="waymark-bench-", dir=os.path.join(HERE, "work"))
+    rows = []
+    try:
+        for scale in SCALES:
+            rows.append(bench_scale(scale, work))
+            r = rows[-1]
+            print(f"scale {scale}: waymark {r['w'][0]:.2f} s, hugo {r['h'][0]:.2f} s, pagefind {r['pf'][0]:.2f} s, cmark {r['c']:.2f} s", file=sys.stderr)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    cores = os.cpu_count()
+    print(f"Waymark vs Hugo {subprocess.run([HUGO, 'version'], capture_output=True, text=True).stdout.split()[1]} + Pagefind 1.5.2, "
+          f"gen_corpus.py (4 languages), {cores} cores, median of {RUNS} clean builds\n")
+    print("| scale | articles/lang | tool | wall | pages/s | peak RSS | output | search index |")
+    print("|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        w_wall, w_rss, w_pages, w_bytes, w_index = r["w"]
+        h_wall, h_rss, h_pages, h_bytes = r["h"]
+        pf_wall, pf_rss, pf_index = r["pf"]
+        print(f"| {r['scale']}× | {r['articles']} | Waymark (with search) | {w_wall:.2f} s | {w_pages / w_wall:,.0f} | {w_rss:,.0f} MB | {w_bytes / 1e6:,.0f} MB | {w_index / 1e6:,.1f} MB |")
+        print(f"| | | Hugo (no search) | {h_wall:.2f} s | {h_pages / h_wall:,.0f} | {h_rss:,.0f} MB | {h_bytes / 1e6:,.0f} MB | – |")
+        print(f"| | | Pagefind on Hugo output | {pf_wall:.2f} s | | {pf_rss:,.0f} MB | | {pf_index / 1e6:,.1f} MB |")
+        print(f"| | | bare cmark-gfm (2 processes) | {r['c']:.2f} s | | | | |")
+        print(f"| | | **Waymark / Hugo** | **{w_wall / h_wall:.2f}** ({h_wall / w_wall:.1f}× faster) | {(w_pages / w_wall) / (h_pages / h_wall):.2f} | {w_rss / h_rss:.2f} | {w_bytes / h_bytes:.2f} | |")
+        print(f"| | | **Waymark / (Hugo + Pagefind)** | {w_wall / (h_wall + pf_wall):.2f} | | | | {w_index / pf_index:.2f} |")
+        print(f"| | | **Waymark / cmark-gfm** | **{w_wall / r['c']:.2f}** | | | | |")
+    print("\nRebuild of an unchanged tree into the existing output (Waymark reuses the previous site's files):\n")
+    for r in rows:
+        print(f"- {r['scale']}×: {r['w_rebuild'][0]:.2f} s, peak RSS {r['w_rebuild'][1]:,.0f} MB")
+    if len(rows) > 1:
+        base = rows[0]
+        print("\nScaling (time and memory relative to 1×; linear growth = the scale factor):\n")
+        for r in rows:
+            print(f"- {r['scale']}×: Waymark time ×{r['w'][0] / base['w'][0]:.2f}, memory ×{r['w'][1] / base['w'][1]:.2f}; "
+                  f"Hugo time ×{r['h'][0] / base['h'][0]:.2f}, memory ×{r['h'][1] / base['h'][1]:.2f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -180,7 +180,13 @@
     this.url = url;
     this.shards = {};
     this.chunks = {};
-    this.meta = fetch(url + "meta.json").then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); });
+    this.meta = fetch(url + "meta.json").then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (meta) {
+        // The search interface's strings travel with the index (pages carry only what they use).
+        Object.keys(meta.strings || {}).forEach(function (k) { if (!(k in strings)) strings[k] = meta.strings[k]; });
+        if (!digits && meta.strings && meta.strings.digits && meta.strings.digits.length === 10 && meta.strings.digits !== "0123456789") digits = meta.strings.digits;
+        return meta;
+      });
   }
   SearchIndex.prototype.shard = function (meta, i) {
     var url = this.url + meta.shards[i];

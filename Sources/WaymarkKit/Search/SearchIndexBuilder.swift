@@ -38,6 +38,8 @@ public struct SearchIndexBuilder: Sendable {
     public var synonyms: [String: [[String]]]
     /// The site's base path (`/` or `/help/`), so `waymark search` prints the URLs the browser links to.
     public var basePath: String
+    /// Interface strings of the search box and page per language (shipped in meta.json).
+    public var strings: [String: [(String, String)]] = [:]
     public var fragmentChunkSize = 100
     public var targetShardBytes = 12_000
 
@@ -336,6 +338,7 @@ public struct SearchIndexBuilder: Sendable {
             ("stages", .array(stages.map(JSON.string))),
             ("synonyms", .array(synonymGroups)),
             ("filters", .array(order.map { .int(filterCode(documents[$0])) })),
+            ("strings", .object((strings[language] ?? []).map { ($0.0, JSON.string($0.1)) })),
         ])
         files.append((folder + "meta.json", Array((meta.encoded() + "\n").utf8)))
         return files

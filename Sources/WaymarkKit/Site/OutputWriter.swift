@@ -21,6 +21,8 @@ public final class OutputWriter: @unchecked Sendable {
     private let lock = Lock()
     private var directories: Set<String> = []
     private var written: Set<String> = []
+    /// Whether staging holds files of an older build that this one may not overwrite.
+    private var reused = false
 
     /// Name of the empty marker file that proves a folder was written by Waymark, so the tool never
     /// replaces (and deletes) a folder it did not create, such as a mistyped `--output ~`.
@@ -52,11 +54,13 @@ public final class OutputWriter: @unchecked Sendable {
             }
         }
         // Reuse an interrupted staging folder or the spare; their old files are overwritten or removed.
+        reused = true
         if !FileSystem.isDirectory(staging) {
             FileSystem.removeTree(staging)
             if FileSystem.isDirectory(spare), rename(spare, staging) == 0 {} else {
                 FileSystem.removeTree(spare)
                 try FileSystem.createDirectory(staging)
+                reused = false
             }
         }
     }
@@ -151,6 +155,7 @@ public final class OutputWriter: @unchecked Sendable {
 
     /// Deletes what a reused staging folder still holds from an older build.
     private func removeUnwritten() {
+        guard reused else { return }
         let keep = lock.withLock { (written, directories) }
         guard let entries = try? FileSystem.walk(staging) else { return }
         for entry in entries.reversed() {

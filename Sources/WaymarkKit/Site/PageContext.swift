@@ -88,12 +88,13 @@ struct PageContextFactory: Sendable {
         self.strings = strings
     }
 
-    /// Interface strings the browser script needs, inlined in every page (no extra request).
+    /// Interface strings the route and checklist script needs, inlined in the pages that show progress
+    /// (home, landing, route and step pages); the search strings travel in the search index's meta.json.
     static let scriptStringKeys = [
         "minutes", "hours", "hoursMinutes", "progressText", "timeLeft", "routeComplete", "stageComplete", "nextStageHint", "continueRoute",
-        "continueYourRoute", "stepDone", "resetConfirm", "searchResults", "searchOneResult", "searchNoResults",
-        "searchLoading", "searchSeeAll",
+        "continueYourRoute", "stepDone", "resetConfirm",
     ]
+    static let searchStringKeys = ["searchResults", "searchOneResult", "searchNoResults", "searchLoading", "searchSeeAll"]
 
     static func categoryTitle(_ id: String, config: SiteConfig, language: String) -> String {
         if let c = config.category(id) { return config.text(c.title, language) }
@@ -124,6 +125,7 @@ struct PageContextFactory: Sendable {
             "url": href(page.urlPath),
             "noindex": page.noindex,
             "kind": page.kind,
+            "scripted": ["home", "landing", "route", "step"].contains(page.kind),
         ]
         // hreflang alternates list every language version; x-default points at the default language's.
         let versions = page.translations.filter { !page.copies.contains($0.key) }.sorted { $0.key < $1.key }

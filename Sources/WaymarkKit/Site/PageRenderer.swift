@@ -302,7 +302,9 @@ final class PageRenderer: @unchecked Sendable {
 
     func writeSearchIndex(_ corpora: [LanguageCorpus]) {
         let config = site.config
-        let builder = SearchIndexBuilder(segments: config.segments.map(\.id), stages: config.stages.map(\.id), synonyms: config.synonyms, basePath: factory.basePath)
+        var builder = SearchIndexBuilder(segments: config.segments.map(\.id), stages: config.stages.map(\.id), synonyms: config.synonyms, basePath: factory.basePath)
+        builder.strings = factory.strings.mapValues { t in PageContextFactory.searchStringKeys.map { ($0, t[$0]) } + [("digits", String(t.digits))] }
+        let encoder = builder
         var files: [(String, [UInt8])] = []
         var stale: [String] = []
         var keys: [String: UInt64] = [:]
@@ -316,7 +318,7 @@ final class PageRenderer: @unchecked Sendable {
             if let cached = cache.searchIndex(language, key: h.value) { files += cached } else { stale.append(language) }
         }
         if !stale.isEmpty {
-            let built = corpora.filter { stale.contains($0.language) }.concurrentMap { builder.encode($0) }.flatMap { $0 }
+            let built = corpora.filter { stale.contains($0.language) }.concurrentMap { encoder.encode($0) }.flatMap { $0 }
             files += built
             for language in stale {
                 if let key = keys[language] { cache?.storeSearchIndex(language, key: key, built.filter { $0.0.hasPrefix("search/\(language)/") }) }

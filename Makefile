@@ -52,6 +52,18 @@ bench-search: build
 	$(PY) bench/search_quality.py
 	$(PY) bench/search_bench.py
 
+# libFuzzer on the Markdown/front matter/link pipeline, site.yml and search queries, FUZZ_SECONDS each.
+# New crashers land in Tests/Fixtures/fuzz-regressions/, which the Swift tests replay.
+FUZZ_SECONDS ?= 60
+fuzz: deps
+	swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
+	@for t in document:FuzzDocument query:FuzzQuery site-config:FuzzSiteConfig; do \
+	  name=$${t%%:*}; exe=$${t##*:}; mkdir -p .build-fuzz-corpus/$$name; \
+	  echo "== $$exe for $(FUZZ_SECONDS) s"; \
+	  Fuzz/.build/release/$$exe .build-fuzz-corpus/$$name Fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=Tests/Fixtures/fuzz-regressions/$$name/ -print_final_stats=1 2>&1 | tail -12 || exit 1; \
+	done
+
 serve: build
 	$(WAYMARK) serve
 

@@ -25,10 +25,11 @@ enum FileSystem {
         let dir = relative.isEmpty ? root : root + "/" + relative
         guard let handle = opendir(dir) else { throw POSIXFailure(operation: "open folder", path: dir, code: errno) }
         var names: [String] = []
+        let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name)!
         while let entry = readdir(handle) {
-            let name = withUnsafePointer(to: entry.pointee.d_name) {
-                $0.withMemoryRebound(to: CChar.self, capacity: Int(NAME_MAX) + 1) { String(cString: $0) }
-            }
+            // Read the name in place: a directory entry can be shorter than `dirent`, so copying the whole
+            // struct (entry.pointee) may read past the end of the kernel's buffer.
+            let name = String(cString: (UnsafeRawPointer(entry) + nameOffset).assumingMemoryBound(to: CChar.self))
             if name == "." || name == ".." { continue }
             names.append(name)
         }

@@ -1,0 +1,61 @@
+import Foundation
+
+/// Entry points for the libFuzzer targets in `Fuzz/` (run with `make fuzz`) and for the regression test
+/// that replays every input the fuzzers ever found crashing (`Tests/Fixtures/fuzz-regressions/`).
+/// They run the real pipeline code on arbitrary bytes; any crash, hang or sanitizer report is a bug.
+public enum FuzzTargets {
+    static let resolver = LinkResolver(
+        pages: ["en/articles/a/b.md": "en/articles/a/b/", "en/articles/a/c d.md": "en/articles/a/c-d/"],
+        drafts: ["en/articles/a/draft.md"], files: ["en/assets/x.png"], basePath: "/help/")
+
+    /// One Markdown file's bytes: UTF-8 validation, front matter split and typing, Markdown rendering
+    /// with checklists, heading ids and link rewriting.
+    public static func document(_ bytes: [UInt8]) {
+        guard case .success(let source) = SourceFile.decode(path: "en/articles/a/x.md", bytes: bytes) else { return }
+        var body = Substring(source.text)
+        var offset = 0
+        if case .found(let yaml, let b, let o) = FrontMatter.split(source.text) {
+            _ = FrontMatter.parse(yaml: yaml, file: source.path, kind: .guide)
+            body = b
+            offset = o
+        }
+        let input = MarkdownInput(text: String(body), lineOffset: offset, tasks: .checklist(scope: "guides/x", alignedKeys: ["a", "b"]))
+        let out = Markdown.render(input) { resolver.resolve($0, from: source.path).url }
+        _ = out.tableOfContents
+    }
+
+    /// site.yml bytes.
+    public static func siteConfig(_ bytes: [UInt8]) {
+        guard case .success(let source) = SourceFile.decode(path: "site.yml", bytes: bytes) else { return }
+        _ = SiteConfig.parse(source)
+    }
+
+    // libFuzzer calls targets on one thread.
+    nonisolated(unsafe) private static let engine: SearchEngine? = {
+        let folder = NSTemporaryDirectory() + "waymark-fuzz-index-\(getpid())"
+        let content = folder + "/content"
+        let files = [
+            "site.yml": "languages: [{code: en, name: English}, {code: fa, name: فارسی}, {code: vi, name: Tiếng Việt}, {code: ru, name: Русский}]\nsegments: [{id: s}]\nsynonyms: {en: [[signup, registration]]}\n",
+            "en/articles/a/one.md": "---\ntitle: Customer onboarding\n---\n\n## Activation rate\n\nCustomers sign up and reach their first value quickly.\n",
+            "fa/articles/a/one.md": "---\ntitle: راهنما\n---\n\nاین کار انجام می‌شود و مشتری‌ها راضی هستند.\n",
+            "vi/articles/a/one.md": "---\ntitle: Chỉ số\n---\n\nChỉ số đo lường tỷ lệ kích hoạt.\n",
+            "ru/articles/a/one.md": "---\ntitle: Отток клиентов\n---\n\nМы считаем клиентов каждый месяц.\n",
+        ]
+        for (path, text) in files {
+            try? FileSystem.createDirectory(((content + "/" + path) as NSString).deletingLastPathComponent)
+            try? FileSystem.write(text, to: content + "/" + path)
+        }
+        let templates = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("templates").path
+        _ = SiteBuilder.build(BuildOptions(content: content, templates: templates, output: folder + "/site"))
+        return try? SearchEngine(site: folder + "/site", language: "en")
+    }()
+
+    /// A search query (analysis, shard lookup, expansions, ranking) against a small built index.
+    public static func query(_ bytes: [UInt8]) {
+        guard let engine else { return }
+        let text = String(decoding: bytes, as: UTF8.self)
+        _ = try? engine.search(SearchQuery(text, limit: 5))
+        _ = try? engine.search(SearchQuery(text, segment: "s", kind: "article", limit: 5, prefix: false))
+    }
+}

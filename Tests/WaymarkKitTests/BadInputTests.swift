@@ -1,0 +1,108 @@
+import Foundation
+import Testing
+
+@testable import WaymarkKit
+
+/// Hostile and broken input: each case gives a clear diagnostic or a correct page, never a crash, a hang,
+/// or a file outside the output folder.
+@Suite("Bad input battery")
+struct BadInputTests {
+    func build(_ overrides: [String: String?], extra: (TempTree) throws -> Void = { _ in }) throws -> (TempTree, BuildSummary) {
+        let tree = try SmallSite.tree(overrides)
+        try extra(tree)
+        return (tree, SiteBuilder.build(SmallSite.options(tree)))
+    }
+
+    @Test("BOM and CRLF files build into correct pages")
+    func bomAndCRLF() throws {
+        let (tree, summary) = try build([:]) { tree in
+            try tree.write("content/en/articles/billing/crlf.md", Data([0xEF, 0xBB, 0xBF]) + Data("---\r\ntitle: \"Windows\"\r\nsummary: Saved on Windows\r\n---\r\n\r\n## Heading {#h}\r\n\r\nText with [a link](refunds.md).\r\n".utf8))
+        }
+        #expect(summary.errors == 0, "\(summary.diagnostics)")
+        let page = try #require(tree.read("output/en/articles/billing/crlf/index.html"))
+        #expect(page.contains("<h1>Windows</h1>"))
+        #expect(page.contains(#"<h2 id="h">"#))
+        #expect(page.contains(#"href="/docs/en/articles/billing/refunds/""#))
+    }
+
+    @Test("tabs in YAML, unterminated front matter and empty files are located errors")
+    func brokenFrontMatter() throws {
+        let (_, summary) = try build([
+            "content/en/articles/billing/tabs.md": "---\ntitle: ok\n\tsummary: indented with a tab\n---\n",
+            "content/en/articles/billing/open.md": "---\ntitle: never closed\n\nbody",
+            "content/en/articles/billing/empty.md": "",
+            "content/en/landing/home.yml": "title: [broken\n",
+        ])
+        let byFile = Dictionary(grouping: summary.diagnostics.filter { $0.severity == .error }, by: { $0.file ?? "" })
+        #expect(byFile["en/articles/billing/tabs.md"]?.first?.code == "invalid-yaml")
+        #expect(byFile["en/articles/billing/tabs.md"]?.first?.location?.line == 3)
+        #expect(byFile["en/articles/billing/tabs.md"]?.first?.message.contains("tab") == true)
+        #expect(byFile["en/articles/billing/open.md"]?.map(\.code) == ["unterminated-front-matter"])
+        #expect(byFile["en/articles/billing/empty.md"]?.map(\.code) == ["missing-front-matter"])
+        #expect(byFile["en/landing/home.yml"]?.first?.code == "invalid-yaml")
+        #expect(!summary.wrote)
+    }
+
+    @Test("a 10 MB article, deep nesting and an enormous table build without crashing")
+    func largeAndDeep() throws {
+        let paragraph = String(repeating: "Onboarding text that goes on. ", count: 40) + "\n\n"
+        let big = "---\ntitle: Big\n---\n\n" + String(repeating: "## Part\n\n" + paragraph, count: 10_000_000 / (paragraph.utf8.count + 10))
+        let quotes = "---\ntitle: Quotes\n---\n\n" + String(repeating: ">", count: 10_000) + " deep\n"
+        // `- - - item` nests a list in a list on one line: 10,000 levels in 20 kB.
+        let lists = "---\ntitle: Lists\n---\n\n" + String(repeating: "- ", count: 10_000) + "item\n"
+        let table = "---\ntitle: Table\n---\n\n| " + (0..<200).map { "c\($0)" }.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: 200) + "\n"
+            + String(repeating: "| " + (0..<200).map { "v\($0)" }.joined(separator: " | ") + " |\n", count: 2_000)
+        let (tree, summary) = try build([
+            "content/en/articles/billing/big.md": big, "content/en/articles/billing/quotes.md": quotes,
+            "content/en/articles/billing/lists.md": lists, "content/en/articles/billing/table.md": table,
+        ])
+        #expect(summary.errors == 0, "\(summary.diagnostics.prefix(3))")
+        #expect((tree.read("output/en/articles/billing/big/index.html")?.utf8.count ?? 0) > 9_000_000)
+        #expect(tree.read("output/en/articles/billing/quotes/index.html")?.contains("deep") == true)
+        #expect(tree.read("output/en/articles/billing/table/index.html")?.contains("v199") == true)
+        #expect(tree.exists("output/en/articles/billing/lists/index.html"))
+    }
+
+    @Test("paths may not leave the content folder: links, featured pages and symbolic links")
+    func escapes() throws {
+        let outside = try TempTree(["secret.md": "---\ntitle: Secret\n---\nTop secret\n", "secret-dir/x.md": "---\ntitle: X\n---\n"])
+        let (tree, summary) = try build([
+            "content/en/articles/billing/evil.md": "---\ntitle: Evil\n---\n\n[passwd](../../../../../../etc/passwd) ![x](../../../../../etc/hostname)\n",
+            "content/en/landing/accountant.yml": "title: A\nfeatured:\n  - ../../../etc/passwd\n  - /etc/passwd\n",
+        ]) { tree in
+            try FileManager.default.createSymbolicLink(atPath: tree.path + "/content/en/articles/billing/link.md", withDestinationPath: outside.path + "/secret.md")
+            try FileManager.default.createSymbolicLink(atPath: tree.path + "/content/en/articles/linked", withDestinationPath: outside.path + "/secret-dir")
+        }
+        let codes = summary.diagnostics.map(\.code)
+        #expect(codes.filter { $0 == "link-outside-content" }.count >= 3)
+        #expect(codes.contains("unsafe-symlink"))
+        #expect(codes.contains("broken-featured"))
+        #expect(!summary.wrote)
+        // Nothing was read from outside, and nothing was written outside the output folder.
+        let written = (try? FileManager.default.subpathsOfDirectory(atPath: tree.path)) ?? []
+        #expect(!written.contains { $0.hasSuffix("secret/index.html") })
+        #expect(outside.snapshot("").count == 2)
+    }
+
+    @Test("file names with spaces and non-Latin letters get working, encoded URLs")
+    func fileNames() throws {
+        let (tree, summary) = try build([
+            "content/en/articles/billing/Late Fees.md": "---\ntitle: Late fees\n---\n\nSee [hoàn tiền](../billing/hoàn%20tiền.md).\n",
+            "content/en/articles/billing/hoàn tiền.md": "---\ntitle: Hoàn tiền\n---\n\nBack to [fees](Late%20Fees.md).\n",
+        ])
+        #expect(summary.errors == 0, "\(summary.diagnostics)")
+        #expect(tree.exists("output/en/articles/billing/late-fees/index.html"))
+        #expect(tree.exists("output/en/articles/billing/hoàn-tiền/index.html"))
+        let page = try #require(tree.read("output/en/articles/billing/late-fees/index.html"))
+        #expect(page.contains(#"href="/docs/en/articles/billing/ho%C3%A0n-ti%E1%BB%81n/""#))
+    }
+
+    @Test("output paths are checked to stay inside the output folder")
+    func outputPaths() throws {
+        let tree = try TempTree()
+        let writer = try OutputWriter(output: tree.path + "/out")
+        try writer.write("a/b/index.html", Array("ok".utf8))
+        writer.abort()
+        #expect(!tree.exists("out"))
+    }
+}

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Prints diagnostics for people (`path:line:col: error: message`), for tools (JSON) and for GitHub
 /// Actions (workflow commands that annotate the pull request). The only place diagnostics become text.
 public struct DiagnosticFormatter: Sendable {
@@ -81,5 +83,3 @@ public struct DiagnosticFormatter: Sendable {
         escapeData(s).replacingOccurrences(of: ":", with: "%3A").replacingOccurrences(of: ",", with: "%2C")
     }
 }
-
-import Foundation

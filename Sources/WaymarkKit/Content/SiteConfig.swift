@@ -1,3 +1,5 @@
+import Yams
+
 /// `content/site.yml`: languages, stages, segments, categories and site-wide options.
 public struct SiteConfig: Sendable {
     public var title: LocalizedString
@@ -265,5 +267,3 @@ extension SiteConfig {
         return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
     }
 }
-
-import Yams

@@ -67,31 +67,38 @@ public struct SearchIndexBuilder: Sendable {
         var positions: Positions
     }
 
-    /// Up to three positions, kept inline (no allocation per term).
+    /// Up to three positions, kept inline (no allocation per term). Each is stored as
+    /// `position << 2 | rank`, the rank being the field (3 title, 2 heading, 1 summary, 0 body), so the
+    /// most telling occurrences can be kept without storing weights: 16 bytes a term instead of 28.
     struct Positions: Sendable {
         var count: UInt8 = 0
-        var p: (Int32, Int32, Int32) = (0, 0, 0)
-        var w: (Float, Float, Float) = (0, 0, 0)
+        var p: (UInt32, UInt32, UInt32) = (0, 0, 0)
 
-        subscript(i: Int) -> (Int32, Float) {
-            get { i == 0 ? (p.0, w.0) : i == 1 ? (p.1, w.1) : (p.2, w.2) }
+        subscript(i: Int) -> UInt32 {
+            get { i == 0 ? p.0 : i == 1 ? p.1 : p.2 }
             set {
-                if i == 0 { (p.0, w.0) = newValue } else if i == 1 { (p.1, w.1) = newValue } else { (p.2, w.2) = newValue }
+                if i == 0 { p.0 = newValue } else if i == 1 { p.1 = newValue } else { p.2 = newValue }
             }
         }
 
-        mutating func keep(_ position: Int32, _ weight: Float) {
+        /// Whether the packed occurrence `a` tells more than `b`: higher field rank, then earlier.
+        private static func better(_ a: UInt32, _ b: UInt32) -> Bool {
+            (a & 3) != (b & 3) ? (a & 3) > (b & 3) : a < b
+        }
+
+        mutating func keep(_ position: Int32, rank: UInt32) {
+            let packed = UInt32(position) << 2 | rank
             if count < 3 {
-                self[Int(count)] = (position, weight)
+                self[Int(count)] = packed
                 count += 1
                 return
             }
             var worst = 0
-            for i in 1..<3 where self[i].1 < self[worst].1 || (self[i].1 == self[worst].1 && self[i].0 > self[worst].0) { worst = i }
-            if weight > self[worst].1 { self[worst] = (position, weight) }
+            for i in 1..<3 where Self.better(self[worst], self[i]) { worst = i }
+            if Self.better(packed, self[worst]) { self[worst] = packed }
         }
 
-        var sorted: [Int] { (0..<Int(count)).map { Int(self[$0].0) }.sorted() }
+        var sorted: [Int] { (0..<Int(count)).map { Int(self[$0] >> 2) }.sorted() }
     }
 
     /// The words an analyzer saw, shared by the pages it analysed.
@@ -141,32 +148,32 @@ public struct SearchIndexBuilder: Sendable {
     static func analyze(_ d: SearchDocument, with analyzer: inout Analyzer, scratch: inout [Int32]) -> (terms: [Term], length: Int, fragment: JSON) {
         var terms: [Term] = []
         var position: Int32 = 0
-        func add(_ text: String, weight: Float) {
+        func add(_ text: String, weight: Float, rank: UInt32) {
             analyzer.analyze(text) { id in
                 if Int(id) >= scratch.count { scratch.append(contentsOf: repeatElement(-1, count: Int(id) - scratch.count + 1024)) }
                 let slot = scratch[Int(id)]
                 if slot >= 0 {
                     terms[Int(slot)].weight += weight
-                    terms[Int(slot)].positions.keep(position, weight)
+                    terms[Int(slot)].positions.keep(position, rank: rank)
                 } else {
                     scratch[Int(id)] = Int32(terms.count)
                     var positions = Positions()
-                    positions.keep(position, weight)
+                    positions.keep(position, rank: rank)
                     terms.append(Term(word: id, weight: weight, positions: positions))
                 }
                 position += 1
             }
         }
-        add(d.title, weight: Float(titleWeight))
+        add(d.title, weight: Float(titleWeight), rank: 3)
         // Title words are the positions below `titleEnd`, so queries can tell a title match.
         position = max(position + Int32(fieldGap), Int32(titleEnd))
-        add(([d.summary ?? ""] + d.tags).joined(separator: " . "), weight: Float(summaryWeight))
+        add(([d.summary ?? ""] + d.tags).joined(separator: " . "), weight: Float(summaryWeight), rank: 1)
         position += Int32(fieldGap)
         var sections: [JSON] = []
         for section in d.sections {
             let start = position
-            if !section.heading.isEmpty { add(section.heading, weight: Float(headingWeight)) }
-            add(section.text, weight: Float(bodyWeight))
+            if !section.heading.isEmpty { add(section.heading, weight: Float(headingWeight), rank: 2) }
+            add(section.text, weight: Float(bodyWeight), rank: 0)
             sections.append(.array([
                 .string(section.anchor ?? ""), .string(section.heading), .int(Int(start)), .string(snippet(section.text)),
             ]))

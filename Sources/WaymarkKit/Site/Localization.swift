@@ -1,3 +1,4 @@
+import Foundation
 import Yams
 
 /// User-interface strings for one language, from `templates/i18n/<lang>.yml`, falling back key by key
@@ -73,7 +74,6 @@ public struct Strings: Sendable {
     }
 }
 
-import Foundation
 
 /// Loads every `i18n/*.yml` file of a template folder.
 struct StringCatalog: Sendable {

@@ -93,8 +93,11 @@ final class PageRenderer: @unchecked Sendable {
 
         // The text analysis serves both the search index and each article's related articles.
         progress?(.phase("analysing text"))
-        let search = searchDocuments()
+        var search = searchDocuments()
         let analyzed = analyze(search.map(\.document))
+        // The analysis holds what search and related pages need; the page text can go.
+        for i in search.indices { search[i].document.sections = [] }
+        for i in rendered.keys { rendered[i]?.sections = [] }
         let corpora = SearchIndexBuilder.corpora(search.map(\.document), analyzed, languages: config.languages.map(\.code))
         let related = RelatedPages.compute(corpora, pages: corpora.map { $0.sources.map { search[$0].index } })
 

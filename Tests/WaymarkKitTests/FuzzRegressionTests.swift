@@ -1,0 +1,46 @@
+import Foundation
+import Testing
+
+@testable import WaymarkKit
+
+/// Replays every input the fuzzers found crashing (and the seed corpus), so a fixed crash stays fixed.
+/// `make fuzz` writes new crashers into Tests/Fixtures/fuzz-regressions/<target>/.
+@Suite("Fuzz regressions")
+struct FuzzRegressionTests {
+    static func inputs(_ target: String) -> [String] {
+        let folders = [Repo.fixtures + "/fuzz-regressions/" + target, Repo.root + "/Fuzz/corpus/" + target]
+        return folders.flatMap { folder in
+            ((try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []).filter { !$0.hasPrefix(".") }.sorted().map { folder + "/" + $0 }
+        }
+    }
+
+    @Test("documents", arguments: inputs("document"))
+    func document(_ path: String) throws {
+        FuzzTargets.document(try FileSystem.readBytes(path))
+    }
+
+    @Test("site.yml files", arguments: inputs("site-config"))
+    func siteConfig(_ path: String) throws {
+        FuzzTargets.siteConfig(try FileSystem.readBytes(path))
+    }
+
+    @Test("search queries", arguments: inputs("query"))
+    func query(_ path: String) throws {
+        FuzzTargets.query(try FileSystem.readBytes(path))
+    }
+
+    @Test("hand-written nasty inputs")
+    func nasty() {
+        let cases = [
+            "---\n---\n", "---", "---\n", "\u{FEFF}---\ntitle: x\n---\n", "---\ntitle: [\n---\n",
+            "- [ ] {#}\n- [ ] {#a b}\n- [ ] x {#a}\n- [ ] y {#a}\n", "## {#}\n## \u{200C}\n## 🙂\n",
+            "[x](%)\n[y](%%41)\n[z](../../../../x.md#%E0%A4%A)\n[w](<a b.md>)\n", String(repeating: "[", count: 50_000),
+            String(repeating: "*a", count: 20_000), "| a |\n|---|\n" + String(repeating: "|", count: 10_000),
+        ]
+        for c in cases { FuzzTargets.document(Array(c.utf8)) }
+        for q in ["", " ", "\u{0}", "می", "ها", "می ها می", String(repeating: "a", count: 5000), "a\u{0301}\u{0301}\u{0301}", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 ﬁ ＡＢ"] {
+            FuzzTargets.query(Array(q.utf8))
+        }
+        FuzzTargets.document([0xFF, 0xFE, 0x00, 0xC3])
+    }
+}

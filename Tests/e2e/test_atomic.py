@@ -1,0 +1,57 @@
+"""A build killed at any moment (SIGKILL) never leaves a partial site: the output folder always holds one
+complete build, the one before or the one being made."""
+import hashlib
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+
+from helpers import ROOT, WAYMARK, build
+
+
+def snapshot(folder):
+    digest = {}
+    for d, _, files in os.walk(folder):
+        for f in files:
+            path = os.path.join(d, f)
+            digest[os.path.relpath(path, folder)] = hashlib.sha1(open(path, "rb").read()).hexdigest()
+    return digest
+
+
+def test_sigkill_at_random_points_never_leaves_a_partial_site():
+    tmp = tempfile.mkdtemp(prefix="waymark-kill-")
+    try:
+        a = os.path.join(tmp, "content-a")
+        subprocess.run([sys.executable, os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"), a, "--articles", "150"],
+                       check=True, capture_output=True)
+        b = os.path.join(tmp, "content-b")
+        shutil.copytree(a, b)
+        with open(os.path.join(b, "site.yml"), "a", encoding="utf-8") as f:
+            f.write("description: a second version of the site\n")
+        expected = {name: snapshot(build(content, os.path.join(tmp, "expected-" + name))) for name, content in (("a", a), ("b", b))}
+        assert expected["a"] != expected["b"]
+        output = os.path.join(tmp, "output")
+        build(a, output)
+        rng = random.Random(7)
+        kills = 0
+        for i in range(24):
+            content = b if i % 2 == 0 else a
+            proc = subprocess.Popen([WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"),
+                                     "--output", output, "--quiet"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            time.sleep(rng.uniform(0.0, 0.6))
+            if proc.poll() is None:
+                proc.send_signal(signal.SIGKILL)
+                kills += 1
+            proc.wait()
+            now = snapshot(output)
+            assert now in (expected["a"], expected["b"]), f"partial output after kill {i}"
+        assert kills >= 10
+        # And the next uninterrupted build recovers whatever the kills left behind.
+        build(b, output)
+        assert snapshot(output) == expected["b"]
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

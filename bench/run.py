@@ -8,6 +8,7 @@ Waymark/peer ratios. Every build starts from an empty output folder; a second Wa
 rebuild of an unchanged tree into the existing output (what CI and `make site` do most of the time).
 """
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -74,10 +75,13 @@ def bench_scale(scale, work):
         shutil.rmtree(out, ignore_errors=True)
         for spare in (os.path.join(work, ".waymark.waymark-spare"), os.path.join(work, ".waymark.waymark-new")):
             shutil.rmtree(spare, ignore_errors=True)
-        return timed([WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"), "--output", out, "--quiet"])
+        return timed([WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"), "--output", out, "--quiet", "--force"])
     w_wall, w_rss = median_of(RUNS, waymark_clean)
     w_pages, w_bytes, w_index = pages(out), tree_bytes(out), tree_bytes(os.path.join(out, "search"))
-    w_rebuild = median_of(RUNS, lambda: timed([WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"), "--output", out, "--quiet"]))
+    args = [WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"), "--output", out, "--quiet"]
+    timed(args)  # records the inputs for the up-to-date check
+    w_unchanged = median_of(RUNS, lambda: timed(args))
+    w_rebuild = median_of(RUNS, lambda: timed(args + ["--force"]))
 
     hugo_site = os.path.join(work, "hugo-site")
     subprocess.run(["bash", os.path.join(SHARED, "hugo", "make_hugo_site.sh"), content, hugo_site], check=True, capture_output=True)
@@ -95,7 +99,7 @@ def bench_scale(scale, work):
     listing = os.path.join(work, "md-files.txt")
     open(listing, "w").write("\n".join(md_files))
     c_wall, c_rss = median_of(RUNS, lambda: timed(["bash", "-c", f"xargs -a {listing} -d '\\n' -P 2 -n 2000 cmark-gfm {' '.join(CMARK_ARGS)} > /dev/null"]))
-    return dict(scale=scale, articles=articles, w=(w_wall, w_rss, w_pages, w_bytes, w_index), w_rebuild=w_rebuild,
+    return dict(scale=scale, articles=articles, w=(w_wall, w_rss, w_pages, w_bytes, w_index), w_rebuild=w_rebuild, w_unchanged=w_unchanged,
                 h=(h_wall, h_rss, h_pages, h_bytes), pf=(pf_wall, pf_rss, pf_index), c=c_wall)
 
 
@@ -113,7 +117,8 @@ def main():
     finally:
         shutil.rmtree(work, ignore_errors=True)
     cores = os.cpu_count()
-    print(f"Waymark vs Hugo {subprocess.run([HUGO, 'version'], capture_output=True, text=True).stdout.split()[1]} + Pagefind 1.5.2, "
+    version = re.search(r"v(\d+\.\d+\.\d+)", subprocess.run([HUGO, "version"], capture_output=True, text=True).stdout)
+    print(f"Waymark vs Hugo {version.group(1) if version else '?'} + Pagefind 1.5.2, "
           f"gen_corpus.py (4 languages), {cores} cores, median of {RUNS} clean builds\n")
     print("| scale | articles/lang | tool | wall | pages/s | peak RSS | output | search index |")
     print("|---|---|---|---|---|---|---|---|")
@@ -128,9 +133,10 @@ def main():
         print(f"| | | **Waymark / Hugo** | **{w_wall / h_wall:.2f}** ({h_wall / w_wall:.1f}× faster) | {(w_pages / w_wall) / (h_pages / h_wall):.2f} | {w_rss / h_rss:.2f} | {w_bytes / h_bytes:.2f} | |")
         print(f"| | | **Waymark / (Hugo + Pagefind)** | {w_wall / (h_wall + pf_wall):.2f} | | | | {w_index / pf_index:.2f} |")
         print(f"| | | **Waymark / cmark-gfm** | **{w_wall / r['c']:.2f}** | | | | |")
-    print("\nRebuild of an unchanged tree into the existing output (Waymark reuses the previous site's files):\n")
+    print("\nWaymark on an unchanged tree: proven up to date and skipped; and a forced rebuild into the existing output"
+          " (which reuses the files of the build before):\n")
     for r in rows:
-        print(f"- {r['scale']}×: {r['w_rebuild'][0]:.2f} s, peak RSS {r['w_rebuild'][1]:,.0f} MB")
+        print(f"- {r['scale']}×: skipped in {r['w_unchanged'][0]:.2f} s; forced rebuild {r['w_rebuild'][0]:.2f} s, peak RSS {r['w_rebuild'][1]:,.0f} MB")
     if len(rows) > 1:
         base = rows[0]
         print("\nScaling (time and memory relative to 1×; linear growth = the scale factor):\n")

@@ -37,11 +37,16 @@ struct Build: ParsableCommand {
     @Flag(help: "Also write .gz and .br copies of text files (for nginx gzip_static and similar).")
     var precompress = false
 
+    @Flag(help: "Build even when nothing changed since the last build.")
+    var force = false
+
     func run() throws {
         var options = BuildOptions(
             content: source.content, templates: source.templates, output: output, baseURL: baseURL,
             includeDrafts: source.drafts, strict: source.strict)
         options.precompress = precompress
+        options.skipUnchanged = !force
+        options.tool = Waymark.fingerprint
         let console = Console(quiet: quiet, timings: timings)
         let start = ContinuousClock.now
         let summary = SiteBuilder.build(options, progress: console.progressHandler)
@@ -49,6 +54,10 @@ struct Build: ParsableCommand {
         let formatter = DiagnosticFormatter(content: source.content, templates: source.templates, output: output)
         console.printDiagnostics(summary.diagnostics, formatter: formatter)
         let seconds = (ContinuousClock.now - start).seconds
+        if summary.upToDate, !summary.failed(strict: source.strict) {
+            console.summary("Up to date: nothing changed since the last build (\(summary.pages) pages, \(summary.warnings) warning(s)); \(output)/ kept. Use --force to rebuild.")
+            return
+        }
         if summary.failed(strict: source.strict) {
             console.summary("Build failed: \(summary.errors) error(s), \(summary.warnings) warning(s)\(source.strict && summary.warnings > 0 ? " (--strict)" : ""); \(output)/ was left unchanged.")
             throw ExitCode(1)

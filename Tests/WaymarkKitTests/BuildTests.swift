@@ -116,6 +116,30 @@ struct BuildTests {
         #expect(tree.exists("output/en/articles/billing/refunds/index.html"))
     }
 
+    @Test("an unchanged tree is not built again; any change to inputs or output builds")
+    func upToDate() throws {
+        let tree = try SmallSite.tree()
+        var options = SmallSite.options(tree)
+        options.skipUnchanged = true
+        options.tool = "test"
+        #expect(SiteBuilder.build(options).wrote)
+        let first = tree.snapshot("output")
+        let again = SiteBuilder.build(options)
+        #expect(again.upToDate && !again.wrote)
+        #expect(tree.snapshot("output") == first)
+        // Touching a file changes nothing; changing bytes, options, the tool or the output rebuilds.
+        try tree.write("content/en/articles/billing/invoices.md", tree.read("content/en/articles/billing/invoices.md")!)
+        #expect(SiteBuilder.build(options).upToDate)
+        try tree.write("content/en/articles/billing/invoices.md", tree.read("content/en/articles/billing/invoices.md")! + "\nMore.\n")
+        #expect(SiteBuilder.build(options).wrote)
+        options.tool = "new binary"
+        #expect(SiteBuilder.build(options).wrote)
+        #expect(SiteBuilder.build(options).upToDate)
+        try FileManager.default.removeItem(atPath: tree.path + "/output/en/articles/billing/refunds/index.html")
+        #expect(SiteBuilder.build(options).wrote)
+        #expect(tree.exists("output/en/articles/billing/refunds/index.html"))
+    }
+
     @Test("waymark never replaces a folder it did not write")
     func refusesForeignOutput() throws {
         let tree = try SmallSite.tree(["precious/notes.txt": "keep me"])

@@ -16,6 +16,10 @@ public struct BuildOptions: Sendable {
     public var precompress = false
     /// Render templates with swift-mustache even where the compiled renderer could (parity tests).
     var referenceTemplates = false
+    /// Skip the build when nothing changed since the last one (see `UpToDate`).
+    public var skipUnchanged = false
+    /// Identifies the waymark binary, part of the up-to-date check (a new binary rebuilds).
+    public var tool = ""
     /// Run the content-health checks (`waymark check`, `waymark report`) and collect `BuildSummary.health`.
     public var health = false
     /// "Today" for staleness; injected so checks are reproducible (defaults to the current date).
@@ -46,6 +50,8 @@ public struct BuildSummary: Sendable {
     public var wrote: Bool
     /// Content-health figures, when the build ran with `health`.
     public var health: HealthData?
+    /// True when the build was skipped because nothing changed.
+    public var upToDate = false
 
     public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
     public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }

@@ -11,7 +11,13 @@ import Foundation
 /// 5. links to headings of other pages are checked; then the output is swapped in, or dropped on error.
 public enum SiteBuilder {
     public static func build(_ options: BuildOptions, progress: (@Sendable (BuildEvent) -> Void)? = nil) -> BuildSummary {
-        build(options, cache: nil, memory: nil, progress: progress)
+        guard options.skipUnchanged, !options.dryRun else { return build(options, cache: nil, memory: nil, progress: progress) }
+        progress?(.phase("checking for changes"))
+        let check = UpToDate(options: options)
+        if let previous = check.unchanged(output: options.output) { return previous }
+        let summary = build(options, cache: nil, memory: nil, progress: progress)
+        if summary.wrote { check.save(summary, output: options.output) }
+        return summary
     }
 
     /// A build for the preview server: files go to `memory` (committed only when the build succeeds) and

@@ -1,0 +1,667 @@
+/* Waymark browser script: language and segment memory, onboarding checklists with progress, search.
+   Dependency-free, no inline handlers (works under a strict Content-Security-Policy). Every feature
+   enhances server-rendered HTML, so pages stay readable without JavaScript. */
+(function () {
+  "use strict";
+  var doc = document;
+  var root = doc.documentElement;
+  var base = root.getAttribute("data-base") || "/";
+
+  // ---- storage: namespaced by the site's base path so two sites on one host never mix progress ----
+  var store = {
+    key: function (k) { return "waymark:" + base + ":" + k; },
+    get: function (k) { try { return window.localStorage.getItem(store.key(k)); } catch (e) { return null; } },
+    set: function (k, v) { try { window.localStorage.setItem(store.key(k), v); } catch (e) { /* private mode */ } },
+    remove: function (k) { try { window.localStorage.removeItem(store.key(k)); } catch (e) { /* ignore */ } }
+  };
+
+  function jsonFrom(selector, scope) {
+    var el = (scope || doc).querySelector(selector);
+    if (!el) return null;
+    try { return JSON.parse(el.textContent); } catch (e) { return null; }
+  }
+  var strings = jsonFrom("script[data-strings]") || {};
+  function t(key, args) {
+    var s = strings[key] || key;
+    if (args) Object.keys(args).forEach(function (k) { s = s.split("{" + k + "}").join(String(args[k])); });
+    return s;
+  }
+  var digits = strings.digits && strings.digits.length === 10 ? strings.digits : null;
+  function num(n) {
+    var s = String(n);
+    return digits ? s.replace(/[0-9]/g, function (d) { return digits.charAt(+d); }) : s;
+  }
+  function minutes(n) {
+    if (n < 60) return t("minutes", { n: num(n) });
+    if (n % 60 === 0) return t("hours", { h: num(n / 60) });
+    return t("hoursMinutes", { h: num(Math.floor(n / 60)), m: num(n % 60) });
+  }
+  function el(tag, attrs, text) {
+    var e = doc.createElement(tag);
+    if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
+    if (text != null) e.textContent = text;
+    return e;
+  }
+
+  // ---- wide code blocks and tables scroll sideways: make them reachable from the keyboard ----
+  doc.querySelectorAll(".prose pre, .prose table").forEach(function (block) {
+    if (block.scrollWidth > block.clientWidth + 1) block.setAttribute("tabindex", "0");
+  });
+
+  // ---- languages: remember the reader's choice; the root page forwards to it ----
+  doc.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("a[data-lang]");
+    if (link) store.set("lang", link.getAttribute("data-lang"));
+    var choice = event.target.closest && event.target.closest("[data-segment-choice]");
+    if (choice) store.set("segment", choice.getAttribute("data-segment-choice"));
+  });
+  var chooser = doc.querySelector("[data-language-chooser]");
+  if (chooser) {
+    var links = Array.prototype.slice.call(chooser.querySelectorAll("a[data-lang]"));
+    var byCode = {};
+    links.forEach(function (a) { byCode[a.getAttribute("data-lang").toLowerCase()] = a.href; });
+    var wanted = [store.get("lang")].concat(navigator.languages || [navigator.language]);
+    for (var i = 0; i < wanted.length; i++) {
+      var code = (wanted[i] || "").toLowerCase();
+      var target = byCode[code] || byCode[code.split("-")[0]];
+      if (target) { window.location.replace(target); break; }
+    }
+  }
+
+  // ---- segments: pages of a segment remember it; the home page offers to continue ----
+  var remember = doc.querySelector("[data-remember-segment]");
+  if (remember) store.set("segment", remember.getAttribute("data-remember-segment"));
+  var picker = doc.querySelector("[data-segment-picker]");
+  if (picker) {
+    var chosen = store.get("segment");
+    var card = chosen && picker.querySelector('[data-segment="' + CSS.escape(chosen) + '"]');
+    if (card) {
+      card.classList.add("is-chosen");
+      var link = card.querySelector("a");
+      var box = picker.querySelector("[data-continue-route]");
+      if (link && box) {
+        var a = el("a", { href: link.getAttribute("href") }, t("continueYourRoute", { segment: link.textContent }));
+        box.appendChild(a);
+        box.hidden = false;
+      }
+    }
+  }
+
+  // ---- search: the same analysis, shard choice and integer scoring as `waymark search` (SearchEngine.swift) ----
+  var MAX_WORD = 48, TITLE_END = 1000;
+  var wordRe = /[\p{L}\p{M}\p{N}\u200C\u200D]+/gu;
+  var utf8 = new TextEncoder(), text = new TextDecoder();
+
+  function normalizeWord(raw, a) {
+    var out = "", count = 0;
+    for (var ch of raw) {
+      for (var c of ch.toLowerCase()) {
+        var r = a.normalize[c];
+        if (r !== undefined) { out += r; count += Array.from(r).length; } else { out += c; count++; }
+      }
+    }
+    return count === 0 || count > MAX_WORD ? null : out;
+  }
+  function fold(normal, a) {
+    if (/^[\x00-\x7f]*$/.test(normal)) return normal;
+    var out = "", afterLatin = false;
+    for (var c of normal.normalize("NFD")) {
+      var v = c.codePointAt(0);
+      if (v >= 0x300 && v <= 0x36f) { if (!afterLatin) out += c; continue; }
+      var r = a.fold[c];
+      if (r !== undefined) { out += r; afterLatin = true; } else { out += c; afterLatin = v >= 0x61 && v <= 0x7a; }
+    }
+    return out.normalize("NFC");
+  }
+  function analyze(input, a) {
+    var out = [], pending = null, m;
+    wordRe.lastIndex = 0;
+    while ((m = wordRe.exec(input))) {
+      var normal = normalizeWord(m[0].normalize("NFKC"), a);
+      if (normal === null) continue;
+      if (pending !== null) { normal = pending + normal; pending = null; }
+      else if (a.prefixes.indexOf(normal) >= 0) { pending = normal; continue; }
+      else if (a.suffixes.indexOf(normal) >= 0 && out.length) normal = out.pop().normal + normal;
+      out.push({ normal: normal, folded: fold(normal, a) });
+    }
+    if (pending !== null) out.push({ normal: pending, folded: fold(pending, a) });
+    return out;
+  }
+  function scalars(s) { return Array.from(s); }
+  function shardOf(folded, count) {
+    var bytes = utf8.encode(scalars(folded).slice(0, 2).join("")), h = 0x811c9dc5;
+    for (var i = 0; i < bytes.length; i++) { h ^= bytes[i]; h = Math.imul(h, 0x01000193) >>> 0; }
+    return h % Math.max(count, 1);
+  }
+  function withinOneEdit(a, b) {
+    var m = a.length, n = b.length, i = 0;
+    if (Math.abs(m - n) > 1) return false;
+    while (i < m && i < n && a[i] === b[i]) i++;
+    if (i === m && i === n) return false;
+    var same = function (x, xi, y, yi) {
+      if (x.length - xi !== y.length - yi) return false;
+      for (; xi < x.length; xi++, yi++) if (x[xi] !== y[yi]) return false;
+      return true;
+    };
+    if (m === n) return same(a, i + 1, b, i + 1) || (i + 1 < m && a[i] === b[i + 1] && a[i + 1] === b[i] && same(a, i + 2, b, i + 2));
+    return m > n ? same(a, i + 1, b, i) : same(a, i, b, i + 1);
+  }
+  function parseShard(buffer) {
+    var bytes = new Uint8Array(buffer), o = 4;
+    if (text.decode(bytes.subarray(0, 4)) !== "WMS1") throw new Error("bad shard");
+    function varint() { var r = 0, shift = 0, b; do { b = bytes[o++]; r += (b & 0x7f) * Math.pow(2, shift); shift += 7; } while (b >= 0x80); return r; }
+    function data() { var n = varint(); var d = bytes.subarray(o, o + n); o += n; return d; }
+    var count = varint(), entries = [], previous = new Uint8Array(0);
+    for (var e = 0; e < count; e++) {
+      var shared = varint(), suffix = data();
+      var folded = new Uint8Array(shared + suffix.length);
+      folded.set(previous.subarray(0, shared)); folded.set(suffix, shared);
+      var keyShared = varint(), keySuffix = data();
+      var key = new Uint8Array(keyShared + keySuffix.length);
+      key.set(folded.subarray(0, keyShared)); key.set(keySuffix, keyShared);
+      var foldedText = text.decode(folded), variants = [], vc = varint();
+      for (var v = 0; v < vc; v++) {
+        var normal = data(), pc = varint(), postings = [], doc = 0;
+        for (var p = 0; p < pc; p++) {
+          doc += varint();
+          var impact = bytes[o++], n = varint(), positions = [], pos = 0;
+          for (var k = 0; k < n; k++) { pos += varint(); positions.push(pos); }
+          postings.push({ doc: doc, impact: impact, positions: positions });
+        }
+        variants.push({ normal: normal.length ? text.decode(normal) : foldedText, postings: postings });
+      }
+      entries.push({ folded: foldedText, key: text.decode(key), variants: variants });
+      previous = folded;
+    }
+    return entries;
+  }
+
+  function SearchIndex(url) {
+    this.url = url;
+    this.shards = {};
+    this.chunks = {};
+    this.meta = fetch(url + "meta.json").then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+      .then(function (meta) {
+        // The search interface's strings travel with the index (pages carry only what they use).
+        Object.keys(meta.strings || {}).forEach(function (k) { if (!(k in strings)) strings[k] = meta.strings[k]; });
+        if (!digits && meta.strings && meta.strings.digits && meta.strings.digits.length === 10 && meta.strings.digits !== "0123456789") digits = meta.strings.digits;
+        return meta;
+      });
+  }
+  SearchIndex.prototype.shard = function (meta, i) {
+    var url = this.url + meta.shards[i];
+    if (!this.shards[i]) this.shards[i] = fetch(url).then(function (r) { return r.arrayBuffer(); }).then(parseShard);
+    return this.shards[i];
+  };
+  SearchIndex.prototype.fragment = function (meta, doc) {
+    var c = Math.floor(doc / meta.chunk), url = this.url + meta.fragments[c];
+    if (!this.chunks[c]) this.chunks[c] = fetch(url).then(function (r) { return r.json(); });
+    return this.chunks[c].then(function (list) { return list[doc % meta.chunk]; });
+  };
+  SearchIndex.prototype.expansions = function (meta, word, isLast, prefix) {
+    var self = this, f = word.folded, a = meta.analysis;
+    return self.shard(meta, shardOf(f, meta.shards.length)).then(function (entries) {
+      var out = [], taken = {}, exact = null, i;
+      for (i = 0; i < entries.length; i++) if (entries[i].folded === f) { exact = entries[i]; break; }
+      var key = exact ? exact.key : null;
+      if (key === null && a.stem) {
+        var length = scalars(f).length, keyLength = 0;
+        entries.forEach(function (e) {
+          if (!f.startsWith(e.key)) return;
+          var l = scalars(e.key).length;
+          if (l > keyLength && l >= 3 && length - l <= a.maxSuffix) { key = e.key; keyLength = l; }
+        });
+      }
+      var sameStem = exact ? 90 : 60;
+      if (key !== null) entries.forEach(function (e) {
+        if (e.key === key) { out.push({ entry: e, weight: e.folded === f ? 100 : sameStem }); taken[e.folded] = true; }
+      });
+      var groups = meta.synonyms.filter(function (g) { return g.indexOf(f) >= 0; });
+      var chain = Promise.resolve();
+      groups.forEach(function (group) {
+        group.forEach(function (w) {
+          chain = chain.then(function () {
+            if (w === f || taken[w]) return;
+            return self.shard(meta, shardOf(w, meta.shards.length)).then(function (other) {
+              for (var j = 0; j < other.length; j++) if (other[j].folded === w) { out.push({ entry: other[j], weight: 80 }); taken[w] = true; break; }
+            });
+          });
+        });
+      });
+      return chain.then(function () {
+        if (isLast && prefix && scalars(f).length >= 2) {
+          var added = 0;
+          entries.forEach(function (e) {
+            if (added < 50 && e.folded !== f && e.folded.startsWith(f) && !taken[e.folded]) { out.push({ entry: e, weight: 70 }); taken[e.folded] = true; added++; }
+          });
+        }
+        var target = scalars(f);
+        if (!exact && target.length >= 5) entries.forEach(function (e) {
+          if (taken[e.folded]) return;
+          var candidate = scalars(e.folded);
+          if (withinOneEdit(candidate, target)) out.push({ entry: e, weight: 50 });
+          else if (isLast && prefix && candidate.length > target.length &&
+            [target.length - 1, target.length, target.length + 1].some(function (n) { return withinOneEdit(candidate.slice(0, n), target); }))
+            out.push({ entry: e, weight: 40 });
+        });
+        return out;
+      });
+    });
+  };
+  /** Ranked results: [{url, title, anchor, excerpt, kind, context, score, terms}] */
+  SearchIndex.prototype.search = function (query, options) {
+    var self = this;
+    options = options || {};
+    return self.meta.then(function (meta) {
+      var words = analyze(query, meta.analysis).slice(0, 10);
+      if (!words.length) return [];
+      return Promise.all(words.map(function (w, i) { return self.expansions(meta, w, i === words.length - 1, options.prefix !== false); }))
+        .then(function (expanded) {
+          // Two query words the index has as one word match it as both (see SearchEngine.swift).
+          var chain = Promise.resolve();
+          words.slice(0, -1).forEach(function (w, i) {
+            chain = chain.then(function () {
+              var joined = w.folded + words[i + 1].folded;
+              return self.shard(meta, shardOf(joined, meta.shards.length)).then(function (entries) {
+                var added = 0;
+                entries.forEach(function (e) {
+                  if (added >= 20 || !e.folded.startsWith(joined) || expanded[i].some(function (x) { return x.entry.folded === e.folded; })) return;
+                  var weight = e.folded === joined ? 100 : 70;
+                  expanded[i].push({ entry: e, weight: weight });
+                  expanded[i + 1].push({ entry: e, weight: weight });
+                  added++;
+                });
+              });
+            });
+          });
+          return chain.then(function () { return expanded; });
+        })
+        .then(function (expanded) {
+          var best = words.map(function () { return new Map(); }), terms = [];
+          expanded.forEach(function (list, i) {
+            var word = words[i], marked = word.normal !== word.folded;
+            list.forEach(function (x) {
+              terms.push(x.entry.folded);
+              x.entry.variants.forEach(function (variant) {
+                var multiplier = x.weight * (marked ? (variant.normal === word.normal ? 5 : 2) : 4);
+                variant.postings.forEach(function (p) {
+                  var value = p.impact * multiplier, current = best[i].get(p.doc);
+                  if (!current) { current = { score: 0, positions: [] }; best[i].set(p.doc, current); }
+                  if (value > current.score) current.score = value;
+                  Array.prototype.push.apply(current.positions, p.positions);
+                });
+              });
+            });
+          });
+          var segmentIndex = options.segment ? meta.segments.indexOf(options.segment) : -1;
+          var stageCode = options.stage ? meta.stages.indexOf(options.stage) + 1 : -1;
+          var docs = new Set();
+          best.forEach(function (m) { m.forEach(function (_, d) { docs.add(d); }); });
+          var scored = [];
+          docs.forEach(function (doc) {
+            var code = meta.filters[doc] || 0;
+            if (options.segment && (segmentIndex < 0 || !(code & (1 << (segmentIndex + 5))))) return;
+            if (options.stage && ((code >> 1) & 0xf) !== stageCode) return;
+            if (options.kind && ((code & 1) ? "guide" : "article") !== options.kind) return;
+            var base = 0, matched = 0, proximity = 0, inTitle = 0;
+            best.forEach(function (m) { var s = m.get(doc); if (s) { base += s.score; matched++; } });
+            for (var i = 0; i + 1 < words.length; i++) {
+              var x = best[i].get(doc), y = best[i + 1].get(doc);
+              if (!x || !y) continue;
+              var closest = Infinity, adjacent = false;
+              x.positions.forEach(function (p) { y.positions.forEach(function (q) { closest = Math.min(closest, Math.abs(q - p)); if (q - p === 1) adjacent = true; }); });
+              proximity += adjacent ? 12 : closest <= 3 ? 4 : closest <= 10 ? 1 : 0;
+            }
+            best.forEach(function (m) { var s = m.get(doc); if (s && s.positions.some(function (p) { return p < TITLE_END; })) inTitle++; });
+            var titleCovers = inTitle === words.length ? 2 : 1;
+            scored.push({ doc: doc, score: base * matched * (10 + Math.min(24, proximity) + 4 * Math.min(4, inTitle)) * titleCovers });
+          });
+          scored.sort(function (a, b) { return a.score !== b.score ? b.score - a.score : a.doc - b.doc; });
+          var top = scored.slice(0, options.limit == null ? 10 : options.limit);
+          return Promise.all(top.map(function (item) {
+            return self.fragment(meta, item.doc).then(function (f) {
+              var positions = [];
+              best.forEach(function (m, w) { var s = m.get(item.doc); if (s) s.positions.forEach(function (p) { positions.push([w, p]); }); });
+              var section = null, bestCount = 0;
+              f.s.forEach(function (sec, j) {
+                var end = j + 1 < f.s.length ? f.s[j + 1][2] : Infinity, seen = {};
+                positions.forEach(function (wp) { if (wp[1] >= sec[2] && wp[1] < end) seen[wp[0]] = true; });
+                var n = Object.keys(seen).length;
+                if (n > bestCount) { bestCount = n; section = j; }
+              });
+              var sec = section === null ? null : f.s[section];
+              var excerpt = sec ? sec[3] : "";
+              if (!excerpt) excerpt = f.d || (f.s[0] ? f.s[0][3] : "");
+              return { url: meta.base + encodePath(f.u), title: f.t, anchor: sec && sec[0] ? sec[0] : null, heading: sec ? sec[1] : "",
+                excerpt: excerpt, kind: f.k === "g" ? "guide" : "article", context: f.m, score: item.score, terms: terms, words: words };
+            });
+          }));
+        });
+    });
+  };
+  function encodePath(p) { return p.split("/").map(function (s) { return encodeURIComponent(s).replace(/[!'()*]/g, function (c) { return "%" + c.charCodeAt(0).toString(16).toUpperCase(); }); }).join("/"); }
+
+  /** Excerpt as DOM nodes, with the query's words (any matched form) in <mark>. */
+  function highlight(container, excerpt, result, analysis) {
+    var terms = {}, last = result.words.length ? result.words[result.words.length - 1].folded : "";
+    result.terms.forEach(function (t) { terms[t] = true; });
+    var source = excerpt, index = 0, m;
+    wordRe.lastIndex = 0;
+    while ((m = wordRe.exec(source))) {
+      var normal = normalizeWord(m[0].normalize("NFKC"), analysis);
+      var f = normal === null ? "" : fold(normal, analysis);
+      if (f && (terms[f] || (last.length >= 2 && f.startsWith(last)))) {
+        container.appendChild(doc.createTextNode(source.slice(index, m.index)));
+        container.appendChild(el("mark", null, m[0]));
+        index = m.index + m[0].length;
+      }
+    }
+    container.appendChild(doc.createTextNode(source.slice(index)));
+  }
+
+  var indexes = {};
+  function indexFor(form) {
+    var url = form.getAttribute("data-search-index");
+    if (!indexes[url]) indexes[url] = new SearchIndex(url);
+    return indexes[url];
+  }
+  // A small public API for products that embed the help center: Waymark.search("query", {limit, segment,
+  // stage, kind}) resolves to ranked results ({url, title, anchor, excerpt, kind, context, score}).
+  var defaultForm = doc.querySelector("form.search-form[data-search-index]");
+  if (defaultForm) window.Waymark = { search: function (query, options) { return indexFor(defaultForm).search(query, options); } };
+  function resultHref(r) { return r.url + (r.anchor ? "#" + encodeURIComponent(r.anchor) : ""); }
+
+  // Header box: a combobox with instant results (arrow keys, Enter, Escape; "/" focuses it).
+  doc.querySelectorAll("form.search-form[data-search-index]").forEach(function (form, n) {
+    var input = form.querySelector("input[type=search]");
+    var list = el("ul", { id: "search-popup-" + n, role: "listbox", "class": "search-popup", "aria-label": t("search") });
+    list.hidden = true;
+    form.appendChild(list);
+    input.setAttribute("role", "combobox");
+    input.setAttribute("aria-autocomplete", "list");
+    input.setAttribute("aria-expanded", "false");
+    input.setAttribute("aria-controls", list.id);
+    var active = -1, timer = null, generation = 0, analysis = null;
+    function options() { return list.querySelectorAll("[role=option]"); }
+    function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); input.removeAttribute("aria-activedescendant"); active = -1; }
+    function select(i) {
+      var opts = options();
+      if (!opts.length) return;
+      active = (i + opts.length) % opts.length;
+      opts.forEach(function (o, j) { o.setAttribute("aria-selected", j === active ? "true" : "false"); });
+      input.setAttribute("aria-activedescendant", opts[active].id);
+      opts[active].scrollIntoView({ block: "nearest" });
+    }
+    function run() {
+      var q = input.value.trim(), mine = ++generation;
+      if (!q) { close(); list.textContent = ""; return; }
+      var index = indexFor(form);
+      index.meta.then(function (meta) { analysis = meta.analysis; });
+      index.search(q, { limit: 6 }).then(function (results) {
+        if (mine !== generation) return;
+        list.textContent = "";
+        results.forEach(function (r, i) {
+          var li = el("li", { id: list.id + "-" + i, role: "option", "aria-selected": "false", "data-result-url": r.url });
+          var a = el("a", { href: resultHref(r), tabindex: "-1" });
+          a.appendChild(el("span", { "class": "result-title" }, r.title));
+          var ex = el("span", { "class": "result-excerpt" });
+          ex.textContent = r.context;
+          a.appendChild(ex);
+          li.appendChild(a);
+          list.appendChild(li);
+        });
+        var more = el("li", { id: list.id + "-more", role: "option", "aria-selected": "false", "class": "search-popup-more" });
+        more.appendChild(el("a", { href: form.getAttribute("data-search-page") + "?q=" + encodeURIComponent(q), tabindex: "-1" },
+          results.length ? t("searchSeeAll") : t("searchNoResults")));
+        list.appendChild(more);
+        list.hidden = false;
+        input.setAttribute("aria-expanded", "true");
+        active = -1;
+      }).catch(function () { close(); });
+    }
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
+    input.addEventListener("keydown", function (e) {
+      if (e.key === "ArrowDown") { e.preventDefault(); if (list.hidden) run(); else select(active + 1); }
+      else if (e.key === "ArrowUp") { e.preventDefault(); select(active - 1); }
+      else if (e.key === "Escape") { close(); }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); var a = options()[active].querySelector("a"); if (a) window.location.href = a.href; }
+    });
+    input.addEventListener("blur", function () { setTimeout(close, 150); });
+    list.addEventListener("mousedown", function (e) { e.preventDefault(); });
+    list.addEventListener("click", function (e) { var a = e.target.closest("a"); if (a) window.location.href = a.href; });
+  });
+  doc.addEventListener("keydown", function (e) {
+    if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
+    var tag = (doc.activeElement && doc.activeElement.tagName) || "";
+    if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (doc.activeElement && doc.activeElement.isContentEditable)) return;
+    var box = doc.querySelector(".search-page-form input[type=search]") || doc.querySelector(".search-form input[type=search]");
+    if (box) { e.preventDefault(); box.focus(); box.select(); }
+  });
+
+  // Full search page: ?q=…&segment=…&stage=…&kind=…
+  var page = doc.querySelector("[data-search-page-root]");
+  if (page) {
+    var headerForm = doc.querySelector("form.search-form[data-search-index]");
+    var pageForm = page.querySelector("form[data-search-full]");
+    var status = page.querySelector("[data-search-status]");
+    var out = page.querySelector("[data-search-results]");
+    var params = new URLSearchParams(window.location.search);
+    ["q", "segment", "stage", "kind"].forEach(function (k) {
+      var field = pageForm.elements[k];
+      if (field && params.get(k)) field.value = params.get(k);
+    });
+    var pageGeneration = 0;
+    function runPage(push) {
+      var q = pageForm.elements.q.value.trim(), mine = ++pageGeneration;
+      var opts = { limit: 20, segment: pageForm.elements.segment.value || null, stage: pageForm.elements.stage.value || null, kind: pageForm.elements.kind.value || null };
+      if (push) {
+        var next = new URLSearchParams();
+        next.set("q", q);
+        ["segment", "stage", "kind"].forEach(function (k) { if (opts[k]) next.set(k, opts[k]); });
+        window.history.replaceState(null, "", "?" + next.toString());
+      }
+      out.textContent = "";
+      if (!q) { status.textContent = ""; return; }
+      status.textContent = t("searchLoading");
+      var index = indexFor(headerForm);
+      Promise.all([index.search(q, opts), index.meta]).then(function (both) {
+        if (mine !== pageGeneration) return;
+        var results = both[0], analysis = both[1].analysis;
+        status.textContent = results.length === 0 ? t("searchNoResults") : results.length === 1 ? t("searchOneResult") : t("searchResults", { n: num(results.length) });
+        results.forEach(function (r) {
+          var li = el("li", { "data-result-url": r.url });
+          var title = el("a", { "class": "result-title", href: resultHref(r) }, r.title);
+          li.appendChild(title);
+          li.appendChild(el("p", { "class": "result-meta" }, r.context + (r.heading ? " › " + r.heading : "")));
+          var p = el("p", { "class": "result-excerpt" });
+          highlight(p, r.excerpt, r, analysis);
+          li.appendChild(p);
+          out.appendChild(li);
+        });
+      }).catch(function () { status.textContent = t("searchNoResults"); });
+    }
+    pageForm.addEventListener("submit", function (e) { e.preventDefault(); runPage(true); });
+    pageForm.querySelectorAll("select").forEach(function (s) { s.addEventListener("change", function () { runPage(true); }); });
+    var pageTimer = null;
+    pageForm.elements.q.addEventListener("input", function () { clearTimeout(pageTimer); pageTimer = setTimeout(function () { runPage(true); }, 120); });
+    runPage(false);
+  }
+
+  // ---- "Was this helpful?": remembered locally; sent to site.yml's feedback.endpoint when there is one ----
+  doc.querySelectorAll("[data-feedback]").forEach(function (box) {
+    var page = box.getAttribute("data-page"), endpoint = box.getAttribute("data-endpoint");
+    var thanks = box.querySelector(".feedback-thanks"), buttons = box.querySelector(".feedback-buttons");
+    function done() { buttons.hidden = true; thanks.hidden = false; }
+    box.hidden = false;
+    if (store.get("feedback:" + page)) done();
+    box.querySelectorAll("[data-helpful]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        var helpful = button.getAttribute("data-helpful") === "yes";
+        store.set("feedback:" + page, helpful ? "yes" : "no");
+        done();
+        if (!endpoint) return;
+        // text/plain keeps this a "simple" cross-origin request (no preflight); the body is JSON.
+        var body = JSON.stringify({ page: page, language: root.lang, title: doc.title, helpful: helpful });
+        try {
+          fetch(endpoint, { method: "POST", body: body, headers: { "Content-Type": "text/plain;charset=UTF-8" }, keepalive: true, mode: "cors", credentials: "omit" })
+            .catch(function () { /* reading is never blocked by feedback */ });
+        } catch (e) { /* old browsers */ }
+      });
+    });
+  });
+
+  // ---- onboarding routes: checklists, progress, celebrations ----
+  function taskDone(id) { return store.get("task:" + id) === "1"; }
+  function stepStats(step) {
+    var total = step.checklist.length;
+    var done = step.checklist.filter(function (item) { return taskDone(item.id); }).length;
+    var complete = total > 0 ? done === total : store.get("visited:" + step.id) === "1";
+    return { done: done, total: total, complete: complete };
+  }
+  function routeStats(route) {
+    var stats = { done: 0, total: 0, stepsComplete: 0, minutesLeft: 0, steps: {}, stages: {}, firstOpen: null };
+    route.steps.forEach(function (step) {
+      var s = stepStats(step);
+      stats.steps[step.id] = s;
+      // Steps without a checklist count as one unit, done once visited.
+      stats.total += s.total || 1;
+      stats.done += s.total ? s.done : (s.complete ? 1 : 0);
+      if (s.complete) stats.stepsComplete++; else {
+        stats.minutesLeft += step.minutes;
+        if (!stats.firstOpen) stats.firstOpen = step;
+      }
+    });
+    route.stages.forEach(function (stage) {
+      var steps = stage.steps.map(function (n) { return route.steps[n - 1]; });
+      var complete = steps.every(function (s) { return stats.steps[s.id].complete; });
+      var units = 0, done = 0;
+      steps.forEach(function (s) { var x = stats.steps[s.id]; units += x.total || 1; done += x.total ? x.done : (x.complete ? 1 : 0); });
+      stats.stages[stage.id] = { complete: complete, percent: units ? Math.round(100 * done / units) : 0 };
+    });
+    stats.percent = stats.total ? Math.round(100 * stats.done / stats.total) : 0;
+    return stats;
+  }
+  function showProgress(box, percent, text, timeLeft) {
+    if (!box) return;
+    var bar = box.querySelector("progress");
+    if (bar) {
+      bar.value = percent;
+      if (text) bar.setAttribute("aria-valuetext", text); else bar.removeAttribute("aria-valuetext");
+    }
+    var label = box.querySelector("[data-progress-text]");
+    if (label) label.textContent = text;
+    var left = box.querySelector("[data-time-left]");
+    if (left) left.textContent = timeLeft || "";
+    box.hidden = false;
+  }
+
+  var routeHost = doc.querySelector("script[data-route]");
+  var route = routeHost ? jsonFrom("script[data-route]") : null;
+  if (route) {
+    var stepKey = (doc.querySelector("[data-step-page]") || { getAttribute: function () { return null; } }).getAttribute("data-step-page");
+    var current = null;
+    route.steps.forEach(function (s) { if (s.id === stepKey) current = s; });
+
+    function render(stats) {
+      var routeText = t("progressText", { done: num(stats.stepsComplete), total: num(route.steps.length) });
+      doc.querySelectorAll("[data-route-progress]").forEach(function (box) {
+        showProgress(box, stats.percent, routeText, stats.minutesLeft ? t("timeLeft", { time: minutes(stats.minutesLeft) }) : t("routeComplete"));
+      });
+      Object.keys(stats.stages).forEach(function (id) {
+        var stageBox = doc.querySelector('[data-stage-progress="' + CSS.escape(id) + '"]');
+        if (stageBox) showProgress(stageBox, stats.stages[id].percent, "");
+        var stageEl = doc.querySelector('.stage[data-stage="' + CSS.escape(id) + '"]');
+        if (stageEl) stageEl.classList.toggle("is-complete", stats.stages[id].complete);
+      });
+      doc.querySelectorAll("[data-step]").forEach(function (li) {
+        var s = stats.steps[li.getAttribute("data-step")];
+        if (!s) return;
+        li.classList.toggle("is-done", s.complete);
+        li.classList.toggle("is-current", !!stats.firstOpen && stats.firstOpen.id === li.getAttribute("data-step"));
+        var state = li.querySelector("[data-step-state]");
+        if (state) state.textContent = s.complete ? t("stepDone") : (s.done ? t("progressText", { done: num(s.done), total: num(s.total) }) : "");
+      });
+      var started = stats.done > 0;
+      doc.querySelectorAll("[data-route-start]").forEach(function (a) {
+        if (started && stats.firstOpen) { a.textContent = t("continueRoute"); a.href = stats.firstOpen.path; }
+      });
+      doc.querySelectorAll("[data-reset-progress]").forEach(function (b) { b.hidden = !started; });
+      if (current) {
+        var s = stats.steps[current.id];
+        showProgress(doc.querySelector("[data-step-progress]"), s.total ? Math.round(100 * s.done / s.total) : 100,
+          t("progressText", { done: num(s.done), total: num(s.total) }));
+      }
+      var map = doc.querySelector("[data-route-map]");
+      if (map) {
+        map.textContent = "";
+        route.stages.forEach(function (stage) {
+          map.appendChild(el("li", { "class": "map-stage" }, stage.title));
+          stage.steps.forEach(function (n) {
+            var step = route.steps[n - 1];
+            var li = el("li", stats.steps[step.id].complete ? { "class": "is-done" } : null);
+            var a = el("a", { href: step.path }, step.title);
+            if (current && step.id === current.id) a.setAttribute("aria-current", "step");
+            li.appendChild(a);
+            map.appendChild(li);
+          });
+        });
+      }
+    }
+
+    function celebrate(prevStats, stats) {
+      var box = doc.querySelector("[data-celebration]");
+      if (!box || !current) return;
+      var stageId = current.stage;
+      if (prevStats.stages[stageId].complete || !stats.stages[stageId].complete) return;
+      box.textContent = "";
+      var stage = route.stages.filter(function (s) { return s.id === stageId; })[0];
+      box.appendChild(el("strong", null, t("stageComplete", { stage: stage.title }) + " "));
+      var index = route.stages.indexOf(stage);
+      var next = route.stages[index + 1];
+      if (next) {
+        var firstStep = route.steps[next.steps[0] - 1];
+        box.appendChild(doc.createTextNode(" "));
+        box.appendChild(el("a", { href: firstStep.path }, t("nextStageHint", { stage: next.title })));
+      } else if (stats.stepsComplete === route.steps.length) {
+        box.appendChild(doc.createTextNode(t("routeComplete")));
+      }
+      box.hidden = false;
+    }
+
+    if (current) {
+      if (!current.checklist.length) store.set("visited:" + current.id, "1");
+      doc.querySelectorAll(".task-item[data-task]").forEach(function (item) {
+        var id = item.getAttribute("data-task");
+        var input = el("input", { type: "checkbox" });
+        input.checked = taskDone(id);
+        var label = el("label");
+        var text = el("span", { "class": "task-text" });
+        while (item.firstChild) text.appendChild(item.firstChild);
+        label.appendChild(input);
+        label.appendChild(text);
+        item.appendChild(label);
+        item.classList.add("is-interactive");
+        item.classList.toggle("is-done", input.checked);
+        input.addEventListener("change", function () {
+          var prev = routeStats(route);
+          if (input.checked) store.set("task:" + id, "1"); else store.remove("task:" + id);
+          item.classList.toggle("is-done", input.checked);
+          var now = routeStats(route);
+          render(now);
+          celebrate(prev, now);
+        });
+      });
+    }
+    doc.querySelectorAll("[data-reset-progress]").forEach(function (button) {
+      button.addEventListener("click", function () {
+        if (!window.confirm(t("resetConfirm"))) return;
+        route.steps.forEach(function (step) {
+          store.remove("visited:" + step.id);
+          step.checklist.forEach(function (item) { store.remove("task:" + item.id); });
+        });
+        render(routeStats(route));
+      });
+    });
+    render(routeStats(route));
+  }
+})();

@@ -42,13 +42,16 @@ test-deps: deps
 	@scripts/venv.sh $(VENV) Tests/e2e/requirements.txt
 
 bench: build
-	@scripts/apt-install.sh $(BENCH_PACKAGES)
+	@scripts/apt-install.sh $(BENCH_PACKAGES) $(TEST_PACKAGES)
 	@scripts/venv.sh $(VENV) bench/requirements.txt
+	@scripts/venv.sh $(VENV) Tests/e2e/requirements.txt
 	$(PY) bench/run.py
+	$(PY) bench/serve_latency.py
 
 bench-search: build
 	@scripts/apt-install.sh $(TEST_PACKAGES)
 	@scripts/venv.sh $(VENV) bench/requirements.txt
+	@scripts/venv.sh $(VENV) Tests/e2e/requirements.txt
 	$(PY) bench/search_quality.py
 	$(PY) bench/search_bench.py
 

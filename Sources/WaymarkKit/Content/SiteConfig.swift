@@ -33,23 +33,16 @@ public struct SiteConfig: Sendable {
 
     public enum TextDirection: String, Sendable { case ltr, rtl }
 
-    public struct Stage: Sendable, Hashable {
+    /// A stage, segment or category: an id used in files and URLs, a title and a description.
+    public struct Entry: Sendable, Hashable {
         public var id: String
         public var title: LocalizedString
         public var description: LocalizedString?
     }
 
-    public struct Segment: Sendable, Hashable {
-        public var id: String
-        public var title: LocalizedString
-        public var description: LocalizedString?
-    }
-
-    public struct Category: Sendable, Hashable {
-        public var id: String
-        public var title: LocalizedString
-        public var description: LocalizedString?
-    }
+    public typealias Stage = Entry
+    public typealias Segment = Entry
+    public typealias Category = Entry
 
     public func language(_ code: String) -> Language? { languages.first { $0.code == code } }
     public func stage(_ id: String) -> Stage? { stages.first { $0.id == id } }
@@ -138,27 +131,10 @@ extension SiteConfig {
                     return (code, Language(code: code, name: name, direction: direction))
                 }
             case "stages":
-                config.stages = parseList(value, what: "stages", reader: &reader, config: &config) { entry, fields, reader in
-                    guard let id = identifier(fields["id"], in: entry, what: "stage", reader: &reader) else { return nil }
-                    return (id, Stage(
-                        id: id, title: fields["title"].flatMap { reader.localized($0, what: "stage title") } ?? LocalizedString(id),
-                        description: fields["description"].flatMap { reader.localized($0, what: "stage description") }))
-                }
+                config.stages = entries(value, what: "stage", reader: &reader, config: &config)
                 if config.stages.isEmpty { reader.error("invalid-site-config", "stages must list at least one stage", at: value) }
-            case "segments":
-                config.segments = parseList(value, what: "segments", reader: &reader, config: &config) { entry, fields, reader in
-                    guard let id = identifier(fields["id"], in: entry, what: "segment", reader: &reader) else { return nil }
-                    return (id, Segment(
-                        id: id, title: fields["title"].flatMap { reader.localized($0, what: "segment title") } ?? LocalizedString(id),
-                        description: fields["description"].flatMap { reader.localized($0, what: "segment description") }))
-                }
-            case "categories":
-                config.categories = parseList(value, what: "categories", reader: &reader, config: &config) { entry, fields, reader in
-                    guard let id = identifier(fields["id"], in: entry, what: "category", reader: &reader) else { return nil }
-                    return (id, Category(
-                        id: id, title: fields["title"].flatMap { reader.localized($0, what: "category title") } ?? LocalizedString(id),
-                        description: fields["description"].flatMap { reader.localized($0, what: "category description") }))
-                }
+            case "segments": config.segments = entries(value, what: "segment", reader: &reader, config: &config)
+            case "categories": config.categories = entries(value, what: "category", reader: &reader, config: &config)
             case "unsafeHTML": config.unsafeHTML = reader.bool(value, what: "unsafeHTML") ?? false
             case "editURL":
                 if let url = reader.string(value, what: "editURL") {
@@ -214,6 +190,17 @@ extension SiteConfig {
             config.defaultLanguage = config.languages[0].code
         }
         return (config, reader.diagnostics)
+    }
+
+    /// `stages`, `segments` or `categories`: entries with an id, a localized title and description.
+    private static func entries(_ node: Yams.Node, what: String, reader: inout YAMLReader, config: inout SiteConfig) -> [Entry] {
+        let list = what == "category" ? "categories" : what + "s"
+        return parseList(node, what: list, reader: &reader, config: &config) { entry, fields, reader in
+            guard let id = identifier(fields["id"], in: entry, what: what, reader: &reader) else { return nil }
+            return (id, Entry(
+                id: id, title: fields["title"].flatMap { reader.localized($0, what: "\(what) title") } ?? LocalizedString(id),
+                description: fields["description"].flatMap { reader.localized($0, what: "\(what) description") }))
+        }
     }
 
     /// Parses a list of mappings with ids, reporting duplicates at the second occurrence.

@@ -54,10 +54,6 @@ public final class BuildCache: @unchecked Sendable {
         }
     }
 
-    func forgetPage(_ path: String) {
-        lock.withLock { _ = pages.removeValue(forKey: path) }
-    }
-
     func analysis(_ page: String, key: UInt64) -> SearchIndexBuilder.Analyzed? {
         lock.withLock { analyses[page].flatMap { $0.key == key ? $0.value : nil } }
     }

@@ -71,4 +71,4 @@ serve: build
 	$(WAYMARK) serve
 
 clean:
-	rm -rf .build output
+	rm -rf .build output .output.waymark-spare .waymark-cache

@@ -11,12 +11,12 @@ PY := $(VENV)/bin/python
 WAYMARK := .build/release/waymark
 
 # Debian packages: build (cmark-gfm, Snowball stemmers), tests (headless Chromium, nginx, brotli, Java for
-# the HTML validator), benchmarks (cmark-gfm CLI, hyperfine).
+# the HTML validator), benchmarks (cmark-gfm CLI, GNU time for peak memory).
 BUILD_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev zlib1g-dev libbrotli-dev
-TEST_PACKAGES := chromium chromium-driver fonts-noto-core python3-venv nginx brotli
+TEST_PACKAGES := chromium chromium-driver fonts-noto-core python3-venv nginx brotli openjdk-17-jre-headless
 BENCH_PACKAGES := cmark-gfm time
 
-.PHONY: site build test swift-test e2e-test deps test-deps bench bench-search fuzz serve clean
+.PHONY: site build test lint format swift-test e2e-test deps test-deps bench bench-search fuzz serve clean
 
 site: build
 	$(WAYMARK) build --content content --templates templates --output output
@@ -26,7 +26,15 @@ site: build
 build: deps
 	$(SWIFT) build -c release --product waymark
 
-test: test-deps swift-test e2e-test
+test: test-deps lint swift-test e2e-test
+
+# One formatter for the tree: `make format` rewrites, `make lint` (part of `make test`) fails on any drift.
+SWIFT_SOURCES := Sources Tests/WaymarkKitTests Package.swift Fuzz/Package.swift Fuzz/Sources
+lint:
+	$(SWIFT) format lint --strict --recursive $(SWIFT_SOURCES)
+
+format:
+	$(SWIFT) format format --in-place --recursive $(SWIFT_SOURCES)
 
 swift-test: deps
 	$(SWIFT) test --parallel
@@ -60,11 +68,12 @@ bench-search: build
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-	@for t in document:FuzzDocument query:FuzzQuery site-config:FuzzSiteConfig; do \
-	  name=$${t%%:*}; exe=$${t##*:}; mkdir -p .build-fuzz-corpus/$$name; \
-	  echo "== $$exe for $(FUZZ_SECONDS) s"; \
-	  Fuzz/.build/release/$$exe .build-fuzz-corpus/$$name Fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \
-	    -artifact_prefix=Tests/Fixtures/fuzz-regressions/$$name/ -print_final_stats=1 2>&1 | tail -12 || exit 1; \
+	@for name in document query site-config; do \
+	  mkdir -p .build-fuzz-corpus/$$name; \
+	  echo "== $$name for $(FUZZ_SECONDS) s"; \
+	  WAYMARK_FUZZ_TARGET=$$name Fuzz/.build/release/WaymarkFuzz .build-fuzz-corpus/$$name Fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \
+	    -artifact_prefix=Tests/Fixtures/fuzz-regressions/$$name/ -print_final_stats=1 > .build-fuzz-corpus/$$name.log 2>&1; \
+	  status=$$?; tail -12 .build-fuzz-corpus/$$name.log; [ $$status -eq 0 ] || exit $$status; \
 	done
 
 serve: build

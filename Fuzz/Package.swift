@@ -7,12 +7,12 @@ import PackageDescription
 // The main package is the parent folder; SwiftPM names a path dependency after its folder.
 let parent = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().lastPathComponent
 
-func fuzzer(_ name: String) -> Target {
-    .executableTarget(name: name, dependencies: [.product(name: "WaymarkKit", package: parent)], swiftSettings: [.unsafeFlags(["-parse-as-library"])])
-}
-
 let package = Package(
     name: "WaymarkFuzz",
     dependencies: [.package(path: "..")],
-    targets: [fuzzer("FuzzDocument"), fuzzer("FuzzQuery"), fuzzer("FuzzSiteConfig")]
+    targets: [
+        .executableTarget(
+            name: "WaymarkFuzz", dependencies: [.product(name: "WaymarkKit", package: parent)],
+            swiftSettings: [.unsafeFlags(["-parse-as-library"])])
+    ]
 )

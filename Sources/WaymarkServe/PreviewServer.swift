@@ -45,7 +45,8 @@ public final class PreviewServer: @unchecked Sendable {
         let server = HTTPServer(address: address, logger: .disabled)
         await server.appendRoute("GET /__waymark/live", to: WebSocketHTTPHandler(handler: MessageFrameWSHandler(handler: hub)))
         await server.appendRoute("GET /__waymark/live.js") { _ in
-            HTTPResponse(statusCode: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"], body: Data(LiveScript.source.utf8))
+            HTTPResponse(
+                statusCode: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"], body: Data(LiveScript.source.utf8))
         }
         await server.appendRoute("GET *") { [self] request in self.respond(to: request.target.path(percentEncoded: false)) }
         let watcher = Task.detached { [self] in await self.watch() }
@@ -124,7 +125,9 @@ public final class PreviewServer: @unchecked Sendable {
         let (diagnostics, failed) = state()
         let formatter = DiagnosticFormatter(content: options.build.content, templates: options.build.templates, output: "output")
         let strict = options.build.strict
-        let errors = diagnostics.filter { (d: Diagnostic) -> Bool in d.severity == Diagnostic.Severity.error || (strict && d.severity == Diagnostic.Severity.warning) }
+        let errors = diagnostics.filter { (d: Diagnostic) -> Bool in
+            d.severity == Diagnostic.Severity.error || (strict && d.severity == Diagnostic.Severity.warning)
+        }
         let lines: [JSON] = errors.map { JSON.string(formatter.text($0)) }
         return JSON.object([("type", JSON.string(failed ? "error" : "reload")), ("diagnostics", JSON.array(lines))]).encoded()
     }
@@ -139,7 +142,8 @@ public final class PreviewServer: @unchecked Sendable {
         let (diagnostics, _) = state()
         let formatter = DiagnosticFormatter(content: options.build.content, templates: options.build.templates, output: "output")
         let lines = diagnostics.map { "<li>" + escape(formatter.text($0)) + "</li>" }.joined()
-        return "<!doctype html><meta charset=utf-8><title>Build failed</title><h1>The site could not be built</h1><ul>\(lines)</ul><script src=\"/__waymark/live.js\"></script>"
+        return
+            "<!doctype html><meta charset=utf-8><title>Build failed</title><h1>The site could not be built</h1><ul>\(lines)</ul><script src=\"/__waymark/live.js\"></script>"
     }
 
     private func escape(_ s: String) -> String {
@@ -216,42 +220,42 @@ final class ReloadHub: WSMessageHandler, @unchecked Sendable {
 /// failed one over the page, and reconnects when the server restarts.
 enum LiveScript {
     static let source = #"""
-    (function () {
-      "use strict";
-      var overlay = null;
-      function show(lines) {
-        if (!overlay) {
-          overlay = document.createElement("div");
-          overlay.id = "waymark-error-overlay";
-          overlay.setAttribute("role", "alert");
-          overlay.style.cssText = "position:fixed;inset:0;z-index:99999;background:rgba(20,10,10,.92);color:#fff;" +
-            "font:14px/1.5 ui-monospace,Menlo,monospace;padding:2rem;overflow:auto;direction:ltr;text-align:left";
-          document.body.appendChild(overlay);
-        }
-        overlay.textContent = "";
-        var h = document.createElement("h2");
-        h.textContent = "Waymark: the site could not be rebuilt";
-        h.style.cssText = "color:#ff8a80;font:bold 18px system-ui,sans-serif;margin:0 0 1rem";
-        overlay.appendChild(h);
-        lines.forEach(function (line) {
-          var p = document.createElement("pre");
-          p.textContent = line;
-          p.style.cssText = "white-space:pre-wrap;margin:0 0 .6rem";
-          overlay.appendChild(p);
-        });
-      }
-      var first = true;
-      function connect() {
-        var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__waymark/live");
-        ws.onmessage = function (event) {
-          var status = JSON.parse(event.data);
-          if (status.type === "error") { show(status.diagnostics); first = false; return; }
-          if (first) { first = false; return; }
-          location.reload();
-        };
-        ws.onclose = function () { first = false; setTimeout(connect, 500); };
-      }
-      connect();
-    })();
-    """#
+        (function () {
+          "use strict";
+          var overlay = null;
+          function show(lines) {
+            if (!overlay) {
+              overlay = document.createElement("div");
+              overlay.id = "waymark-error-overlay";
+              overlay.setAttribute("role", "alert");
+              overlay.style.cssText = "position:fixed;inset:0;z-index:99999;background:rgba(20,10,10,.92);color:#fff;" +
+                "font:14px/1.5 ui-monospace,Menlo,monospace;padding:2rem;overflow:auto;direction:ltr;text-align:left";
+              document.body.appendChild(overlay);
+            }
+            overlay.textContent = "";
+            var h = document.createElement("h2");
+            h.textContent = "Waymark: the site could not be rebuilt";
+            h.style.cssText = "color:#ff8a80;font:bold 18px system-ui,sans-serif;margin:0 0 1rem";
+            overlay.appendChild(h);
+            lines.forEach(function (line) {
+              var p = document.createElement("pre");
+              p.textContent = line;
+              p.style.cssText = "white-space:pre-wrap;margin:0 0 .6rem";
+              overlay.appendChild(p);
+            });
+          }
+          var first = true;
+          function connect() {
+            var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__waymark/live");
+            ws.onmessage = function (event) {
+              var status = JSON.parse(event.data);
+              if (status.type === "error") { show(status.diagnostics); first = false; return; }
+              if (first) { first = false; return; }
+              location.reload();
+            };
+            ws.onclose = function () { first = false; setTimeout(connect, 500); };
+          }
+          connect();
+        })();
+        """#
 }

@@ -18,7 +18,8 @@ struct ContentOptions: ParsableArguments {
 }
 
 struct Build: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Build the site into the output folder (atomically: a failed build leaves the previous output untouched).")
+    static let configuration = CommandConfiguration(
+        abstract: "Build the site into the output folder (atomically: a failed build leaves the previous output untouched).")
 
     @OptionGroup var source: ContentOptions
 
@@ -55,21 +56,28 @@ struct Build: ParsableCommand {
         console.printDiagnostics(summary.diagnostics, formatter: formatter)
         let seconds = (ContinuousClock.now - start).seconds
         if summary.upToDate, !summary.failed(strict: source.strict) {
-            console.summary("Up to date: nothing changed since the last build (\(summary.pages) pages, \(summary.warnings) warning(s)); \(output)/ kept. Use --force to rebuild.")
+            console.summary(
+                "Up to date: nothing changed since the last build (\(summary.pages) pages, \(summary.warnings) warning(s)); \(output)/ kept. Use --force to rebuild."
+            )
             return
         }
         if summary.failed(strict: source.strict) {
-            console.summary("Build failed: \(summary.errors) error(s), \(summary.warnings) warning(s)\(source.strict && summary.warnings > 0 ? " (--strict)" : ""); \(output)/ was left unchanged.")
+            console.summary(
+                "Build failed: \(summary.errors) error(s), \(summary.warnings) warning(s)\(source.strict && summary.warnings > 0 ? " (--strict)" : ""); \(output)/ was left unchanged."
+            )
             throw ExitCode(1)
         }
-        console.summary("Built \(summary.pages) pages in \(summary.languages) languages, \(summary.warnings) warning(s), \(String(format: "%.2f", seconds)) s → \(output)/")
+        console.summary(
+            "Built \(summary.pages) pages in \(summary.languages) languages, \(summary.warnings) warning(s), \(String(format: "%.2f", seconds)) s → \(output)/")
     }
 }
 
 struct Check: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Validate the content without writing anything; exit 1 on errors.",
-        discussion: "Runs every build check plus content-health checks: missing translations, stale articles, orphan articles, duplicate titles, images without alt text and segment × stage cells without a guide.")
+        discussion:
+            "Runs every build check plus content-health checks: missing translations, stale articles, orphan articles, duplicate titles, images without alt text and segment × stage cells without a guide."
+    )
 
     @OptionGroup var source: ContentOptions
 

@@ -26,9 +26,17 @@ final class Console: @unchecked Sendable {
             case .phase(let name):
                 phases.append((name, .now))
                 if quiet { return }
-                if interactive { emit("\r\u{1B}[2K\(name)…"); lineOpen = true } else { emit("\(name)\n") }
+                if interactive {
+                    emit("\r\u{1B}[2K\(name)…")
+                    lineOpen = true
+                } else {
+                    emit("\(name)\n")
+                }
             case .pages(let done, let total):
-                if interactive, !quiet { emit("\r\u{1B}[2Krendering \(done)/\(total) pages"); lineOpen = true }
+                if interactive, !quiet {
+                    emit("\r\u{1B}[2Krendering \(done)/\(total) pages")
+                    lineOpen = true
+                }
             }
         }
     }

@@ -3,7 +3,8 @@ import Foundation
 import WaymarkKit
 
 struct Report: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write the content-health report: translation coverage, guides per segment and stage, route length, review age and broken links.")
+    static let configuration = CommandConfiguration(
+        abstract: "Write the content-health report: translation coverage, guides per segment and stage, route length, review age and broken links.")
 
     @OptionGroup var source: ContentOptions
 

@@ -4,7 +4,8 @@ import WaymarkKit
 import WaymarkServe
 
 struct Serve: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Preview the site: build into memory, serve it on this machine, rebuild and reload on every change.")
+    static let configuration = CommandConfiguration(
+        abstract: "Preview the site: build into memory, serve it on this machine, rebuild and reload on every change.")
 
     @OptionGroup var source: ContentOptions
 
@@ -24,7 +25,8 @@ struct Serve: AsyncParsableCommand {
             if summary.failed(strict: source.strict) {
                 lines.append("Build failed (\(summary.errors) error(s)); still serving the last good build. Fix the file and save.")
             } else {
-                lines.append("Built \(summary.pages) pages in \(time): \(cache.lastRendered) rendered, \(cache.lastReused) unchanged; \(summary.warnings) warning(s).")
+                lines.append(
+                    "Built \(summary.pages) pages in \(time): \(cache.lastRendered) rendered, \(cache.lastReused) unchanged; \(summary.warnings) warning(s).")
             }
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }

@@ -65,13 +65,14 @@ struct SearchEngineTests {
     static let site: TempTree = {
         let tree = try! TempTree([
             "content/site.yml": """
-                title: Help
-                languages: [{ code: en, name: English }, { code: vi, name: Tiếng Việt }, { code: fa, name: فارسی }, { code: ru, name: Русский }]
-                segments: [{ id: dev, title: Developer }]
-                synonyms:
-                  en: [[signup, registration]]
-                """,
-            "content/en/articles/a/refunds.md": "---\ntitle: Refunds for customers\nsegments: [dev]\n---\n\n## Asking for a refund\n\nSend the registration number.\n",
+            title: Help
+            languages: [{ code: en, name: English }, { code: vi, name: Tiếng Việt }, { code: fa, name: فارسی }, { code: ru, name: Русский }]
+            segments: [{ id: dev, title: Developer }]
+            synonyms:
+              en: [[signup, registration]]
+            """,
+            "content/en/articles/a/refunds.md":
+                "---\ntitle: Refunds for customers\nsegments: [dev]\n---\n\n## Asking for a refund\n\nSend the registration number.\n",
             "content/en/articles/a/invoices.md": "---\ntitle: Invoices\n---\n\n## Due dates\n\nInvoices are sent to each customer monthly.\n",
             "content/en/guides/dev/01-start.md": "---\ntitle: Start\nstage: welcome\n---\n\nCreate invoices for customers.\n",
             "content/vi/articles/a/chi-so.md": "---\ntitle: Các chỉ số chính\n---\n\nChỉ số đo lường.\n",
@@ -143,7 +144,9 @@ struct SearchEngineTests {
         #expect(throws: SearchEngine.Failure.self) { try SearchEngine(site: Self.site.path + "/out", language: "de") }
     }
 
-    @Test("one-edit check", arguments: [("abcde", "abcdf", true), ("abcde", "abdce", true), ("abcde", "abcd", true), ("abcde", "abcde", false), ("abcde", "abxye", false)])
+    @Test(
+        "one-edit check",
+        arguments: [("abcde", "abcdf", true), ("abcde", "abdce", true), ("abcde", "abcd", true), ("abcde", "abcde", false), ("abcde", "abxye", false)])
     func oneEdit(a: String, b: String, expected: Bool) {
         #expect(SearchEngine.withinOneEdit(Array(a), Array(b)) == expected)
     }

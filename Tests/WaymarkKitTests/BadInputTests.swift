@@ -16,7 +16,11 @@ struct BadInputTests {
     @Test("BOM and CRLF files build into correct pages")
     func bomAndCRLF() throws {
         let (tree, summary) = try build([:]) { tree in
-            try tree.write("content/en/articles/billing/crlf.md", Data([0xEF, 0xBB, 0xBF]) + Data("---\r\ntitle: \"Windows\"\r\nsummary: Saved on Windows\r\n---\r\n\r\n## Heading {#h}\r\n\r\nText with [a link](refunds.md).\r\n".utf8))
+            try tree.write(
+                "content/en/articles/billing/crlf.md",
+                Data([0xEF, 0xBB, 0xBF])
+                    + Data(
+                        "---\r\ntitle: \"Windows\"\r\nsummary: Saved on Windows\r\n---\r\n\r\n## Heading {#h}\r\n\r\nText with [a link](refunds.md).\r\n".utf8))
         }
         #expect(summary.errors == 0, "\(summary.diagnostics)")
         let page = try #require(tree.read("output/en/articles/billing/crlf/index.html"))
@@ -50,7 +54,8 @@ struct BadInputTests {
         let quotes = "---\ntitle: Quotes\n---\n\n" + String(repeating: ">", count: 10_000) + " deep\n"
         // `- - - item` nests a list in a list on one line: 10,000 levels in 20 kB.
         let lists = "---\ntitle: Lists\n---\n\n" + String(repeating: "- ", count: 10_000) + "item\n"
-        let table = "---\ntitle: Table\n---\n\n| " + (0..<200).map { "c\($0)" }.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: 200) + "\n"
+        let table =
+            "---\ntitle: Table\n---\n\n| " + (0..<200).map { "c\($0)" }.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: 200) + "\n"
             + String(repeating: "| " + (0..<200).map { "v\($0)" }.joined(separator: " | ") + " |\n", count: 2_000)
         let (tree, summary) = try build([
             "content/en/articles/billing/big.md": big, "content/en/articles/billing/quotes.md": quotes,
@@ -70,7 +75,8 @@ struct BadInputTests {
             "content/en/articles/billing/evil.md": "---\ntitle: Evil\n---\n\n[passwd](../../../../../../etc/passwd) ![x](../../../../../etc/hostname)\n",
             "content/en/landing/accountant.yml": "title: A\nfeatured:\n  - ../../../etc/passwd\n  - /etc/passwd\n",
         ]) { tree in
-            try FileManager.default.createSymbolicLink(atPath: tree.path + "/content/en/articles/billing/link.md", withDestinationPath: outside.path + "/secret.md")
+            try FileManager.default.createSymbolicLink(
+                atPath: tree.path + "/content/en/articles/billing/link.md", withDestinationPath: outside.path + "/secret.md")
             try FileManager.default.createSymbolicLink(atPath: tree.path + "/content/en/articles/linked", withDestinationPath: outside.path + "/secret-dir")
         }
         let codes = summary.diagnostics.map(\.code)

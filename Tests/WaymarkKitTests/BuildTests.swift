@@ -21,10 +21,11 @@ struct BuildTests {
         #expect(en.contains(#"<time datetime="2026-10-14">14 October 2026</time>"#))
         let fa = try #require(tree.read("output/fa/articles/billing/refunds/index.html"))
         #expect(fa.contains(#"<html lang="fa" dir="rtl""#))
-        for file in ["index.html", "404.html", "robots.txt", "sitemap.xml", "en/index.html", "fa/index.html", "en/search/index.html",
+        for file in [
+            "index.html", "404.html", "robots.txt", "sitemap.xml", "en/index.html", "fa/index.html", "en/search/index.html",
             "en/segments/accountant/index.html", "en/segments/accountant/route/index.html", "en/segments/accountant/route.json",
-            "en/guides/accountant/01-welcome/index.html", "en/articles/billing/index.html", "en/articles/index.html"]
-        {
+            "en/guides/accountant/01-welcome/index.html", "en/articles/billing/index.html", "en/articles/index.html",
+        ] {
             #expect(tree.exists("output/" + file), "missing \(file)")
         }
         let sitemap = try #require(tree.read("output/sitemap.xml"))
@@ -37,13 +38,13 @@ struct BuildTests {
     func escaping() throws {
         let tree = try SmallSite.tree([
             "content/en/articles/billing/refunds.md": """
-                ---
-                title: "<script>alert('t')</script> & \\"quotes\\""
-                summary: "<img src=x onerror=alert(1)>"
-                tags: ["<b>bold</b>"]
-                ---
-                Body.
-                """,
+            ---
+            title: "<script>alert('t')</script> & \\"quotes\\""
+            summary: "<img src=x onerror=alert(1)>"
+            tags: ["<b>bold</b>"]
+            ---
+            Body.
+            """
         ])
         let summary = SiteBuilder.build(SmallSite.options(tree))
         #expect(summary.errors == 0, "\(summary.diagnostics)")
@@ -89,7 +90,8 @@ struct BuildTests {
         options.output = tree.path + "/reference"
         options.referenceTemplates = true
         #expect(SiteBuilder.build(options).wrote)
-        let compiled = tree.snapshot("compiled"), reference = tree.snapshot("reference")
+        let compiled = tree.snapshot("compiled")
+        let reference = tree.snapshot("reference")
         #expect(compiled.count == reference.count)
         for (path, bytes) in reference.sorted(by: { $0.key < $1.key }) where compiled[path] != bytes {
             Issue.record("\(path) differs")
@@ -144,7 +146,7 @@ struct BuildTests {
     func refusesForeignOutput() throws {
         let tree = try SmallSite.tree(["precious/notes.txt": "keep me"])
         let summary = SiteBuilder.build(SmallSite.options(tree, output: "precious"))
-        #expect(summary.codes() .contains("invalid-output"))
+        #expect(summary.codes().contains("invalid-output"))
         #expect(tree.read("precious/notes.txt") == "keep me")
     }
 
@@ -164,7 +166,9 @@ struct BuildTests {
         let utf8 = try #require(errors.first { $0.code == "invalid-utf8" })
         #expect(utf8.location == Loc(line: 2, column: 4))
         let formatter = DiagnosticFormatter(content: "content", templates: "templates", output: "output")
-        #expect(formatter.text(broken) == "content/en/articles/billing/broken.md:5:5: error: broken link: 'nope.md' does not exist (looked for en/articles/billing/nope.md)")
+        #expect(
+            formatter.text(broken)
+                == "content/en/articles/billing/broken.md:5:5: error: broken link: 'nope.md' does not exist (looked for en/articles/billing/nope.md)")
     }
 
     @Test("two files that map to one URL are an error")

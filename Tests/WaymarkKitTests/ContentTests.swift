@@ -14,14 +14,17 @@ struct ContentTests {
 
     @Test("site.yml: defaults, right-to-left languages and base path")
     func siteConfig() {
-        let (config, diagnostics) = SiteConfig.parse(SourceFile(path: "site.yml", text: """
-            title: Help
-            baseURL: https://example.com/help
-            languages:
-              - { code: en, name: English }
-              - { code: fa, name: فارسی }
-              - { code: ar, name: العربية, direction: ltr }
-            """))
+        let (config, diagnostics) = SiteConfig.parse(
+            SourceFile(
+                path: "site.yml",
+                text: """
+                    title: Help
+                    baseURL: https://example.com/help
+                    languages:
+                      - { code: en, name: English }
+                      - { code: fa, name: فارسی }
+                      - { code: ar, name: العربية, direction: ltr }
+                    """))
         #expect(diagnostics.isEmpty)
         let c = try! #require(config)
         #expect(c.defaultLanguage == "en")
@@ -34,11 +37,14 @@ struct ContentTests {
 
     @Test("site.yml problems are located and suggested")
     func siteConfigErrors() {
-        let (_, diagnostics) = SiteConfig.parse(SourceFile(path: "site.yml", text: """
-            titel: Help
-            languages:
-              - { code: EN }
-            """))
+        let (_, diagnostics) = SiteConfig.parse(
+            SourceFile(
+                path: "site.yml",
+                text: """
+                    titel: Help
+                    languages:
+                      - { code: EN }
+                    """))
         #expect(diagnostics.map(\.code) == ["unknown-key", "invalid-language", "invalid-site-config"])
         #expect(diagnostics[0].message.contains("did you mean 'title'"))
         #expect(diagnostics[1].location == Loc(line: 3, column: 13))

@@ -40,7 +40,9 @@ struct HealthTests {
 
     @Test("a per-article reviewEvery overrides the site's")
     func reviewEvery() throws {
-        let summary = try check(["content/en/articles/billing/invoices.md": "---\ntitle: Invoices\nreviewed: 2026-10-01\nreviewEvery: 30\n---\n\n## Due dates\n"])
+        let summary = try check([
+            "content/en/articles/billing/invoices.md": "---\ntitle: Invoices\nreviewed: 2026-10-01\nreviewEvery: 30\n---\n\n## Due dates\n"
+        ])
         #expect(summary.diagnostics.contains { $0.code == "stale-article" && $0.file == "en/articles/billing/invoices.md" })
     }
 
@@ -67,7 +69,8 @@ struct HealthTests {
         #expect(html.contains(#"<meta name="robots" content="noindex">"#))
         #expect(html.contains("content/en/articles/billing/invoices.md:7:1: error: broken link"))
         #expect(!html.contains("<script"))
-        let json = try #require(try JSONSerialization.jsonObject(with: Data(HealthReport.json(health, diagnostics: summary.diagnostics).utf8)) as? [String: Any])
+        let json = try #require(
+            try JSONSerialization.jsonObject(with: Data(HealthReport.json(health, diagnostics: summary.diagnostics).utf8)) as? [String: Any])
         #expect((json["brokenLinks"] as? [String: Int])?["en/articles"] == 1)
     }
 

@@ -10,7 +10,8 @@ struct MarkdownTests {
 
     @Test("heading ids keep Vietnamese, Persian and Russian letters")
     func headingIDsInFourScripts() {
-        let out = render("""
+        let out = render(
+            """
             ## Chỉ số là gì?
             ## نرخ فعال‌سازی چیست؟
             ## Отток клиентов: формула
@@ -94,7 +95,8 @@ struct MarkdownTests {
         #expect(out.tasks.map(\.text) == ["Sign the letter", "Send documents", "Send documents"])
         #expect(out.html.contains(#"data-task="guides/acc/welcome#sign""#))
         // A translation without keys takes the default language's keys by position.
-        let translated = render("- [ ] Подписать письмо\n- [ ] Отправить документы", tasks: .checklist(scope: "guides/acc/welcome", alignedKeys: ["sign", "send-documents"]))
+        let translated = render(
+            "- [ ] Подписать письмо\n- [ ] Отправить документы", tasks: .checklist(scope: "guides/acc/welcome", alignedKeys: ["sign", "send-documents"]))
         #expect(translated.tasks.map(\.key) == ["sign", "send-documents"])
     }
 

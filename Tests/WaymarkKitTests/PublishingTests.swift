@@ -1,10 +1,11 @@
 import Foundation
-#if canImport(FoundationXML)
-    import FoundationXML
-#endif
 import Testing
 
 @testable import WaymarkKit
+
+#if canImport(FoundationXML)
+    import FoundationXML
+#endif
 
 @Suite("Publishing: structured data, feeds, sitemaps, related articles, precompression")
 struct PublishingTests {
@@ -36,7 +37,8 @@ struct PublishingTests {
 
     @Test("JSON-LD cannot close its script element")
     func jsonLDEscaping() {
-        let ld = StructuredData.article(headline: "</script><script>alert(1)</script>", description: nil, language: "en", url: "u", modified: nil, publisher: "p")
+        let ld = StructuredData.article(
+            headline: "</script><script>alert(1)</script>", description: nil, language: "en", url: "u", modified: nil, publisher: "p")
         #expect(!ld.contains("</script>"))
         #expect(ld.contains("\\u003c/script\\u003e"))
     }
@@ -51,7 +53,8 @@ struct PublishingTests {
         let xml = try #require(tree.read("output/en/feed.xml"))
         #expect(xml.contains("<title>New &amp; shiny</title>"))
         #expect(!xml.contains("Secret"))
-        let new = try #require(xml.range(of: "New &amp; shiny")), refunds = try #require(xml.range(of: "<title>Refunds</title>"))
+        let new = try #require(xml.range(of: "New &amp; shiny"))
+        let refunds = try #require(xml.range(of: "<title>Refunds</title>"))
         #expect(new.lowerBound < refunds.lowerBound)
         #expect(xml.contains("<updated>2026-11-20T00:00:00Z</updated>"))
         _ = try XMLDocument(xmlString: xml)
@@ -60,7 +63,9 @@ struct PublishingTests {
 
     @Test("large sites get a sitemap index with a sitemap per language")
     func sitemapIndex() throws {
-        let entries = (0..<5).flatMap { i in ["en", "fa"].map { SitemapEntry(language: $0, urlPath: "\($0)/p\(i)/", alternates: [:], xDefault: nil, lastModified: nil) } }
+        let entries = (0..<5).flatMap { i in
+            ["en", "fa"].map { SitemapEntry(language: $0, urlPath: "\($0)/p\(i)/", alternates: [:], xDefault: nil, lastModified: nil) }
+        }
         let files = Sitemap.files(entries: entries, baseURL: "https://x.org/", languages: ["en", "fa"], limit: 4)
         #expect(files.map(\.0) == ["sitemap.xml", "sitemap-en-1.xml", "sitemap-en-2.xml", "sitemap-fa-1.xml", "sitemap-fa-2.xml"])
         #expect(files[0].1.contains("<sitemapindex"))
@@ -98,7 +103,10 @@ struct PublishingTests {
 
     @Test("edit links and the feedback endpoint come from site.yml")
     func editAndFeedback() throws {
-        let tree = try SmallSite.tree(["content/site.yml": SmallSite.siteYML + "\neditURL: https://github.com/acme/help/edit/main/content/{path}\nfeedback: { endpoint: https://feedback.example.com/votes }\n"])
+        let tree = try SmallSite.tree([
+            "content/site.yml": SmallSite.siteYML
+                + "\neditURL: https://github.com/acme/help/edit/main/content/{path}\nfeedback: { endpoint: https://feedback.example.com/votes }\n"
+        ])
         #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
         let page = try #require(tree.read("output/en/articles/billing/refunds/index.html"))
         #expect(page.contains(#"href="https://github.com/acme/help/edit/main/content/en/articles/billing/refunds.md""#))

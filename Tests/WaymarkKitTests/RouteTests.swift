@@ -33,7 +33,7 @@ struct RouteTests {
     @Test("checklist ids are the guide's translation key plus the item key, shared by translations")
     func checklistIDs() throws {
         let (tree, summary) = try build([
-            "content/fa/guides/accountant/01-welcome.md": "---\ntitle: خوش آمد\nstage: welcome\n---\n\n- [ ] نامه را امضا کنید\n- [ ] مدارک را بفرستید\n",
+            "content/fa/guides/accountant/01-welcome.md": "---\ntitle: خوش آمد\nstage: welcome\n---\n\n- [ ] نامه را امضا کنید\n- [ ] مدارک را بفرستید\n"
         ])
         #expect(summary.errors == 0, "\(summary.diagnostics)")
         for language in ["en", "fa"] {
@@ -85,7 +85,7 @@ struct RouteTests {
     @Test("translated checklist keys that differ from the default language are reported")
     func mismatchedKeys() throws {
         let (_, summary) = try build([
-            "content/fa/guides/accountant/01-welcome.md": "---\ntitle: خوش آمد\nstage: welcome\n---\n\n- [ ] نامه {#signature}\n",
+            "content/fa/guides/accountant/01-welcome.md": "---\ntitle: خوش آمد\nstage: welcome\n---\n\n- [ ] نامه {#signature}\n"
         ])
         let d = try #require(summary.diagnostics.first { $0.code == "checklist-key-mismatch" })
         #expect(d.file == "fa/guides/accountant/01-welcome.md")

@@ -74,62 +74,62 @@ enum SmallSite {
         [
             "content/site.yml": siteYML,
             "content/en/articles/billing/refunds.md": """
-                ---
-                title: "Refunds"
-                summary: "How refunds work."
-                updated: 2026-10-14
-                ---
+            ---
+            title: "Refunds"
+            summary: "How refunds work."
+            updated: 2026-10-14
+            ---
 
-                Read about [invoices](invoices.md#due-dates) first.
+            Read about [invoices](invoices.md#due-dates) first.
 
-                ## Asking for a refund
+            ## Asking for a refund
 
-                Text.
-                """,
+            Text.
+            """,
             "content/en/articles/billing/invoices.md": """
-                ---
-                title: Invoices
-                ---
+            ---
+            title: Invoices
+            ---
 
-                ## Due dates
+            ## Due dates
 
-                Invoices are due in 14 days. See [refunds](refunds.md).
-                """,
+            Invoices are due in 14 days. See [refunds](refunds.md).
+            """,
             "content/fa/articles/billing/refunds.md": """
-                ---
-                title: "بازپرداخت"
-                ---
+            ---
+            title: "بازپرداخت"
+            ---
 
-                ## درخواست بازپرداخت
+            ## درخواست بازپرداخت
 
-                متن.
-                """,
+            متن.
+            """,
             "content/en/guides/accountant/01-welcome.md": """
-                ---
-                title: Welcome
-                stage: welcome
-                duration: 10
-                ---
+            ---
+            title: Welcome
+            stage: welcome
+            duration: 10
+            ---
 
-                ## Checklist
+            ## Checklist
 
-                - [ ] Sign the letter {#sign}
-                - [ ] Send documents
-                """,
+            - [ ] Sign the letter {#sign}
+            - [ ] Send documents
+            """,
             "content/en/guides/accountant/02-first-close.md": """
-                ---
-                title: First close
-                stage: first-value
-                duration: 30
-                ---
+            ---
+            title: First close
+            stage: first-value
+            duration: 30
+            ---
 
-                - [ ] Close the month
-                """,
+            - [ ] Close the month
+            """,
             "content/en/landing/accountant.yml": """
-                title: For accountants
-                featured:
-                  - articles/billing/refunds.md
-                """,
+            title: For accountants
+            featured:
+              - articles/billing/refunds.md
+            """,
         ]
     }
 

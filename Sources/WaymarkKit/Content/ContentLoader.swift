@@ -64,14 +64,19 @@ public struct ContentLoader: Sendable {
                     continue
                 }
                 if FileSystem.isDirectory(target) {
-                    diagnostics.report(.warning("symlinked-folder", "symbolic links to folders are not followed; move or copy the folder instead", file: entry.path))
+                    diagnostics.report(
+                        .warning("symlinked-folder", "symbolic links to folders are not followed; move or copy the folder instead", file: entry.path))
                     continue
                 }
             }
             if parts.count == 1 {
                 if entry.isDirectory {
                     if !languageCodes.contains(parts[0]) {
-                        diagnostics.report(.error("unknown-language", "folder '\(parts[0])' is not a language listed in site.yml (\(config.languages.map(\.code).joined(separator: ", "))); add it under `languages` or rename the folder", file: entry.path))
+                        diagnostics.report(
+                            .error(
+                                "unknown-language",
+                                "folder '\(parts[0])' is not a language listed in site.yml (\(config.languages.map(\.code).joined(separator: ", "))); add it under `languages` or rename the folder",
+                                file: entry.path))
                     }
                 } else if parts[0] != "site.yml", !parts[0].lowercased().hasPrefix("readme") {
                     diagnostics.report(.warning("ignored-file", "file is ignored: content files belong in a language folder", file: entry.path))
@@ -87,13 +92,15 @@ public struct ContentLoader: Sendable {
             switch section {
             case "articles" where isMarkdown:
                 if parts.count < 4 {
-                    diagnostics.report(.error("misplaced-article", "articles must be inside a category folder: \(language)/articles/<category>/\(name)", file: entry.path))
+                    diagnostics.report(
+                        .error("misplaced-article", "articles must be inside a category folder: \(language)/articles/<category>/\(name)", file: entry.path))
                 } else {
                     jobs.append(Job(path: entry.path, kind: .markdown(.article), stamp: .init(size: entry.size, modified: entry.modified)))
                 }
             case "guides" where isMarkdown:
                 if parts.count != 4 {
-                    diagnostics.report(.error("misplaced-guide", "guides must be directly inside a segment folder: \(language)/guides/<segment>/\(name)", file: entry.path))
+                    diagnostics.report(
+                        .error("misplaced-guide", "guides must be directly inside a segment folder: \(language)/guides/<segment>/\(name)", file: entry.path))
                 } else {
                     jobs.append(Job(path: entry.path, kind: .markdown(.guide), stamp: .init(size: entry.size, modified: entry.modified)))
                 }
@@ -105,7 +112,8 @@ public struct ContentLoader: Sendable {
                 }
                 assets.append(entry.path)
             default:
-                diagnostics.report(.warning("ignored-file", "file is ignored: expected articles/, guides/, landing/ or assets/ in a language folder", file: entry.path))
+                diagnostics.report(
+                    .warning("ignored-file", "file is ignored: expected articles/, guides/, landing/ or assets/ in a language folder", file: entry.path))
             }
         }
 
@@ -165,12 +173,16 @@ private struct Job: Sendable {
         let (yaml, body, offset): (Substring, Substring, Int)
         switch FrontMatter.split(source.text) {
         case .none:
-            let message = source.text.isEmpty
+            let message =
+                source.text.isEmpty
                 ? "file is empty; a page needs front matter with a title (---, title: ..., ---)"
                 : "missing front matter: start the file with a `---` line, `title: ...`, and a closing `---` line"
             return Result(diagnostics: [.error("missing-front-matter", message, file: path, at: SourceLocation(line: 1, column: 1))])
         case .unterminated:
-            return Result(diagnostics: [.error("unterminated-front-matter", "front matter starting here is not closed by a `---` line", file: path, at: SourceLocation(line: 1, column: 1))])
+            return Result(diagnostics: [
+                .error(
+                    "unterminated-front-matter", "front matter starting here is not closed by a `---` line", file: path, at: SourceLocation(line: 1, column: 1))
+            ])
         case .found(let y, let b, let o): (yaml, body, offset) = (y, b, o)
         }
         var (fm, diagnostics) = FrontMatter.parse(yaml: yaml, file: path, kind: kind)
@@ -191,7 +203,10 @@ private struct Job: Sendable {
             let digits = stem.prefix { $0.isASCII && $0.isNumber }
             if fm.order == nil, !digits.isEmpty, stem.dropFirst(digits.count).first == "-" { fm.order = Int(digits) }
             if fm.order == nil {
-                diagnostics.append(.error("missing-order", "a guide needs an order: name the file NN-\(stem).md or add `order: N`", file: path, at: SourceLocation(line: 1, column: 1)))
+                diagnostics.append(
+                    .error(
+                        "missing-order", "a guide needs an order: name the file NN-\(stem).md or add `order: N`", file: path,
+                        at: SourceLocation(line: 1, column: 1)))
             }
             urlPath = "\(language)/guides/\(Self.urlSegment(group))/\(slug)/"
             translationKey = fm.translationKey ?? String(localPath.dropLast(3))
@@ -273,7 +288,10 @@ private struct Job: Sendable {
                 pendingDash = !out.isEmpty
                 continue
             }
-            if pendingDash { out.append("-"); pendingDash = false }
+            if pendingDash {
+                out.append("-")
+                pendingDash = false
+            }
             out.append(ch)
         }
         return out

@@ -54,11 +54,15 @@ public struct Scaffold: Sendable {
     /// `<lang>/articles/<category>/<slug>.md`
     public func article(language: String, category: String, slug: String, title: String?) throws -> String {
         let config = try config()
-        guard config.language(language) != nil else { throw Failure("'\(language)' is not a language in site.yml (\(config.languages.map(\.code).joined(separator: ", ")))") }
+        guard config.language(language) != nil else {
+            throw Failure("'\(language)' is not a language in site.yml (\(config.languages.map(\.code).joined(separator: ", ")))")
+        }
         try Self.checkSlug(category, what: "category")
         try Self.checkSlug(slug, what: "slug")
         let title = title ?? slug.replacingOccurrences(of: "-", with: " ").capitalizingFirst
-        return try create("\(language)/articles/\(category)/\(slug).md", """
+        return try create(
+            "\(language)/articles/\(category)/\(slug).md",
+            """
             ---
             title: \(Self.quoted(title))
             summary: ""
@@ -83,7 +87,9 @@ public struct Scaffold: Sendable {
         let language = language ?? config.defaultLanguage
         guard config.language(language) != nil else { throw Failure("'\(language)' is not a language in site.yml") }
         guard config.segment(segment) != nil else {
-            throw Failure("'\(segment)' is not a segment in site.yml (\(config.segments.map(\.id).joined(separator: ", "))); create it with `waymark new segment \(segment)`")
+            throw Failure(
+                "'\(segment)' is not a segment in site.yml (\(config.segments.map(\.id).joined(separator: ", "))); create it with `waymark new segment \(segment)`"
+            )
         }
         try Self.checkSlug(slug, what: "slug")
         let folder = "\(language)/guides/\(segment)"
@@ -97,10 +103,14 @@ public struct Scaffold: Sendable {
         {
             chosenStage = line.dropFirst("stage:".count).trimmingCharacters(in: .whitespaces)
         }
-        guard config.stage(chosenStage) != nil else { throw Failure("'\(chosenStage)' is not a stage in site.yml (\(config.stages.map(\.id).joined(separator: ", ")))") }
+        guard config.stage(chosenStage) != nil else {
+            throw Failure("'\(chosenStage)' is not a stage in site.yml (\(config.stages.map(\.id).joined(separator: ", ")))")
+        }
         let number = next < 10 ? "0\(next)" : String(next)
         let title = title ?? slug.replacingOccurrences(of: "-", with: " ").capitalizingFirst
-        return try create("\(folder)/\(number)-\(slug).md", """
+        return try create(
+            "\(folder)/\(number)-\(slug).md",
+            """
             ---
             title: \(Self.quoted(title))
             summary: ""
@@ -132,7 +142,9 @@ public struct Scaffold: Sendable {
         if FileManager.default.fileExists(atPath: content + "/" + landing) { throw Failure("\(content)/\(landing) already exists; not overwriting it") }
         try addToSiteConfig(key: "segments", entry: "{ id: \(id), title: \(Self.quoted(title)) }") { $0.segment(id) != nil }
         let files = [
-            try create(landing, """
+            try create(
+                landing,
+                """
                 title: \(Self.quoted(title))
                 subtitle: "Who this is for and what they get out of the route."
                 highlights:

@@ -67,7 +67,8 @@ public struct SiteConfig: Sendable {
     /// The stages used when site.yml lists none: the onboarding journey our routes are built around.
     static let defaultStages: [Stage] = [
         Stage(id: "welcome", title: LocalizedString(values: ["en": "Welcome", "vi": "Chào mừng", "fa": "خوش‌آمد", "ru": "Знакомство"])),
-        Stage(id: "first-value", title: LocalizedString(values: ["en": "First value", "vi": "Giá trị đầu tiên", "fa": "نخستین ارزش", "ru": "Первая ценность"])),
+        Stage(
+            id: "first-value", title: LocalizedString(values: ["en": "First value", "vi": "Giá trị đầu tiên", "fa": "نخستین ارزش", "ru": "Первая ценность"])),
         Stage(id: "adoption", title: LocalizedString(values: ["en": "Adoption", "vi": "Áp dụng", "fa": "پذیرش", "ru": "Внедрение"])),
         Stage(id: "mastery", title: LocalizedString(values: ["en": "Mastery", "vi": "Thành thạo", "fa": "تسلط", "ru": "Мастерство"])),
     ]
@@ -84,7 +85,9 @@ extension SiteConfig {
         var reader = YAMLReader(file: source.path)
         guard let root = reader.parse(source.text) else {
             if reader.diagnostics.isEmpty {
-                reader.diagnostics.append(.error("invalid-site-config", "site.yml is empty; it needs at least `languages`", file: source.path, at: SourceLocation(line: 1, column: 1)))
+                reader.diagnostics.append(
+                    .error("invalid-site-config", "site.yml is empty; it needs at least `languages`", file: source.path, at: SourceLocation(line: 1, column: 1))
+                )
             }
             return (nil, reader.diagnostics)
         }
@@ -141,7 +144,9 @@ extension SiteConfig {
                     if url.hasPrefix("https://") || url.hasPrefix("http://"), url.contains("{path}") {
                         config.editURL = url
                     } else {
-                        reader.error("invalid-edit-url", "editURL must be an http(s) URL containing {path}, such as https://github.com/acme/help/edit/main/content/{path}", at: value)
+                        reader.error(
+                            "invalid-edit-url",
+                            "editURL must be an http(s) URL containing {path}, such as https://github.com/acme/help/edit/main/content/{path}", at: value)
                     }
                 }
             case "feedback":
@@ -180,13 +185,20 @@ extension SiteConfig {
         }
         let top = SourceLocation(line: 1, column: 1)
         if !sawLanguages || config.languages.isEmpty {
-            reader.diagnostics.append(.error("invalid-site-config", "site.yml must list at least one language under `languages`", file: source.path, at: config.locations["languages"] ?? top))
+            reader.diagnostics.append(
+                .error(
+                    "invalid-site-config", "site.yml must list at least one language under `languages`", file: source.path,
+                    at: config.locations["languages"] ?? top))
             return (nil, reader.diagnostics)
         }
         if config.defaultLanguage.isEmpty {
             config.defaultLanguage = config.languages[0].code
         } else if config.language(config.defaultLanguage) == nil {
-            reader.diagnostics.append(.error("invalid-site-config", "defaultLanguage '\(config.defaultLanguage)' is not one of the languages (\(config.languages.map(\.code).joined(separator: ", ")))", file: source.path, at: config.locations["defaultLanguage"] ?? top))
+            reader.diagnostics.append(
+                .error(
+                    "invalid-site-config",
+                    "defaultLanguage '\(config.defaultLanguage)' is not one of the languages (\(config.languages.map(\.code).joined(separator: ", ")))",
+                    file: source.path, at: config.locations["defaultLanguage"] ?? top))
             config.defaultLanguage = config.languages[0].code
         }
         return (config, reader.diagnostics)
@@ -197,9 +209,12 @@ extension SiteConfig {
         let list = what == "category" ? "categories" : what + "s"
         return parseList(node, what: list, reader: &reader, config: &config) { entry, fields, reader in
             guard let id = identifier(fields["id"], in: entry, what: what, reader: &reader) else { return nil }
-            return (id, Entry(
-                id: id, title: fields["title"].flatMap { reader.localized($0, what: "\(what) title") } ?? LocalizedString(id),
-                description: fields["description"].flatMap { reader.localized($0, what: "\(what) description") }))
+            return (
+                id,
+                Entry(
+                    id: id, title: fields["title"].flatMap { reader.localized($0, what: "\(what) title") } ?? LocalizedString(id),
+                    description: fields["description"].flatMap { reader.localized($0, what: "\(what) description") })
+            )
         }
     }
 

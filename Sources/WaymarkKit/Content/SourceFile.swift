@@ -22,7 +22,9 @@ public struct SourceFile: Sendable {
         if let badOffset = firstInvalidUTF8Offset(body) {
             let location = locate(byteOffset: badOffset, in: body)
             return .failure(
-                .error("invalid-utf8", "file is not valid UTF-8 (first invalid byte 0x\(String(body[badOffset], radix: 16, uppercase: true))); save it as UTF-8", file: path, at: location))
+                .error(
+                    "invalid-utf8", "file is not valid UTF-8 (first invalid byte 0x\(String(body[badOffset], radix: 16, uppercase: true))); save it as UTF-8",
+                    file: path, at: location))
         }
         return .success(SourceFile(path: path, text: String(decoding: body, as: UTF8.self)))
     }
@@ -33,12 +35,24 @@ public struct SourceFile: Sendable {
         let end = bytes.endIndex
         while i < end {
             let b = bytes[i]
-            if b < 0x80 { i += 1; continue }
+            if b < 0x80 {
+                i += 1
+                continue
+            }
             let length: Int
             let minimum: UInt32
-            if b & 0xE0 == 0xC0 { length = 2; minimum = 0x80 } else if b & 0xF0 == 0xE0 {
-                length = 3; minimum = 0x800
-            } else if b & 0xF8 == 0xF0 { length = 4; minimum = 0x10000 } else { return i }
+            if b & 0xE0 == 0xC0 {
+                length = 2
+                minimum = 0x80
+            } else if b & 0xF0 == 0xE0 {
+                length = 3
+                minimum = 0x800
+            } else if b & 0xF8 == 0xF0 {
+                length = 4
+                minimum = 0x10000
+            } else {
+                return i
+            }
             if i + length > end { return i }
             var scalar = UInt32(b) & (0xFF >> (length + 1))
             for k in 1..<length {

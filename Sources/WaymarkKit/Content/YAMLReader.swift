@@ -22,7 +22,8 @@ struct YAMLReader {
             return try Yams.compose(yaml: text, .basic)
         } catch let error as YamlError {
             let (message, mark) = Self.describe(error)
-            let location = mark.map { SourceLocation(line: $0.line + lineOffset, column: $0.column) }
+            let location =
+                mark.map { SourceLocation(line: $0.line + lineOffset, column: $0.column) }
                 ?? SourceLocation(line: lineOffset + 1, column: 1)
             diagnostics.append(.error("invalid-yaml", message, file: file, at: location))
         } catch {
@@ -38,7 +39,9 @@ struct YAMLReader {
             var message = "invalid YAML: \(problem)"
             if problem.contains("cannot start any token") {
                 message += " (YAML does not allow tabs for indentation, and text starting with @, ` or % must be quoted)"
-            } else if let context { message += " (\(context.text))" }
+            } else if let context {
+                message += " (\(context.text))"
+            }
             return (message, mark)
         case .reader(let problem, _, _, _):
             return ("invalid YAML: \(problem)", nil)

@@ -58,8 +58,11 @@ extension PageRenderer {
         for language in config.languages {
             var translated = 0
             for d in originals {
-                if site.translationsOf(d)[language.code] != nil { translated += 1 } else if d.kind == .article {
-                    issues.append(.warning("missing-translation", "article has no \(language.name) (\(language.code)) translation", file: d.sourcePath, at: top))
+                if site.translationsOf(d)[language.code] != nil {
+                    translated += 1
+                } else if d.kind == .article {
+                    issues.append(
+                        .warning("missing-translation", "article has no \(language.name) (\(language.code)) translation", file: d.sourcePath, at: top))
                 }
             }
             coverage.append(.init(code: language.code, name: language.name, translated: translated, total: originals.count))
@@ -76,7 +79,8 @@ extension PageRenderer {
             if age > limit {
                 stale.append(.init(path: d.sourcePath, title: d.title, reviewed: reviewed, ageDays: age == Int.max ? -1 : age, limitDays: limit))
                 let at = d.frontMatter.locations["reviewed"] ?? d.frontMatter.locations["updated"] ?? top
-                let message = reviewed.map { "article was last reviewed on \($0.iso), \(age) days ago (review every \(limit) days); check it and update `reviewed`" }
+                let message =
+                    reviewed.map { "article was last reviewed on \($0.iso), \(age) days ago (review every \(limit) days); check it and update `reviewed`" }
                     ?? "article has no `reviewed` or `updated` date; add `reviewed: \(today.iso)` once it is checked"
                 issues.append(.warning("stale-article", message, file: d.sourcePath, at: at))
             }
@@ -95,7 +99,10 @@ extension PageRenderer {
         var orphans: [String] = []
         for d in site.documents where d.kind == .article && !linked.contains(d.sourcePath) {
             orphans.append(d.sourcePath)
-            issues.append(.warning("orphan-article", "no page links to this article and no landing page features it; readers can only find it by search", file: d.sourcePath, at: top))
+            issues.append(
+                .warning(
+                    "orphan-article", "no page links to this article and no landing page features it; readers can only find it by search", file: d.sourcePath,
+                    at: top))
         }
 
         // The same title twice in one language confuses search results and navigation.
@@ -105,7 +112,8 @@ extension PageRenderer {
             let key = d.language + "\u{0}" + d.title.lowercased()
             if let other = titles[key] {
                 duplicates.append(d.sourcePath)
-                issues.append(.warning("duplicate-title", "\(other) has the same title, “\(d.title)”", file: d.sourcePath, at: d.frontMatter.locations["title"] ?? top))
+                issues.append(
+                    .warning("duplicate-title", "\(other) has the same title, “\(d.title)”", file: d.sourcePath, at: d.frontMatter.locations["title"] ?? top))
             } else {
                 titles[key] = d.sourcePath
             }
@@ -116,10 +124,14 @@ extension PageRenderer {
         for segment in config.segments {
             var row: [Int] = []
             for stage in config.stages {
-                let n = site.documents.filter { $0.kind == .guide && $0.language == defaults && $0.group == segment.id && $0.frontMatter.stage == stage.id }.count
+                let n = site.documents.filter { $0.kind == .guide && $0.language == defaults && $0.group == segment.id && $0.frontMatter.stage == stage.id }
+                    .count
                 row.append(n)
                 if n == 0 {
-                    issues.append(Diagnostic(.warning, "empty-stage", "segment '\(segment.id)' has no guide in stage '\(stage.id)'", file: "site.yml", at: config.locations["segments.\(segment.id)"]))
+                    issues.append(
+                        Diagnostic(
+                            .warning, "empty-stage", "segment '\(segment.id)' has no guide in stage '\(stage.id)'", file: "site.yml",
+                            at: config.locations["segments.\(segment.id)"]))
                 }
             }
             cells.append(row)
@@ -127,9 +139,11 @@ extension PageRenderer {
 
         let routes: [HealthData.RouteTime] = config.segments.map { segment in
             let route = site.routes.first { $0.language == defaults && $0.segment == segment.id }
-            return .init(segment: segment.id, title: config.text(segment.title, defaults), minutes: config.stages.indices.map { i in
-                route?.steps.filter { $0.stageIndex == i }.reduce(0) { $0 + $1.duration } ?? 0
-            })
+            return .init(
+                segment: segment.id, title: config.text(segment.title, defaults),
+                minutes: config.stages.indices.map { i in
+                    route?.steps.filter { $0.stageIndex == i }.reduce(0) { $0 + $1.duration } ?? 0
+                })
         }
 
         var broken: [String: Int] = [:]

@@ -8,16 +8,26 @@ public enum HealthReport {
             ("defaultLanguage", .string(h.defaultLanguage)),
             ("errors", .int(diagnostics.filter { $0.severity == .error }.count)),
             ("warnings", .int(diagnostics.filter { $0.severity == .warning }.count)),
-            ("translationCoverage", .array(h.languages.map {
-                .object([("language", .string($0.code)), ("translated", .int($0.translated)), ("total", .int($0.total))])
-            })),
+            (
+                "translationCoverage",
+                .array(
+                    h.languages.map {
+                        .object([("language", .string($0.code)), ("translated", .int($0.translated)), ("total", .int($0.total))])
+                    })
+            ),
             ("stages", .array(h.stages.map { .string($0.id) })),
             ("guidesBySegmentAndStage", .object(zip(h.segments, h.cells).map { ($0.0.id, .array($0.1.map(JSON.int))) })),
             ("routeMinutes", .object(h.routes.map { ($0.segment, .array($0.minutes.map(JSON.int))) })),
-            ("staleArticles", .array(h.stale.map {
-                .object([("file", .string($0.path)), ("title", .string($0.title)), ("reviewed", $0.reviewed.map { .string($0.iso) } ?? .null),
-                         ("ageDays", .int($0.ageDays)), ("reviewEveryDays", .int($0.limitDays))])
-            })),
+            (
+                "staleArticles",
+                .array(
+                    h.stale.map {
+                        .object([
+                            ("file", .string($0.path)), ("title", .string($0.title)), ("reviewed", $0.reviewed.map { .string($0.iso) } ?? .null),
+                            ("ageDays", .int($0.ageDays)), ("reviewEveryDays", .int($0.limitDays)),
+                        ])
+                    })
+            ),
             ("brokenLinks", .object(h.brokenLinks.map { ($0.folder, .int($0.count)) })),
             ("orphanArticles", .array(h.orphans.map(JSON.string))),
             ("duplicateTitles", .array(h.duplicateTitles.map(JSON.string))),
@@ -42,18 +52,30 @@ public enum HealthReport {
             <p class="meta">As of \(h.today.iso) · \(diagnostics.filter { $0.severity == .error }.count) errors · \(diagnostics.filter { $0.severity == .warning }.count) warnings</p>
 
             """
-        out += section("Translation coverage", "Share of the \(h.defaultLanguage) articles and guides that exist in each language.",
-            bars(h.languages.map { ($0.name + " (\($0.code))", Double($0.translated), Double(max($0.total, 1)), "\(percent($0.translated, $0.total)) · \($0.translated)/\($0.total)") }, color: "#2f6fb3"))
-        out += section("Guides per segment and stage", "Onboarding steps in the default language; an empty cell is a stage a segment's route skips.", heatmap(h))
+        out += section(
+            "Translation coverage", "Share of the \(h.defaultLanguage) articles and guides that exist in each language.",
+            bars(
+                h.languages.map {
+                    (
+                        $0.name + " (\($0.code))", Double($0.translated), Double(max($0.total, 1)),
+                        "\(percent($0.translated, $0.total)) · \($0.translated)/\($0.total)"
+                    )
+                }, color: "#2f6fb3"))
+        out += section(
+            "Guides per segment and stage", "Onboarding steps in the default language; an empty cell is a stage a segment's route skips.", heatmap(h))
         out += section("Route length", "Minutes of each segment's route, by stage.", stacked(h))
         out += section("Article review age", "Articles by days since `reviewed` (or `updated`); orange bars are past their review interval.", histogram(h))
         let brokenTotal = h.brokenLinks.reduce(0) { $0 + $1.count }
-        out += section("Broken links", brokenTotal == 0 ? "No broken links or anchors." : "\(brokenTotal) broken links and anchors, by folder.",
-            brokenTotal == 0 ? "" : bars(h.brokenLinks.map { ($0.folder, Double($0.count), Double(h.brokenLinks.map(\.count).max() ?? 1), String($0.count)) }, color: "#b3261e"))
+        out += section(
+            "Broken links", brokenTotal == 0 ? "No broken links or anchors." : "\(brokenTotal) broken links and anchors, by folder.",
+            brokenTotal == 0
+                ? ""
+                : bars(h.brokenLinks.map { ($0.folder, Double($0.count), Double(h.brokenLinks.map(\.count).max() ?? 1), String($0.count)) }, color: "#b3261e"))
         if !h.stale.isEmpty {
             out += "<section><h2>Stale articles</h2><table><thead><tr><th>Article</th><th>Reviewed</th><th>Days</th><th>Limit</th></tr></thead><tbody>"
             for s in h.stale {
-                out += "<tr><td>\(HTML.escape(s.title))<br><code>\(HTML.escape(s.path))</code></td><td>\(s.reviewed?.iso ?? "never")</td><td>\(s.ageDays < 0 ? "–" : String(s.ageDays))</td><td>\(s.limitDays)</td></tr>"
+                out +=
+                    "<tr><td>\(HTML.escape(s.title))<br><code>\(HTML.escape(s.path))</code></td><td>\(s.reviewed?.iso ?? "never")</td><td>\(s.ageDays < 0 ? "–" : String(s.ageDays))</td><td>\(s.limitDays)</td></tr>"
             }
             out += "</tbody></table></section>\n"
         }
@@ -72,8 +94,12 @@ public enum HealthReport {
 
     /// Horizontal bars: (label, value, maximum, text shown after the bar).
     static func bars(_ rows: [(String, Double, Double, String)], color: String) -> String {
-        let width = 640.0, labelWidth = 170.0, barArea = 330.0, rowHeight = 30.0
-        var svg = "<svg role=\"img\" viewBox=\"0 0 \(number(width)) \(number(Double(rows.count) * rowHeight + 10))\" width=\"100%\" aria-label=\"\(HTML.escape(rows.map { "\($0.0): \($0.3)" }.joined(separator: "; ")))\">"
+        let width = 640.0
+        let labelWidth = 170.0
+        let barArea = 330.0
+        let rowHeight = 30.0
+        var svg =
+            "<svg role=\"img\" viewBox=\"0 0 \(number(width)) \(number(Double(rows.count) * rowHeight + 10))\" width=\"100%\" aria-label=\"\(HTML.escape(rows.map { "\($0.0): \($0.3)" }.joined(separator: "; ")))\">"
         for (i, row) in rows.enumerated() {
             let y = Double(i) * rowHeight + 5
             let w = row.2 > 0 ? max(2, barArea * row.1 / row.2) : 0
@@ -86,9 +112,12 @@ public enum HealthReport {
     }
 
     static func heatmap(_ h: HealthData) -> String {
-        let cell = 96.0, labelWidth = 170.0, header = 30.0
+        let cell = 96.0
+        let labelWidth = 170.0
+        let header = 30.0
         let maxCount = max(1, h.cells.flatMap { $0 }.max() ?? 1)
-        var svg = "<svg role=\"img\" viewBox=\"0 0 \(number(labelWidth + cell * Double(h.stages.count) + 10)) \(number(header + 40 * Double(h.segments.count) + 10))\" width=\"100%\" aria-label=\"Guides per segment and stage\">"
+        var svg =
+            "<svg role=\"img\" viewBox=\"0 0 \(number(labelWidth + cell * Double(h.stages.count) + 10)) \(number(header + 40 * Double(h.segments.count) + 10))\" width=\"100%\" aria-label=\"Guides per segment and stage\">"
         for (j, stage) in h.stages.enumerated() {
             svg += "<text x=\"\(number(labelWidth + cell * Double(j) + cell / 2))\" y=\"20\" text-anchor=\"middle\">\(HTML.escape(stage.title))</text>"
         }
@@ -96,10 +125,15 @@ public enum HealthReport {
             let y = header + 40 * Double(i)
             svg += "<text x=\"\(number(labelWidth - 8))\" y=\"\(number(y + 25))\" text-anchor=\"end\">\(HTML.escape(segment.title))</text>"
             for (j, count) in h.cells[i].enumerated() {
-                let shade = count == 0 ? "#fbe3e1" : "rgb(\(Int(214 - 150 * Double(count) / Double(maxCount))),\(Int(230 - 90 * Double(count) / Double(maxCount))),\(Int(250 - 60 * Double(count) / Double(maxCount))))"
+                let shade =
+                    count == 0
+                    ? "#fbe3e1"
+                    : "rgb(\(Int(214 - 150 * Double(count) / Double(maxCount))),\(Int(230 - 90 * Double(count) / Double(maxCount))),\(Int(250 - 60 * Double(count) / Double(maxCount))))"
                 let x = labelWidth + cell * Double(j)
-                svg += "<rect x=\"\(number(x + 2))\" y=\"\(number(y + 2))\" width=\"\(number(cell - 4))\" height=\"36\" rx=\"4\" fill=\"\(shade)\"><title>\(HTML.escape(segment.title)) · \(HTML.escape(h.stages[j].title)): \(count)</title></rect>"
-                svg += "<text x=\"\(number(x + cell / 2))\" y=\"\(number(y + 25))\" text-anchor=\"middle\" class=\"\(count == 0 ? "empty" : "")\">\(count == 0 ? "none" : String(count))</text>"
+                svg +=
+                    "<rect x=\"\(number(x + 2))\" y=\"\(number(y + 2))\" width=\"\(number(cell - 4))\" height=\"36\" rx=\"4\" fill=\"\(shade)\"><title>\(HTML.escape(segment.title)) · \(HTML.escape(h.stages[j].title)): \(count)</title></rect>"
+                svg +=
+                    "<text x=\"\(number(x + cell / 2))\" y=\"\(number(y + 25))\" text-anchor=\"middle\" class=\"\(count == 0 ? "empty" : "")\">\(count == 0 ? "none" : String(count))</text>"
             }
         }
         return svg + "</svg>"
@@ -108,16 +142,20 @@ public enum HealthReport {
     static let palette = ["#2f6fb3", "#3f9c6d", "#c28a12", "#8a4fb3", "#b3261e", "#2a8c8c"]
 
     static func stacked(_ h: HealthData) -> String {
-        let labelWidth = 170.0, barArea = 360.0, rowHeight = 32.0
+        let labelWidth = 170.0
+        let barArea = 360.0
+        let rowHeight = 32.0
         let longest = Double(max(1, h.routes.map { $0.minutes.reduce(0, +) }.max() ?? 1))
-        var svg = "<svg role=\"img\" viewBox=\"0 0 640 \(number(Double(h.routes.count) * rowHeight + 40))\" width=\"100%\" aria-label=\"\(HTML.escape(h.routes.map { "\($0.title): \($0.minutes.reduce(0, +)) minutes" }.joined(separator: "; ")))\">"
+        var svg =
+            "<svg role=\"img\" viewBox=\"0 0 640 \(number(Double(h.routes.count) * rowHeight + 40))\" width=\"100%\" aria-label=\"\(HTML.escape(h.routes.map { "\($0.title): \($0.minutes.reduce(0, +)) minutes" }.joined(separator: "; ")))\">"
         for (i, route) in h.routes.enumerated() {
             let y = Double(i) * rowHeight + 5
             svg += "<text x=\"\(number(labelWidth - 8))\" y=\"\(number(y + 19))\" text-anchor=\"end\">\(HTML.escape(route.title))</text>"
             var x = labelWidth
             for (j, minutes) in route.minutes.enumerated() where minutes > 0 {
                 let w = barArea * Double(minutes) / longest
-                svg += "<rect x=\"\(number(x))\" y=\"\(number(y + 4))\" width=\"\(number(w))\" height=\"20\" fill=\"\(palette[j % palette.count])\"><title>\(HTML.escape(h.stages[j].title)): \(minutes) min</title></rect>"
+                svg +=
+                    "<rect x=\"\(number(x))\" y=\"\(number(y + 4))\" width=\"\(number(w))\" height=\"20\" fill=\"\(palette[j % palette.count])\"><title>\(HTML.escape(h.stages[j].title)): \(minutes) min</title></rect>"
                 x += w
             }
             svg += "<text x=\"\(number(x + 8))\" y=\"\(number(y + 19))\">\(route.minutes.reduce(0, +)) min</text>"
@@ -125,27 +163,36 @@ public enum HealthReport {
         var lx = labelWidth
         let ly = Double(h.routes.count) * rowHeight + 22
         for (j, stage) in h.stages.enumerated() {
-            svg += "<rect x=\"\(number(lx))\" y=\"\(number(ly - 10))\" width=\"12\" height=\"12\" fill=\"\(palette[j % palette.count])\"/><text x=\"\(number(lx + 16))\" y=\"\(number(ly))\">\(HTML.escape(stage.title))</text>"
+            svg +=
+                "<rect x=\"\(number(lx))\" y=\"\(number(ly - 10))\" width=\"12\" height=\"12\" fill=\"\(palette[j % palette.count])\"/><text x=\"\(number(lx + 16))\" y=\"\(number(ly))\">\(HTML.escape(stage.title))</text>"
             lx += 110
         }
         return svg + "</svg>"
     }
 
     static func histogram(_ h: HealthData) -> String {
-        let buckets: [(String, ClosedRange<Int>)] = [("< 3 months", 0...89), ("3–6 months", 90...179), ("6–12 months", 180...364), ("1–2 years", 365...729), ("> 2 years", 730...Int.max - 1)]
+        let buckets: [(String, ClosedRange<Int>)] = [
+            ("< 3 months", 0...89), ("3–6 months", 90...179), ("6–12 months", 180...364), ("1–2 years", 365...729), ("> 2 years", 730...Int.max - 1),
+        ]
         var counts = buckets.map { b in h.ages.filter { b.1.contains($0) }.count }
         let never = h.ages.filter { $0 < 0 }.count
         var labels = buckets.map(\.0)
-        if never > 0 { counts.append(never); labels.append("never") }
+        if never > 0 {
+            counts.append(never)
+            labels.append("never")
+        }
         let tallest = Double(max(1, counts.max() ?? 1))
         let limit = h.stale.map(\.limitDays).min() ?? 365
-        let chartHeight = 160.0, barWidth = 80.0
-        var svg = "<svg role=\"img\" viewBox=\"0 0 \(number(Double(counts.count) * (barWidth + 20) + 40)) \(number(chartHeight + 70))\" width=\"100%\" aria-label=\"\(HTML.escape(zip(labels, counts).map { "\($0.0): \($0.1)" }.joined(separator: "; ")))\">"
+        let chartHeight = 160.0
+        let barWidth = 80.0
+        var svg =
+            "<svg role=\"img\" viewBox=\"0 0 \(number(Double(counts.count) * (barWidth + 20) + 40)) \(number(chartHeight + 70))\" width=\"100%\" aria-label=\"\(HTML.escape(zip(labels, counts).map { "\($0.0): \($0.1)" }.joined(separator: "; ")))\">"
         for (i, count) in counts.enumerated() {
             let x = 20 + Double(i) * (barWidth + 20)
             let height = chartHeight * Double(count) / tallest
             let late = i >= buckets.count || buckets[i].1.lowerBound >= limit || (buckets[i].1.upperBound > limit && i > 0)
-            svg += "<rect x=\"\(number(x))\" y=\"\(number(24 + chartHeight - height))\" width=\"\(number(barWidth))\" height=\"\(number(height))\" fill=\"\(late ? "#d9822b" : "#3f9c6d")\"/>"
+            svg +=
+                "<rect x=\"\(number(x))\" y=\"\(number(24 + chartHeight - height))\" width=\"\(number(barWidth))\" height=\"\(number(height))\" fill=\"\(late ? "#d9822b" : "#3f9c6d")\"/>"
             svg += "<text x=\"\(number(x + barWidth / 2))\" y=\"\(number(19 + chartHeight - height))\" text-anchor=\"middle\">\(count)</text>"
             svg += "<text x=\"\(number(x + barWidth / 2))\" y=\"\(number(chartHeight + 44))\" text-anchor=\"middle\">\(HTML.escape(labels[i]))</text>"
         }

@@ -104,7 +104,10 @@ private struct Walker {
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
                 if headingDepth == 0 { append(node) }
             case CMARK_NODE_CODE_BLOCK:
-                if headingDepth == 0 { append(node); body.append(0x0A) }
+                if headingDepth == 0 {
+                    append(node)
+                    body.append(0x0A)
+                }
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
                 if headingDepth == 0 { body.append(0x20) }
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:

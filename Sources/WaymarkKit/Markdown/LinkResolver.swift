@@ -89,7 +89,8 @@ public struct LinkResolver: Sendable {
             var href = basePath + URLPath.encode(url)
             if let fragment, !fragment.isEmpty {
                 href += "#" + URLPath.encodeFragment(String(fragment).removingPercentEncodingIfValid)
-                result.anchorCheck = AnchorCheck(targetPath: target, anchor: String(fragment).removingPercentEncodingIfValid, file: sourcePath, location: link.location)
+                result.anchorCheck = AnchorCheck(
+                    targetPath: target, anchor: String(fragment).removingPercentEncodingIfValid, file: sourcePath, location: link.location)
             }
             result.url = href
             return result

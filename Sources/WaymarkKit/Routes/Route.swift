@@ -57,22 +57,25 @@ enum RouteBuilder {
                 for i in own {
                     let d = documents[i]
                     guard let stage = d.frontMatter.stage.flatMap({ stageIndex[$0] }) else { continue }
-                    steps.append(Route.Step(
-                        document: i, isFallback: false, stageIndex: stage, order: d.frontMatter.order ?? 0,
-                        urlPath: d.urlPath, translationKey: d.translationKey, duration: d.frontMatter.duration ?? 0))
+                    steps.append(
+                        Route.Step(
+                            document: i, isFallback: false, stageIndex: stage, order: d.frontMatter.order ?? 0,
+                            urlPath: d.urlPath, translationKey: d.translationKey, duration: d.frontMatter.duration ?? 0))
                 }
                 if language.code != config.defaultLanguage {
                     for i in defaults where !ownKeys.contains(documents[i].translationKey) {
                         let d = documents[i]
                         guard let stage = d.frontMatter.stage.flatMap({ stageIndex[$0] }) else { continue }
-                        diagnostics.append(.warning(
-                            "missing-translation",
-                            "guide has no \(language.name) (\(language.code)) translation; the \(language.code) route shows this text with a notice",
-                            file: d.sourcePath, at: SourceLocation(line: 1, column: 1)))
-                        steps.append(Route.Step(
-                            document: i, isFallback: true, stageIndex: stage, order: d.frontMatter.order ?? 0,
-                            urlPath: "\(language.code)/guides/\(d.group)/\(d.slug)/", translationKey: d.translationKey,
-                            duration: d.frontMatter.duration ?? 0))
+                        diagnostics.append(
+                            .warning(
+                                "missing-translation",
+                                "guide has no \(language.name) (\(language.code)) translation; the \(language.code) route shows this text with a notice",
+                                file: d.sourcePath, at: SourceLocation(line: 1, column: 1)))
+                        steps.append(
+                            Route.Step(
+                                document: i, isFallback: true, stageIndex: stage, order: d.frontMatter.order ?? 0,
+                                urlPath: "\(language.code)/guides/\(d.group)/\(d.slug)/", translationKey: d.translationKey,
+                                duration: d.frontMatter.duration ?? 0))
                     }
                 }
                 steps.sort { ($0.stageIndex, $0.order, $0.translationKey) < ($1.stageIndex, $1.order, $1.translationKey) }
@@ -82,20 +85,22 @@ enum RouteBuilder {
                     let key = "\(step.stageIndex)/\(step.order)"
                     if let other = seen[key] {
                         let d = documents[step.document]
-                        diagnostics.append(.error(
-                            "duplicate-order",
-                            "two steps of the \(segment.id) route have order \(step.order) in stage '\(config.stages[step.stageIndex].id)': this one and \(documents[other].sourcePath); give each a different order",
-                            file: d.sourcePath, at: d.frontMatter.locations["order"] ?? SourceLocation(line: 1, column: 1)))
+                        diagnostics.append(
+                            .error(
+                                "duplicate-order",
+                                "two steps of the \(segment.id) route have order \(step.order) in stage '\(config.stages[step.stageIndex].id)': this one and \(documents[other].sourcePath); give each a different order",
+                                file: d.sourcePath, at: d.frontMatter.locations["order"] ?? SourceLocation(line: 1, column: 1)))
                     } else {
                         seen[key] = step.document
                     }
                 }
                 if steps.isEmpty {
                     if language.code == config.defaultLanguage {
-                        diagnostics.append(Diagnostic(
-                            .warning, "empty-route",
-                            "segment '\(segment.id)' has no guides, so its route is empty; add guides in \(language.code)/guides/\(segment.id)/",
-                            file: "site.yml", at: config.locations["segments.\(segment.id)"]))
+                        diagnostics.append(
+                            Diagnostic(
+                                .warning, "empty-route",
+                                "segment '\(segment.id)' has no guides, so its route is empty; add guides in \(language.code)/guides/\(segment.id)/",
+                                file: "site.yml", at: config.locations["segments.\(segment.id)"]))
                     }
                     continue
                 }

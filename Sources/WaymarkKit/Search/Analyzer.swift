@@ -115,9 +115,16 @@ public struct Analyzer {
                 inWord = asciiWord[Int(b)]
             } else {
                 var scalar: UInt32
-                if b & 0xE0 == 0xC0 { length = 2; scalar = UInt32(b & 0x1F) } else if b & 0xF0 == 0xE0 {
-                    length = 3; scalar = UInt32(b & 0x0F)
-                } else { length = 4; scalar = UInt32(b & 0x07) }
+                if b & 0xE0 == 0xC0 {
+                    length = 2
+                    scalar = UInt32(b & 0x1F)
+                } else if b & 0xF0 == 0xE0 {
+                    length = 3
+                    scalar = UInt32(b & 0x0F)
+                } else {
+                    length = 4
+                    scalar = UInt32(b & 0x07)
+                }
                 if i + length > n { length = n - i }
                 for k in 1..<length { scalar = scalar << 6 | UInt32(bytes[i + k] & 0x3F) }
                 inWord = isWordScalar(scalar)

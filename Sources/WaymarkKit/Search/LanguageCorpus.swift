@@ -70,13 +70,15 @@ struct LanguageCorpus: Sendable {
         var unitWords: [[Int32]] = []
         for (g, w) in words.enumerated() {
             let name = stemmed ? w.key : w.normal
-            let u = unitByName[name] ?? {
-                let u = Int32(unitNames.count)
-                unitNames.append(name)
-                unitByName[name] = u
-                unitWords.append([])
-                return u
-            }()
+            let u =
+                unitByName[name]
+                ?? {
+                    let u = Int32(unitNames.count)
+                    unitNames.append(name)
+                    unitByName[name] = u
+                    unitWords.append([])
+                    return u
+                }()
             unitOf[g] = u
             unitWords[Int(u)].append(Int32(g))
         }
@@ -89,7 +91,8 @@ struct LanguageCorpus: Sendable {
         var unitImpacts: [[Float]] = []
         var maxImpact = 0.0
         var dominant = [(unit: Int32, impact: Float)](repeating: (-1, -1), count: n)
-        let k1 = SearchIndexBuilder.k1, b = SearchIndexBuilder.b
+        let k1 = SearchIndexBuilder.k1
+        let b = SearchIndexBuilder.b
         for (u, members) in unitWords.enumerated() {
             var docs: [Int32]
             var weights: [Float]
@@ -128,7 +131,8 @@ struct LanguageCorpus: Sendable {
 
     func impact(unit: Int, doc: Int) -> Float {
         let docs = unitDocs[unit]
-        var lo = 0, hi = docs.count - 1
+        var lo = 0
+        var hi = docs.count - 1
         while lo <= hi {
             let mid = (lo + hi) / 2
             if docs[mid] == doc { return unitImpacts[unit][mid] }

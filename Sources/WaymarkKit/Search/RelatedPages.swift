@@ -41,13 +41,37 @@ enum RelatedPages {
         }
         let norms = vectors.map { max(1e-9, sqrt($0.reduce(0) { $0 + Double($1.weight) * Double($1.weight) })) }
         // Tags, segments and categories as small integers, so comparing two pages allocates nothing.
-        var tagIDs: [String: Int] = [:], segmentIDs: [String: Int] = [:], categoryIDs: [String: Int] = [:]
-        let tags = documents.map { d in Set(d.tags.map { t in tagIDs[t.lowercased()] ?? { tagIDs[t.lowercased()] = tagIDs.count; return tagIDs.count - 1 }() }) }
-        let segments = documents.map { d in d.segments.reduce(0) { mask, s in
-            let id = segmentIDs[s] ?? { segmentIDs[s] = segmentIDs.count; return segmentIDs.count - 1 }()
-            return id < 64 ? mask | (1 << id) : mask
-        } }
-        let categories = documents.map { d in categoryIDs[d.context] ?? { categoryIDs[d.context] = categoryIDs.count; return categoryIDs.count - 1 }() }
+        var tagIDs: [String: Int] = [:]
+        var segmentIDs: [String: Int] = [:]
+        var categoryIDs: [String: Int] = [:]
+        let tags = documents.map { d in
+            Set(
+                d.tags.map { t in
+                    tagIDs[t.lowercased()]
+                        ?? {
+                            tagIDs[t.lowercased()] = tagIDs.count
+                            return tagIDs.count - 1
+                        }()
+                })
+        }
+        let segments = documents.map { d in
+            d.segments.reduce(0) { mask, s in
+                let id =
+                    segmentIDs[s]
+                    ?? {
+                        segmentIDs[s] = segmentIDs.count
+                        return segmentIDs.count - 1
+                    }()
+                return id < 64 ? mask | (1 << id) : mask
+            }
+        }
+        let categories = documents.map { d in
+            categoryIDs[d.context]
+                ?? {
+                    categoryIDs[d.context] = categoryIDs.count
+                    return categoryIDs.count - 1
+                }()
+        }
         var scores = [Double](repeating: 0, count: n)
         var touched: [Int] = []
         var out: [Int: [Int]] = [:]

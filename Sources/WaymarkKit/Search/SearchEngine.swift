@@ -41,8 +41,8 @@ public struct SearchResult: Sendable, Equatable {
 /// index lacks, the longest indexed stem it starts with, ×60), synonyms (×80), prefix of the last word
 /// (×70), and for a word the index lacks, words one edit away (×50) or, for the last word, words whose
 /// start is one edit away (×40); two neighbouring query words that the index has written as one
-/// word match that word (×100, for both; ×70 for longer words starting with them); each times 4, or, when the query word carries diacritics, ×5 for
-/// pages with exactly that form and ×2 for other forms. A page scores the sum over words of its best
+/// word match that word (×100, for both; ×70 for longer words starting with them); each times 4, or,
+/// when the query word carries diacritics, ×5 for pages with exactly that form and ×2 for other forms. A page scores the sum over words of its best
 /// impact × multiplier, × words matched, × (10 + proximity bonus + 4 per query word in the title, up to
 /// 4 words), × 2 when the title holds every query word; the proximity bonus is 12 per pair of query
 /// words adjacent in query order, 4 within three words, 1 within ten (at most 24).
@@ -331,7 +331,12 @@ public final class SearchEngine {
             if let kind = query.kind, (code & 1 == 1 ? "guide" : "article") != kind { continue }
             var base = 0
             var matched = 0
-            for b in best { if let s = b[doc] { base += s.score; matched += 1 } }
+            for b in best {
+                if let s = b[doc] {
+                    base += s.score
+                    matched += 1
+                }
+            }
             var proximity = 0
             for i in 0..<(words.count - 1) {
                 guard let a = best[i][doc]?.positions, let c = best[i + 1][doc]?.positions else { continue }

@@ -174,9 +174,10 @@ public struct SearchIndexBuilder: Sendable {
             let start = position
             if !section.heading.isEmpty { add(section.heading, weight: Float(headingWeight), rank: 2) }
             add(section.text, weight: Float(bodyWeight), rank: 0)
-            sections.append(.array([
-                .string(section.anchor ?? ""), .string(section.heading), .int(Int(start)), .string(snippet(section.text)),
-            ]))
+            sections.append(
+                .array([
+                    .string(section.anchor ?? ""), .string(section.heading), .int(Int(start)), .string(snippet(section.text)),
+                ]))
         }
         for t in terms { scratch[Int(t.word)] = -1 }
         let fragment = JSON.object([
@@ -228,7 +229,8 @@ public struct SearchIndexBuilder: Sendable {
     func filterCode(_ d: SearchDocument) -> Int {
         var code = d.kind == .guide ? 1 : 0
         if let stage = d.stage, let i = stages.firstIndex(of: stage) { code |= (i + 1) << 1 }
-        let mask = d.segments.isEmpty
+        let mask =
+            d.segments.isEmpty
             ? (1 << min(segments.count, 24)) - 1
             : d.segments.reduce(0) { m, s in segments.firstIndex(of: s).map { $0 < 24 ? m | (1 << $0) : m } ?? m }
         return code | mask << 5
@@ -277,7 +279,9 @@ public struct SearchIndexBuilder: Sendable {
                 let shared = zip(previous, bytes).prefix { $0 == $1 }.count
                 w.varint(shared)
                 w.data(bytes[shared...])
-                let words = corpus.entries[folded]!.sorted { Array(corpus.words[Int($0)].normal.utf8).lexicographicallyPrecedes(corpus.words[Int($1)].normal.utf8) }
+                let words = corpus.entries[folded]!.sorted {
+                    Array(corpus.words[Int($0)].normal.utf8).lexicographicallyPrecedes(corpus.words[Int($1)].normal.utf8)
+                }
                 let keyBytes = Array(corpus.words[Int(words[0])].key.utf8)
                 let keyShared = zip(bytes, keyBytes).prefix { $0 == $1 }.count
                 w.varint(keyShared)
@@ -292,8 +296,9 @@ public struct SearchIndexBuilder: Sendable {
                     }.sorted { $0.doc < $1.doc }
                     // Positions (for proximity and deep links) only where they can matter: the pages
                     // that rank highest for this word. A word on every page would otherwise cost kilobytes.
-                    let withPositions = Set(postings.indices.sorted { (postings[$0].impact, -postings[$0].doc) > (postings[$1].impact, -postings[$1].doc) }
-                        .prefix(Self.postingsWithPositions))
+                    let withPositions = Set(
+                        postings.indices.sorted { (postings[$0].impact, -postings[$0].doc) > (postings[$1].impact, -postings[$1].doc) }
+                            .prefix(Self.postingsWithPositions))
                     w.varint(postings.count)
                     var lastDoc = 0
                     for (i, p) in postings.enumerated() {

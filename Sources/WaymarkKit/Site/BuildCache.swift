@@ -105,9 +105,13 @@ struct ContextHasher {
 
     mutating func add(any value: Any) {
         switch value {
-        case let s as String: add("s"); add(s)
+        case let s as String:
+            add("s")
+            add(s)
         case let b as Bool: add(b ? "T" : "F")
-        case let i as Int: add("i"); add(String(i))
+        case let i as Int:
+            add("i")
+            add(String(i))
         case let d as [String: Any]:
             add("{")
             for key in d.keys.sorted() {
@@ -122,7 +126,8 @@ struct ContextHasher {
             for item in a { add(any: item) }
             add("]")
         default:
-            add("?"); add(String(describing: value))
+            add("?")
+            add(String(describing: value))
         }
     }
 }

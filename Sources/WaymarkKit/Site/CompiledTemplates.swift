@@ -52,7 +52,9 @@ struct CompiledTemplates: Sendable {
             case tag(Tag)
         }
 
-        static let standaloneKinds: Set<UInt8> = [UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "/"), UInt8(ascii: ">"), UInt8(ascii: "<"), UInt8(ascii: "$"), UInt8(ascii: "!")]
+        static let standaloneKinds: Set<UInt8> = [
+            UInt8(ascii: "#"), UInt8(ascii: "^"), UInt8(ascii: "/"), UInt8(ascii: ">"), UInt8(ascii: "<"), UInt8(ascii: "$"), UInt8(ascii: "!"),
+        ]
 
         static func parse(_ text: String) -> [Node]? {
             guard let pieces = lex(text) else { return nil }

@@ -66,14 +66,15 @@ public struct Strings: Sendable {
     }
 
     public func date(_ day: Day) -> String {
-        Self.fill(datePattern, [
-            "day": number(day.day),
-            "month": months.indices.contains(day.month - 1) ? months[day.month - 1] : String(day.month),
-            "year": number(day.year),
-        ])
+        Self.fill(
+            datePattern,
+            [
+                "day": number(day.day),
+                "month": months.indices.contains(day.month - 1) ? months[day.month - 1] : String(day.month),
+                "year": number(day.year),
+            ])
     }
 }
-
 
 /// Loads every `i18n/*.yml` file of a template folder.
 struct StringCatalog: Sendable {
@@ -89,7 +90,12 @@ struct StringCatalog: Sendable {
             var reader = YAMLReader(file: path)
             let text = String(decoding: bytes, as: UTF8.self)
             guard let root = reader.parse(text), let pairs = reader.mapping(root, what: "a strings file") else {
-                diagnostics.append(contentsOf: reader.diagnostics.map { var d = $0; d.root = .templates; return d })
+                diagnostics.append(
+                    contentsOf: reader.diagnostics.map {
+                        var d = $0
+                        d.root = .templates
+                        return d
+                    })
                 continue
             }
             var table: [String: String] = [:]
@@ -100,7 +106,12 @@ struct StringCatalog: Sendable {
                     table[pair.key] = s
                 }
             }
-            diagnostics.append(contentsOf: reader.diagnostics.map { var d = $0; d.root = .templates; return d })
+            diagnostics.append(
+                contentsOf: reader.diagnostics.map {
+                    var d = $0
+                    d.root = .templates
+                    return d
+                })
             catalog.tables[String(name.dropLast(4))] = table
         }
         return catalog

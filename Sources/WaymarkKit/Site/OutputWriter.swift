@@ -57,7 +57,8 @@ public final class OutputWriter: @unchecked Sendable {
         reused = true
         if !FileSystem.isDirectory(staging) {
             FileSystem.removeTree(staging)
-            if FileSystem.isDirectory(spare), rename(spare, staging) == 0 {} else {
+            if FileSystem.isDirectory(spare), rename(spare, staging) == 0 {
+            } else {
                 FileSystem.removeTree(spare)
                 try FileSystem.createDirectory(staging)
                 reused = false
@@ -174,7 +175,8 @@ public enum OutputError: Error, CustomStringConvertible {
     public var description: String {
         switch self {
         case .notOurs(let path):
-            return "output folder '\(path)' is not empty and was not written by waymark (no \(OutputWriter.marker) file); refusing to replace it. Choose another --output or empty the folder."
+            return
+                "output folder '\(path)' is not empty and was not written by waymark (no \(OutputWriter.marker) file); refusing to replace it. Choose another --output or empty the folder."
         }
     }
 }

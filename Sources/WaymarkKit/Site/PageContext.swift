@@ -129,7 +129,8 @@ struct PageContextFactory: Sendable {
         ]
         // hreflang alternates list every language version; x-default points at the default language's.
         let versions = page.translations.filter { !page.copies.contains($0.key) }.sorted { $0.key < $1.key }
-        pageDict["alternates"] = versions.count > 1
+        pageDict["alternates"] =
+            versions.count > 1
             ? versions.map { ["hreflang": $0.key, "href": absolute($0.value)] as [String: Any] } : [[String: Any]]()
         pageDict["xDefault"] = versions.count > 1 ? xDefaultPath(page).map(absolute) ?? false : false
         pageDict["translations"] = site.config.languages.compactMap { l -> [String: Any]? in
@@ -141,9 +142,13 @@ struct PageContextFactory: Sendable {
         for crumb in page.breadcrumbs { crumbs.append(["title": crumb.title, "href": href(crumb.urlPath), "last": false]) }
         if !page.isHome { crumbs.append(["title": page.title, "href": false, "last": true]) }
         pageDict["breadcrumbs"] = page.isHome ? [[String: Any]]() : crumbs
-        pageDict["breadcrumbsJSON"] = page.isHome ? false : JSONText.breadcrumbList(crumbs.enumerated().map { i, c in
-            (c["title"] as! String, i == crumbs.count - 1 ? absolute(page.urlPath) : baseURL + String((c["href"] as! String).dropFirst(basePath.count)))
-        })
+        pageDict["breadcrumbsJSON"] =
+            page.isHome
+            ? false
+            : JSONText.breadcrumbList(
+                crumbs.enumerated().map { i, c in
+                    (c["title"] as! String, i == crumbs.count - 1 ? absolute(page.urlPath) : baseURL + String((c["href"] as! String).dropFirst(basePath.count)))
+                })
         for (k, v) in page.fields { pageDict[k] = v }
         context["page"] = pageDict
         for (k, v) in extra { context[k] = v }

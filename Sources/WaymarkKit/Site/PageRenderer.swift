@@ -42,7 +42,10 @@ final class PageRenderer: @unchecked Sendable {
     /// Per language, a hash of every search document's analysis key (set by `analyze` with a cache).
     private var searchKeys: [String: UInt64] = [:]
 
-    init(site: SiteIndex, templates: TemplateSet, options: BuildOptions, sink: OutputSink, cache: BuildCache?, diagnostics: DiagnosticBag, progress: (@Sendable (BuildEvent) -> Void)?) {
+    init(
+        site: SiteIndex, templates: TemplateSet, options: BuildOptions, sink: OutputSink, cache: BuildCache?, diagnostics: DiagnosticBag,
+        progress: (@Sendable (BuildEvent) -> Void)?
+    ) {
         self.site = site
         self.templates = templates
         self.options = options
@@ -56,7 +59,10 @@ final class PageRenderer: @unchecked Sendable {
         links = LinkResolver(pages: pages, drafts: site.drafts, files: site.files, basePath: factory.basePath)
         var h = ContextHasher()
         if cache != nil {
-            for key in pages.keys.sorted() { h.add(key); h.add(pages[key]!) }
+            for key in pages.keys.sorted() {
+                h.add(key)
+                h.add(pages[key]!)
+            }
             for d in site.drafts.sorted() { h.add(d) }
             for f in site.files.sorted() { h.add(f) }
             h.add(factory.basePath)
@@ -182,9 +188,18 @@ final class PageRenderer: @unchecked Sendable {
             if let t = resolution.targetPage { targets.append(t) }
             return resolution.url
         }
-        var problems = linkDiagnostics + out.diagnostics.map { var x = $0; x.file = d.sourcePath; return x }
+        var problems =
+            linkDiagnostics
+            + out.diagnostics.map {
+                var x = $0
+                x.file = d.sourcePath
+                return x
+            }
         for link in out.links where link.isImage && link.text.trimmingCharacters(in: .whitespaces).isEmpty {
-            problems.append(.warning("missing-alt-text", "image has no alt text; describe it for readers who cannot see it: ![what it shows](\(link.destination))", file: d.sourcePath, at: link.location))
+            problems.append(
+                .warning(
+                    "missing-alt-text", "image has no alt text; describe it for readers who cannot see it: ![what it shows](\(link.destination))",
+                    file: d.sourcePath, at: link.location))
         }
         return RenderedDocument(
             document: index, headingIDs: Set(out.headings.map(\.id)), anchorChecks: anchorChecks, sections: out.sections,
@@ -198,10 +213,11 @@ final class PageRenderer: @unchecked Sendable {
         for (i, d) in site.documents.enumerated() where d.kind == .guide && d.language != site.config.defaultLanguage {
             guard let keys = defaults[d.translationKey], let tasks = rendered[i]?.tasks else { continue }
             for task in tasks where task.explicitKey && !keys.contains(task.key) {
-                diagnostics.report(.warning(
-                    "checklist-key-mismatch",
-                    "checklist key '\(task.key)' is not in the \(site.config.defaultLanguage) version of this guide (\(keys.joined(separator: ", "))); progress will not carry across languages",
-                    file: d.sourcePath, at: task.location))
+                diagnostics.report(
+                    .warning(
+                        "checklist-key-mismatch",
+                        "checklist key '\(task.key)' is not in the \(site.config.defaultLanguage) version of this guide (\(keys.joined(separator: ", "))); progress will not carry across languages",
+                        file: d.sourcePath, at: task.location))
             }
         }
     }
@@ -235,10 +251,13 @@ final class PageRenderer: @unchecked Sendable {
         if !reused {
             write(path, templates.renderBytes(template, context))
         }
-        let entry: SitemapEntry? = meta.noindex || meta.canonicalPath != nil ? nil : SitemapEntry(
-            language: language, urlPath: meta.urlPath,
-            alternates: meta.translations.filter { !meta.copies.contains($0.key) }, xDefault: factory.xDefaultPath(meta),
-            lastModified: meta.lastModified)
+        let entry: SitemapEntry? =
+            meta.noindex || meta.canonicalPath != nil
+            ? nil
+            : SitemapEntry(
+                language: language, urlPath: meta.urlPath,
+                alternates: meta.translations.filter { !meta.copies.contains($0.key) }, xDefault: factory.xDefaultPath(meta),
+                lastModified: meta.lastModified)
         pagesWritten.withLock {
             pageCount += 1
             if reused { reuses += 1 } else { rendersDone += 1 }
@@ -270,11 +289,15 @@ final class PageRenderer: @unchecked Sendable {
                 context = config.text(stage.title, d.language) + " · " + config.text(segment.title, d.language)
                 segments = [segment.id]
             }
-            out.append((i, SearchDocument(
-                language: d.language, urlPath: d.urlPath, title: d.title, summary: d.frontMatter.summary,
-                tags: d.frontMatter.tags, kind: d.kind, context: context, segments: segments,
-                stage: d.kind == .guide ? d.frontMatter.stage : nil, sections: r.sections,
-                order: "\(d.kind.rawValue)/\(d.group)/\(d.sourcePath)")))
+            out.append(
+                (
+                    i,
+                    SearchDocument(
+                        language: d.language, urlPath: d.urlPath, title: d.title, summary: d.frontMatter.summary,
+                        tags: d.frontMatter.tags, kind: d.kind, context: context, segments: segments,
+                        stage: d.kind == .guide ? d.frontMatter.stage : nil, sections: r.sections,
+                        order: "\(d.kind.rawValue)/\(d.group)/\(d.sourcePath)")
+                ))
         }
         return out
     }
@@ -305,7 +328,8 @@ final class PageRenderer: @unchecked Sendable {
 
     func writeSearchIndex(_ corpora: [LanguageCorpus]) {
         let config = site.config
-        var builder = SearchIndexBuilder(segments: config.segments.map(\.id), stages: config.stages.map(\.id), synonyms: config.synonyms, basePath: factory.basePath)
+        var builder = SearchIndexBuilder(
+            segments: config.segments.map(\.id), stages: config.stages.map(\.id), synonyms: config.synonyms, basePath: factory.basePath)
         builder.strings = factory.strings.mapValues { t in PageContextFactory.searchStringKeys.map { ($0, t[$0]) } + [("digits", String(t.digits))] }
         let encoder = builder
         var files: [(String, [UInt8])] = []
@@ -313,10 +337,15 @@ final class PageRenderer: @unchecked Sendable {
         var keys: [String: UInt64] = [:]
         // With a cache, a language whose indexed text did not change keeps its index.
         for language in config.languages.map(\.code) {
-            guard let cache else { stale.append(language); continue }
+            guard let cache else {
+                stale.append(language)
+                continue
+            }
             var h = ContextHasher()
             h.add(any: [config.segments.map(\.id), config.stages.map(\.id), config.synonyms[language] ?? [], factory.basePath] as [Any])
             h.add(String(searchKeys[language] ?? 0))
+            // meta.json carries the search interface strings.
+            h.add(String(templates.fingerprint))
             keys[language] = h.value
             if let cached = cache.searchIndex(language, key: h.value) { files += cached } else { stale.append(language) }
         }
@@ -327,23 +356,14 @@ final class PageRenderer: @unchecked Sendable {
                 if let key = keys[language] { cache?.storeSearchIndex(language, key: key, built.filter { $0.0.hasPrefix("search/\(language)/") }) }
             }
         }
-        for (path, bytes) in files {
-            do { try sink.write(path, bytes) } catch {
-                diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
-            }
-        }
+        for (path, bytes) in files { write(path, bytes) }
     }
 
     func writeAssets() {
-        for asset in templates.assetFiles {
-            do { try sink.write(asset.path, asset.bytes) } catch {
-                diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
-            }
-        }
+        for asset in templates.assetFiles { write(asset.path, asset.bytes) }
         for path in site.assets {
             do {
-                let bytes = try FileSystem.readBytes(options.content + "/" + path)
-                try sink.write(path, bytes)
+                write(path, try FileSystem.readBytes(options.content + "/" + path))
             } catch {
                 diagnostics.report(.error("unreadable-file", "\(error)", file: path))
             }
@@ -355,5 +375,10 @@ final class PageRenderer: @unchecked Sendable {
 final class Counter: @unchecked Sendable {
     private var value = 0
     private let lock = Lock()
-    func increment() -> Int { lock.withLock { value += 1; return value } }
+    func increment() -> Int {
+        lock.withLock {
+            value += 1
+            return value
+        }
+    }
 }

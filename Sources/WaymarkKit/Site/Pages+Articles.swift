@@ -21,8 +21,14 @@ extension PageRenderer {
         var prev: Any = false
         var next: Any = false
         if let position = siblings.firstIndex(of: index) {
-            if position > 0 { let p = site.documents[siblings[position - 1]]; prev = link(p.title, p.urlPath) }
-            if position + 1 < siblings.count { let n = site.documents[siblings[position + 1]]; next = link(n.title, n.urlPath) }
+            if position > 0 {
+                let p = site.documents[siblings[position - 1]]
+                prev = link(p.title, p.urlPath)
+            }
+            if position + 1 < siblings.count {
+                let n = site.documents[siblings[position + 1]]
+                next = link(n.title, n.urlPath)
+            }
         }
         let fm = d.frontMatter
         let segments: [[String: Any]] = (fm.segments ?? []).compactMap { id in

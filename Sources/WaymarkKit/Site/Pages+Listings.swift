@@ -36,7 +36,8 @@ extension PageRenderer {
                 "description": segment.description.map { config.text($0, language) } ?? false,
                 "href": factory.href("\(language)/segments/\(segment.id)/"),
                 "routeHref": route.map { _ in factory.href("\(language)/segments/\(segment.id)/route/") } ?? false,
-                "routeSummary": route.map { t.format("routeSummary", ["steps": t.number($0.steps.count), "time": factory.minutes($0.totalMinutes, language)]) } ?? false,
+                "routeSummary": route.map { t.format("routeSummary", ["steps": t.number($0.steps.count), "time": factory.minutes($0.totalMinutes, language)]) }
+                    ?? false,
             ]
         }
         let categories: [[String: Any]] = (site.categories[language] ?? []).map { category in
@@ -82,9 +83,10 @@ extension PageRenderer {
         let t = factory.strings[language]!
         let title = PageContextFactory.categoryTitle(category.id, config: config, language: language)
         let urlPath = "\(language)/articles/\(category.id)/"
-        let versions = Dictionary(uniqueKeysWithValues: config.languages.compactMap { l in
-            (site.categories[l.code] ?? []).contains { $0.id == category.id } ? (l.code, "\(l.code)/articles/\(category.id)/") : nil
-        })
+        let versions = Dictionary(
+            uniqueKeysWithValues: config.languages.compactMap { l in
+                (site.categories[l.code] ?? []).contains { $0.id == category.id } ? (l.code, "\(l.code)/articles/\(category.id)/") : nil
+            })
         var meta = PageMeta(
             kind: "category", title: title, urlPath: urlPath,
             description: config.category(category.id)?.description.map { config.text($0, language) },

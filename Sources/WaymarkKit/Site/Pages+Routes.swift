@@ -20,9 +20,13 @@ extension PageRenderer {
                 ("minutes", .int(step.duration)),
                 ("language", .string(d.language)),
                 ("fallback", .bool(step.isFallback)),
-                ("checklist", .array(tasks.map { task in
-                    .object([("id", .string(step.translationKey + "#" + task.key)), ("key", .string(task.key)), ("text", .string(task.text))])
-                })),
+                (
+                    "checklist",
+                    .array(
+                        tasks.map { task in
+                            .object([("id", .string(step.translationKey + "#" + task.key)), ("key", .string(task.key)), ("text", .string(task.text))])
+                        })
+                ),
             ])
         }
         let stages: [JSON] = route.stages.map { stage in
@@ -110,7 +114,8 @@ extension PageRenderer {
         }
     }
 
-    private func writeStep(_ route: Route, _ n: Int, _ step: Route.Step, inline: String, routeTitle: String, routeHref: String, landingCrumb: (String, String)) {
+    private func writeStep(_ route: Route, _ n: Int, _ step: Route.Step, inline: String, routeTitle: String, routeHref: String, landingCrumb: (String, String))
+    {
         let config = site.config
         let language = route.language
         let t = factory.strings[language]!
@@ -156,7 +161,8 @@ extension PageRenderer {
             "hasToc": (r?.toc.count ?? 0) >= 2,
             "routeJSON": inline,
             "fallback": step.isFallback
-                ? ["notice": t.format("fallbackNotice", ["language": sourceLanguage.name]), "lang": d.language, "dir": sourceLanguage.direction.rawValue] as [String: Any]
+                ? ["notice": t.format("fallbackNotice", ["language": sourceLanguage.name]), "lang": d.language, "dir": sourceLanguage.direction.rawValue]
+                    as [String: Any]
                 : false,
             "updated": factory.date(d.frontMatter.updated, language),
             "editURL": factory.editURL(d.sourcePath),
@@ -171,7 +177,10 @@ extension PageRenderer {
         let segment = config.segment(segmentID)!
         let landing = site.landings[language]?[segmentID]
         if landing == nil, let original = site.landings[config.defaultLanguage]?[segmentID], language != config.defaultLanguage {
-            diagnostics.report(.warning("missing-translation", "landing page has no \(language) translation; the \(language) page is generated from site.yml", file: original.sourcePath))
+            diagnostics.report(
+                .warning(
+                    "missing-translation", "landing page has no \(language) translation; the \(language) page is generated from site.yml",
+                    file: original.sourcePath))
         }
         let segmentTitle = config.text(segment.title, language)
         let route = site.routes.first { $0.language == language && $0.segment == segmentID }
@@ -187,14 +196,15 @@ extension PageRenderer {
         }
         var cta: Any = false
         if let route {
-            cta = [
-                "text": landing?.cta?.text ?? false,
-                "label": landing?.cta?.label ?? t["startRoute"],
-                "startHref": factory.href(route.steps[0].urlPath),
-                "routeHref": factory.href(routePath(language, segmentID)),
-                "routeSummary": t.format("routeSummary", ["steps": t.number(route.steps.count), "time": factory.minutes(route.totalMinutes, language)]),
-                "routeJSON": routeJSON(route).encoded(htmlSafe: true),
-            ] as [String: Any]
+            cta =
+                [
+                    "text": landing?.cta?.text ?? false,
+                    "label": landing?.cta?.label ?? t["startRoute"],
+                    "startHref": factory.href(route.steps[0].urlPath),
+                    "routeHref": factory.href(routePath(language, segmentID)),
+                    "routeSummary": t.format("routeSummary", ["steps": t.number(route.steps.count), "time": factory.minutes(route.totalMinutes, language)]),
+                    "routeJSON": routeJSON(route).encoded(htmlSafe: true),
+                ] as [String: Any]
         }
         var meta = PageMeta(
             kind: "landing", title: landing?.title ?? segmentTitle, urlPath: landingPath(language, segmentID),

@@ -22,7 +22,9 @@ public enum SiteBuilder {
 
     /// A build for the preview server: files go to `memory` (committed only when the build succeeds) and
     /// `cache` carries parsed files, rendered Markdown and page hashes from one rebuild to the next.
-    public static func build(_ options: BuildOptions, cache: BuildCache?, memory: MemoryOutput?, progress: (@Sendable (BuildEvent) -> Void)? = nil) -> BuildSummary {
+    public static func build(_ options: BuildOptions, cache: BuildCache?, memory: MemoryOutput?, progress: (@Sendable (BuildEvent) -> Void)? = nil)
+        -> BuildSummary
+    {
         let diagnostics = DiagnosticBag()
         progress?(.phase("loading"))
         var (templates, templateDiagnostics) = TemplateSet.load(from: options.templates)

@@ -40,12 +40,19 @@ struct SiteIndex: Sendable {
             let top = SourceLocation(line: 1, column: 1)
             if let segments = fm.segments {
                 for s in segments where !segmentIDs.contains(s) {
-                    issues.append(.error("unknown-segment", "unknown segment '\(s)' (site.yml defines: \(segmentIDs.joined(separator: ", ")))", file: d.sourcePath, at: fm.locations["segments"] ?? top))
+                    issues.append(
+                        .error(
+                            "unknown-segment", "unknown segment '\(s)' (site.yml defines: \(segmentIDs.joined(separator: ", ")))", file: d.sourcePath,
+                            at: fm.locations["segments"] ?? top))
                 }
             }
             if d.kind == .guide {
                 if !segmentIDs.contains(d.group) {
-                    issues.append(.error("unknown-segment", "guide folder '\(d.group)' is not a segment in site.yml (\(segmentIDs.joined(separator: ", "))); add the segment or move the guide", file: d.sourcePath, at: top))
+                    issues.append(
+                        .error(
+                            "unknown-segment",
+                            "guide folder '\(d.group)' is not a segment in site.yml (\(segmentIDs.joined(separator: ", "))); add the segment or move the guide",
+                            file: d.sourcePath, at: top))
                 }
                 if let stage = fm.stage, !stageIDs.contains(stage) {
                     var message = "unknown stage '\(stage)' (site.yml stages: \(stageIDs.joined(separator: ", ")))"
@@ -64,7 +71,10 @@ struct SiteIndex: Sendable {
             byPath[d.sourcePath] = i
             let id = Self.translationID(d)
             if let other = translations[id]?[d.language] {
-                diagnostics.report(.error("duplicate-translation-key", "translationKey '\(d.translationKey)' is also used by \(kept[other].sourcePath) in the same language", file: d.sourcePath, at: d.frontMatter.locations["translationKey"] ?? SourceLocation(line: 1, column: 1)))
+                diagnostics.report(
+                    .error(
+                        "duplicate-translation-key", "translationKey '\(d.translationKey)' is also used by \(kept[other].sourcePath) in the same language",
+                        file: d.sourcePath, at: d.frontMatter.locations["translationKey"] ?? SourceLocation(line: 1, column: 1)))
             } else {
                 translations[id, default: [:]][d.language] = i
             }
@@ -96,24 +106,38 @@ struct SiteIndex: Sendable {
         var landings: [String: [String: LandingFile]] = [:]
         for landing in content.landings {
             if landing.name != "home", !segmentIDs.contains(landing.name) {
-                diagnostics.report(.error("unknown-segment", "landing file for unknown segment '\(landing.name)'; landing files are home.yml or <segment>.yml for a segment in site.yml (\(segmentIDs.joined(separator: ", ")))", file: landing.sourcePath, at: SourceLocation(line: 1, column: 1)))
+                diagnostics.report(
+                    .error(
+                        "unknown-segment",
+                        "landing file for unknown segment '\(landing.name)'; landing files are home.yml or <segment>.yml for a segment in site.yml (\(segmentIDs.joined(separator: ", ")))",
+                        file: landing.sourcePath, at: SourceLocation(line: 1, column: 1)))
                 continue
             }
             for featured in landing.featured {
                 let target = LinkResolver.normalize([landing.language] + featured.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
                 guard let target else {
-                    diagnostics.report(.error("link-outside-content", "featured path '\(featured.path)' points outside the content folder", file: landing.sourcePath, at: featured.location))
+                    diagnostics.report(
+                        .error(
+                            "link-outside-content", "featured path '\(featured.path)' points outside the content folder", file: landing.sourcePath,
+                            at: featured.location))
                     continue
                 }
                 if byPath[target] == nil {
-                    let why = drafts.contains(target) ? "is a draft, which is not published" : "does not exist (paths are relative to the \(landing.language)/ folder, such as articles/billing/refunds.md)"
+                    let why =
+                        drafts.contains(target)
+                        ? "is a draft, which is not published"
+                        : "does not exist (paths are relative to the \(landing.language)/ folder, such as articles/billing/refunds.md)"
                     diagnostics.report(.error("broken-featured", "featured page '\(featured.path)' \(why)", file: landing.sourcePath, at: featured.location))
                 }
             }
             landings[landing.language, default: [:]][landing.name] = landing
         }
         for segment in config.segments where landings[config.defaultLanguage]?[segment.id] == nil {
-            diagnostics.report(Diagnostic(.warning, "missing-landing", "segment '\(segment.id)' has no landing file; add \(config.defaultLanguage)/landing/\(segment.id).yml (a generic page is generated meanwhile)", file: "site.yml", at: config.locations["segments.\(segment.id)"]))
+            diagnostics.report(
+                Diagnostic(
+                    .warning, "missing-landing",
+                    "segment '\(segment.id)' has no landing file; add \(config.defaultLanguage)/landing/\(segment.id).yml (a generic page is generated meanwhile)",
+                    file: "site.yml", at: config.locations["segments.\(segment.id)"]))
         }
         self.landings = landings
     }
@@ -128,7 +152,10 @@ struct SiteIndex: Sendable {
         all += extra
         for (url, source) in all {
             if let other = owners[url], other != source {
-                diagnostics.report(.error("duplicate-url", "this page and \(other) would both be published at /\(url); rename one of them", file: source, at: SourceLocation(line: 1, column: 1)))
+                diagnostics.report(
+                    .error(
+                        "duplicate-url", "this page and \(other) would both be published at /\(url); rename one of them", file: source,
+                        at: SourceLocation(line: 1, column: 1)))
             } else {
                 owners[url] = source
             }

@@ -37,7 +37,8 @@ enum Sitemap {
     }
 
     static func urlset(_ entries: [SitemapEntry], baseURL: String) -> String {
-        var out = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
+        var out =
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n"
         for entry in entries {
             out += "  <url>\n    <loc>\(xml(baseURL + URLPath.encode(entry.urlPath)))</loc>\n"
             if let day = entry.lastModified { out += "    <lastmod>\(day.iso)</lastmod>\n" }

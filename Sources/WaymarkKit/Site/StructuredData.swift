@@ -23,9 +23,13 @@ enum StructuredData {
             ("inLanguage", .string(language)),
             ("url", .string(url)),
             ("totalTime", .string(isoDuration(minutes: totalMinutes))),
-            ("step", .array(steps.enumerated().map { i, s in
-                .object([("@type", .string("HowToStep")), ("position", .int(i + 1)), ("name", .string(s.name)), ("url", .string(s.url))])
-            })),
+            (
+                "step",
+                .array(
+                    steps.enumerated().map { i, s in
+                        .object([("@type", .string("HowToStep")), ("position", .int(i + 1)), ("name", .string(s.name)), ("url", .string(s.url))])
+                    })
+            ),
         ]
         if let description { fields.insert(("description", .string(description)), at: 4) }
         return JSON.object(fields).encoded(htmlSafe: true)
@@ -33,7 +37,8 @@ enum StructuredData {
 
     /// ISO 8601 duration: 125 minutes is `PT2H5M`.
     static func isoDuration(minutes: Int) -> String {
-        let h = minutes / 60, m = minutes % 60
+        let h = minutes / 60
+        let m = minutes % 60
         return "PT" + (h > 0 ? "\(h)H" : "") + (m > 0 || h == 0 ? "\(m)M" : "")
     }
 }

@@ -61,7 +61,8 @@ public struct TemplateSet: Sendable {
                 } catch let error as MustacheTemplate.ParserError {
                     // The pragma is a line of its own, so the writer's line numbers are one less.
                     let line = max(1, error.context.lineNumber - 1)
-                    report("invalid-template", "template syntax: \(error.error)", file: path, at: SourceLocation(line: line, column: error.context.columnNumber))
+                    report(
+                        "invalid-template", "template syntax: \(error.error)", file: path, at: SourceLocation(line: line, column: error.context.columnNumber))
                 } catch {
                     report("invalid-template", "template syntax: \(error)", file: path)
                 }
@@ -84,9 +85,12 @@ public struct TemplateSet: Sendable {
         }
         let strings = StringCatalog.load(from: directory, diagnostics: &diagnostics)
         guard !diagnostics.contains(where: { $0.severity == .error }) else { return (nil, diagnostics) }
-        return (TemplateSet(directory: directory, library: library, strings: strings, assets: assets, assetFiles: assetFiles, fingerprint: fingerprint.value,
-            cachedPartials: sources.keys.filter { $0.hasPrefix("partials/cached/") }.sorted(),
-            compiled: CompiledTemplates(sources: sources)), diagnostics)
+        return (
+            TemplateSet(
+                directory: directory, library: library, strings: strings, assets: assets, assetFiles: assetFiles, fingerprint: fingerprint.value,
+                cachedPartials: sources.keys.filter { $0.hasPrefix("partials/cached/") }.sorted(),
+                compiled: CompiledTemplates(sources: sources)), diagnostics
+        )
     }
 
     /// `{{> name}}` and `{{< name}}` tags with their positions.

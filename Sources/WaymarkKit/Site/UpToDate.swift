@@ -6,8 +6,8 @@ import Foundation
 /// Proof, not guesswork: the record in the cache folder (`.waymark-cache/` next to the output, ignored
 /// by git) holds a hash of every byte the build reads — content, templates, the options, and the
 /// waymark binary itself — and a stamp of the output: its marker file (rewritten by every build) and the
-/// count, total size and newest modification time of its files. If both match, rebuilding would write the same bytes, so the build
-/// replays the recorded diagnostics and exits; anything else builds normally.
+/// count, total size and newest modification time of its files. If both match, rebuilding would write
+/// the same bytes, so the build replays the recorded diagnostics and exits; anything else builds normally.
 struct UpToDate {
     let record: String
     let inputs: UInt64
@@ -36,7 +36,9 @@ struct UpToDate {
     static func markerStamp(_ output: String) -> String? {
         var st = stat()
         guard stat(output + "/" + OutputWriter.marker, &st) == 0, let entries = try? FileSystem.walk(output) else { return nil }
-        var files = 0, bytes = 0, newest = 0
+        var files = 0
+        var bytes = 0
+        var newest = 0
         for entry in entries where !entry.isDirectory {
             files += 1
             bytes += entry.size
@@ -56,8 +58,9 @@ struct UpToDate {
 
     func save(_ summary: BuildSummary, output: String) {
         guard let stamp = Self.markerStamp(output) else { return }
-        let saved = Saved(inputs: String(inputs, radix: 16), marker: stamp, pages: summary.pages, languages: summary.languages,
-                          diagnostics: summary.diagnostics.map(SavedDiagnostic.init))
+        let saved = Saved(
+            inputs: String(inputs, radix: 16), marker: stamp, pages: summary.pages, languages: summary.languages,
+            diagnostics: summary.diagnostics.map(SavedDiagnostic.init))
         try? FileSystem.createDirectory((record as NSString).deletingLastPathComponent)
         if let data = try? JSONEncoder().encode(saved) { try? FileSystem.write([UInt8](data), to: record) }
     }
@@ -84,8 +87,9 @@ struct UpToDate {
         }
 
         var diagnostic: Diagnostic {
-            Diagnostic(Diagnostic.Severity(rawValue: severity) ?? .warning, code, message, file: file,
-                       at: line.flatMap { l in column.map { SourceLocation(line: l, column: $0) } }, root: Diagnostic.Root(rawValue: root) ?? .content)
+            Diagnostic(
+                Diagnostic.Severity(rawValue: severity) ?? .warning, code, message, file: file,
+                at: line.flatMap { l in column.map { SourceLocation(line: l, column: $0) } }, root: Diagnostic.Root(rawValue: root) ?? .content)
         }
     }
 }

@@ -4,6 +4,9 @@ import Foundation
 /// that replays every input the fuzzers ever found crashing (`Tests/Fixtures/fuzz-regressions/`).
 /// They run the real pipeline code on arbitrary bytes; any crash, hang or sanitizer report is a bug.
 public enum FuzzTargets {
+    /// The targets by the name `make fuzz` uses for their corpus and crasher folders.
+    public static let all: [String: @Sendable ([UInt8]) -> Void] = ["document": document, "query": query, "site-config": siteConfig]
+
     static let resolver = LinkResolver(
         pages: ["en/articles/a/b.md": "en/articles/a/b/", "en/articles/a/c d.md": "en/articles/a/c-d/"],
         drafts: ["en/articles/a/draft.md"], files: ["en/assets/x.png"], basePath: "/help/")
@@ -35,7 +38,8 @@ public enum FuzzTargets {
         let folder = NSTemporaryDirectory() + "waymark-fuzz-index-\(getpid())"
         let content = folder + "/content"
         let files = [
-            "site.yml": "languages: [{code: en, name: English}, {code: fa, name: فارسی}, {code: vi, name: Tiếng Việt}, {code: ru, name: Русский}]\nsegments: [{id: s}]\nsynonyms: {en: [[signup, registration]]}\n",
+            "site.yml":
+                "languages: [{code: en, name: English}, {code: fa, name: فارسی}, {code: vi, name: Tiếng Việt}, {code: ru, name: Русский}]\nsegments: [{id: s}]\nsynonyms: {en: [[signup, registration]]}\n",
             "en/articles/a/one.md": "---\ntitle: Customer onboarding\n---\n\n## Activation rate\n\nCustomers sign up and reach their first value quickly.\n",
             "fa/articles/a/one.md": "---\ntitle: راهنما\n---\n\nاین کار انجام می‌شود و مشتری‌ها راضی هستند.\n",
             "vi/articles/a/one.md": "---\ntitle: Chỉ số\n---\n\nChỉ số đo lường tỷ lệ kích hoạt.\n",

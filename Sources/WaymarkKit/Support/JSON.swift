@@ -25,12 +25,19 @@ public indirect enum JSON: Sendable, Equatable {
         case .bool(let b): out += b ? "true" : "false"
         case .int(let i): out += String(i)
         case .double(let d):
-            if d.isFinite, d == d.rounded(), abs(d) < 1e15 { out += String(Int(d)) } else if d.isFinite {
+            if d.isFinite, d == d.rounded(), abs(d) < 1e15 {
+                out += String(Int(d))
+            } else if d.isFinite {
                 out += String(d)
-            } else { out += "null" }
+            } else {
+                out += "null"
+            }
         case .string(let s): JSON.quote(s, into: &out, htmlSafe: htmlSafe)
         case .array(let items):
-            if items.isEmpty { out += "[]"; return }
+            if items.isEmpty {
+                out += "[]"
+                return
+            }
             out += "["
             for (i, item) in items.enumerated() {
                 if i > 0 { out += "," }
@@ -40,7 +47,10 @@ public indirect enum JSON: Sendable, Equatable {
             if pretty { out += "\n" + String(repeating: "  ", count: indent) }
             out += "]"
         case .object(let pairs):
-            if pairs.isEmpty { out += "{}"; return }
+            if pairs.isEmpty {
+                out += "{}"
+                return
+            }
             out += "{"
             for (i, (key, value)) in pairs.enumerated() {
                 if i > 0 { out += "," }
@@ -97,12 +107,16 @@ enum JSONText {
         JSON.object([
             ("@context", .string("https://schema.org")),
             ("@type", .string("BreadcrumbList")),
-            ("itemListElement", .array(items.enumerated().map { i, item in
-                .object([
-                    ("@type", .string("ListItem")), ("position", .int(i + 1)), ("name", .string(item.name)),
-                    ("item", .string(item.url)),
-                ])
-            })),
+            (
+                "itemListElement",
+                .array(
+                    items.enumerated().map { i, item in
+                        .object([
+                            ("@type", .string("ListItem")), ("position", .int(i + 1)), ("name", .string(item.name)),
+                            ("item", .string(item.url)),
+                        ])
+                    })
+            ),
         ]).encoded(htmlSafe: true)
     }
 }

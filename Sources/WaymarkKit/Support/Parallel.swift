@@ -7,7 +7,10 @@ extension Array where Element: Sendable {
         if count <= 1 { return map(transform) }
         let results = UnsafeMutableBufferPointer<T?>.allocate(capacity: count)
         results.initialize(repeating: nil)
-        defer { results.deinitialize(); results.deallocate() }
+        defer {
+            results.deinitialize()
+            results.deallocate()
+        }
         let box = ResultBox(results)
         self.withUnsafeBufferPointer { input in
             let inputBox = InputBox(input)

@@ -23,7 +23,7 @@ func runDriver(
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     let name = ProcessInfo.processInfo.environment["WAYMARK_FUZZ_TARGET"] ?? ""
     guard let chosen = FuzzTargets.all[name] else {
-        fputs("set WAYMARK_FUZZ_TARGET to one of: \(FuzzTargets.all.keys.sorted().joined(separator: ", "))\n", stderr)
+        FileHandle.standardError.write(Data("set WAYMARK_FUZZ_TARGET to one of: \(FuzzTargets.all.keys.sorted().joined(separator: ", "))\n".utf8))
         return 2
     }
     target = chosen

@@ -167,24 +167,6 @@ public final class PreviewServer: @unchecked Sendable {
     public var clientCount: Int { hub.count }
 }
 
-/// Paths, sizes and modification times of every file below some folders.
-struct FolderSnapshot: Equatable {
-    var entries: [String: [Int]] = [:]
-
-    init(folders: [String]) {
-        for folder in folders {
-            guard let e = FileManager.default.enumerator(atPath: folder) else { continue }
-            while let rel = e.nextObject() as? String {
-                let path = folder + "/" + rel
-                var st = stat()
-                if stat(path, &st) == 0, st.st_mode & S_IFMT == S_IFREG {
-                    entries[path] = [Int(st.st_size), Int(st.st_mtim.tv_sec), Int(st.st_mtim.tv_nsec)]
-                }
-            }
-        }
-    }
-}
-
 /// Open pages, each a WebSocket receiving the build status.
 final class ReloadHub: WSMessageHandler, @unchecked Sendable {
     private let lock = NSLock()

@@ -10,6 +10,8 @@ public struct ContentSet: Sendable {
     public var assets: [String]
     /// Every content-relative file path that exists, for link checks against non-page files.
     public var files: Set<String>
+    /// Hash of site.yml's bytes: cached pages of the preview server depend on everything in it.
+    public var configFingerprint: UInt64 = 0
 }
 
 /// Reads `content/`: site.yml, then every language folder in parallel.
@@ -131,7 +133,8 @@ public struct ContentLoader: Sendable {
             if let d = result.document { documents.append(d) }
             if let l = result.landing { landings.append(l) }
         }
-        return ContentSet(config: config, documents: documents, landings: landings, assets: assets, files: files)
+        return ContentSet(
+            config: config, documents: documents, landings: landings, assets: assets, files: files, configFingerprint: FNV1a.hash(siteBytes))
     }
 }
 

@@ -7,10 +7,14 @@ import Foundation
 /// - rendered Markdown, keyed by a hash of everything the rendering depends on (the body, its position
 ///   in the file, checklist keys, the table of page URLs the links resolve against, site options);
 /// - rendered pages, keyed by a hash of the page's complete template context: a page whose context did
-///   not change is not rendered again, its previous bytes are reused;
-/// - each page's text analysis and each language's search index, keyed by a hash of the indexed text.
+///   not change is not rendered again, its previous bytes are reused. Article pages, the bulk of a site,
+///   are keyed by a hash of their inputs instead (their Markdown's key, their related articles, and
+///   every site-wide input: site.yml, templates, options, every page's path and front matter), which
+///   spares building 10,000 contexts to find the one that changed;
+/// - each page's text analysis, each language's search index and related articles, keyed by a hash of
+///   the indexed text.
 ///
-/// The keys are content hashes, not dependency guesses, so reuse can never show stale output.
+/// The keys are hashes of the content itself, never file dates, so reuse cannot show stale output.
 public final class BuildCache: @unchecked Sendable {
     private let lock = Lock()
     private var parsed: [String: (stamp: FileStamp, value: ParsedFile)] = [:]
@@ -18,6 +22,7 @@ public final class BuildCache: @unchecked Sendable {
     private var pages: [String: UInt64] = [:]
     private var search: [String: (key: UInt64, files: [(String, [UInt8])])] = [:]
     private var analyses: [String: (key: UInt64, value: SearchIndexBuilder.Analyzed)] = [:]
+    private var related: [String: (key: UInt64, value: [Int: [Int]])] = [:]
     /// Pages rendered and reused by the last build, for reports and tests.
     public private(set) var lastRendered = 0
     public private(set) var lastReused = 0
@@ -52,6 +57,14 @@ public final class BuildCache: @unchecked Sendable {
             pages[path] = signature
             return same
         }
+    }
+
+    func related(_ language: String, key: UInt64) -> [Int: [Int]]? {
+        lock.withLock { related[language].flatMap { $0.key == key ? $0.value : nil } }
+    }
+
+    func storeRelated(_ language: String, key: UInt64, _ value: [Int: [Int]]) {
+        lock.withLock { related[language] = (key, value) }
     }
 
     func analysis(_ page: String, key: UInt64) -> SearchIndexBuilder.Analyzed? {
@@ -97,10 +110,15 @@ struct ContextHasher {
         }
     }
 
+    mutating func add(_ numbers: [UInt64]) {
+        for n in numbers { withUnsafeBytes(of: n.littleEndian) { add($0) } }
+        add(CollectionOfOne(UInt8(0xFF)))
+    }
+
     mutating func add(_ string: String) {
         var s = string
         s.withUTF8 { add($0) }
-        add([0xFF])
+        add(CollectionOfOne(UInt8(0xFF)))
     }
 
     mutating func add(any value: Any) {

@@ -6,14 +6,13 @@ extension PageRenderer {
 
     func writeFeed(_ language: String) {
         let config = site.config
+        // Newest first, then by URL; the sort keys are taken once, not in every comparison.
         let articles = site.documents.indices
             .filter { site.documents[$0].kind == .article && site.documents[$0].language == language && !site.documents[$0].frontMatter.draft }
-            .sorted { a, b in
-                let (x, y) = (site.documents[a], site.documents[b])
-                let (dx, dy) = (x.frontMatter.updated?.iso ?? "", y.frontMatter.updated?.iso ?? "")
-                return dx != dy ? dx > dy : x.urlPath < y.urlPath
-            }
+            .map { (day: site.documents[$0].frontMatter.updated?.ordinal ?? Int.min, url: site.documents[$0].urlPath, index: $0) }
+            .sorted { $0.day != $1.day ? $0.day > $1.day : $0.url < $1.url }
             .prefix(Self.feedSize)
+            .map(\.index)
         let title = config.text(config.title, language)
         let newest = articles.first.flatMap { site.documents[$0].frontMatter.updated }?.iso ?? "1970-01-01"
         var xml = """

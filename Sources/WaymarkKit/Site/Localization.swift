@@ -55,7 +55,7 @@ public struct Strings: Sendable {
     /// A number in this language's digits.
     public func number(_ n: Int) -> String {
         let ascii = String(n)
-        if digits == Array("0123456789") { return ascii }
+        if digits.elementsEqual("0123456789") { return ascii }
         return String(ascii.map { c in c.wholeNumberValue.map { digits[$0] } ?? c })
     }
 

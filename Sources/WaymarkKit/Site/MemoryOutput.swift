@@ -40,4 +40,7 @@ public final class MemoryOutput: OutputSink, @unchecked Sendable {
     }
 
     public var isEmpty: Bool { lock.withLock { current.isEmpty } }
+
+    /// Paths of the served build, sorted.
+    public var paths: [String] { lock.withLock { current.keys.sorted() } }
 }

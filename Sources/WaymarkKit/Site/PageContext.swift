@@ -99,7 +99,7 @@ struct PageContextFactory: Sendable {
     static func categoryTitle(_ id: String, config: SiteConfig, language: String) -> String {
         if let c = config.category(id) { return config.text(c.title, language) }
         // An undeclared category folder: `getting-started` reads as "Getting started".
-        let words = id.replacingOccurrences(of: "-", with: " ")
+        let words = String(id.map { $0 == "-" ? " " : $0 })
         return words.prefix(1).uppercased() + words.dropFirst()
     }
 

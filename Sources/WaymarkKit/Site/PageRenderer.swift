@@ -14,6 +14,8 @@ struct RenderedDocument: Sendable {
     var html: String?
     /// Problems found while rendering, reported again when the result comes from the cache.
     var diagnostics: [Diagnostic] = []
+    /// The cache key of this rendering (0 without a cache): it changes whenever the HTML may.
+    var key: UInt64 = 0
 }
 
 /// Renders every page of a site into an output sink.
@@ -41,6 +43,10 @@ final class PageRenderer: @unchecked Sendable {
     private var reuses = 0
     /// Per language, a hash of every search document's analysis key (set by `analyze` with a cache).
     private var searchKeys: [String: UInt64] = [:]
+    /// With a cache: the site-wide inputs of article and article-listing pages — site.yml, templates and
+    /// strings, options, and every page's path and front matter (which give neighbours, related and
+    /// listed cards, translations and categories). See `unchangedSince`.
+    private(set) var siteKey: UInt64 = 0
 
     init(
         site: SiteIndex, templates: TemplateSet, options: BuildOptions, sink: OutputSink, cache: BuildCache?, diagnostics: DiagnosticBag,
@@ -69,6 +75,19 @@ final class PageRenderer: @unchecked Sendable {
             h.add(site.config.unsafeHTML ? "raw" : "safe")
         }
         linkTableHash = h.value
+        if cache != nil {
+            var s = ContextHasher()
+            s.add([linkTableHash, templates.fingerprint, site.configFingerprint])
+            s.add(factory.absolute(""))
+            for d in site.documents {
+                s.add(d.sourcePath)
+                s.add(d.urlPath)
+                s.add(d.translationKey)
+                // Front matter's own Hashable: the cache lives in one process, so per-process seeds are fine.
+                s.add([UInt64(bitPattern: Int64(d.frontMatter.hashValue))])
+            }
+            siteKey = s.value
+        }
     }
 
     /// Renders and writes everything; returns the number of HTML pages.
@@ -100,12 +119,12 @@ final class PageRenderer: @unchecked Sendable {
         // The text analysis serves both the search index and each article's related articles.
         progress?(.phase("analysing text"))
         var search = searchDocuments()
-        let analyzed = analyze(search.map(\.document))
+        let analyzed = analyze(search)
         // The analysis holds what search and related pages need; the page text can go.
         for i in search.indices { search[i].document.sections = [] }
         for i in rendered.keys { rendered[i]?.sections = [] }
         let corpora = SearchIndexBuilder.corpora(search.map(\.document), analyzed, languages: config.languages.map(\.code))
-        let related = RelatedPages.compute(corpora, pages: corpora.map { $0.sources.map { search[$0].index } })
+        let related = relatedPages(corpora, pages: corpora.map { $0.sources.map { search[$0].index } })
 
         progress?(.phase("article pages"))
         let articles = documents.indices.filter { documents[$0].kind == .article }
@@ -169,6 +188,7 @@ final class PageRenderer: @unchecked Sendable {
         }
         var result = renderMarkdownUncached(index, alignedKeys: alignedKeys)
         result.diagnostics.sort()
+        result.key = key
         diagnostics.report(contentsOf: result.diagnostics)
         cache?.storeRendered(d.sourcePath, key: key, result)
         return result
@@ -237,20 +257,27 @@ final class PageRenderer: @unchecked Sendable {
     }
 
     /// Renders `template` for the page and writes it to `<urlPath>index.html`, noting it for the sitemap.
-    func writePage(_ meta: PageMeta, language: String, template: String, extra: [String: Any] = [:]) {
+    /// With a cache and `reusable`, a page whose complete context hashes as in the previous build is not
+    /// rendered again (article pages decide that earlier, from their inputs: `articleUnchanged`).
+    func writePage(_ meta: PageMeta, language: String, template: String, extra: [String: Any] = [:], reusable: Bool = true) {
         let context = factory.context(language: language, page: meta, extra: extra)
         let path = meta.urlPath + "index.html"
-        var reused = false
-        if let cache {
+        if let cache, reusable {
             var h = ContextHasher()
             h.add(template)
             h.add(String(templates.fingerprint))
             h.add(any: context)
-            reused = cache.pageUnchanged(path, signature: h.value) && sink.reuse(path)
+            if cache.pageUnchanged(path, signature: h.value) && sink.reuse(path) {
+                record(meta, language: language, reused: true)
+                return
+            }
         }
-        if !reused {
-            write(path, templates.renderBytes(template, context))
-        }
+        write(path, templates.renderBytes(template, context))
+        record(meta, language: language, reused: false)
+    }
+
+    /// Counts a page and adds it to the sitemap unless it is noindex or a copy.
+    func record(_ meta: PageMeta, language: String, reused: Bool) {
         let entry: SitemapEntry? =
             meta.noindex || meta.canonicalPath != nil
             ? nil
@@ -303,12 +330,14 @@ final class PageRenderer: @unchecked Sendable {
     }
 
     /// Analysis of every search document, reusing the cached analysis of pages whose text did not change.
-    func analyze(_ documents: [SearchDocument]) -> [SearchIndexBuilder.Analyzed] {
+    func analyze(_ search: [(index: Int, document: SearchDocument)]) -> [SearchIndexBuilder.Analyzed] {
+        let documents = search.map(\.document)
         guard let cache else { return SearchIndexBuilder.analyze(documents) }
-        let keys = documents.map { d -> UInt64 in
+        // The page text comes from the Markdown rendering, whose key stands for it: no need to hash the text.
+        let keys = search.map { index, d -> UInt64 in
             var h = ContextHasher()
             h.add(any: [d.language, d.urlPath, d.title, d.summary ?? "", d.tags, d.kind.rawValue, d.context, d.segments, d.stage ?? "", d.order] as [Any])
-            for section in d.sections { h.add(any: [section.anchor ?? "", section.heading, section.text]) }
+            h.add([rendered[index]?.key ?? 0])
             return h.value
         }
         var result = documents.indices.map { cache.analysis(documents[$0].urlPath, key: keys[$0]) }
@@ -324,6 +353,41 @@ final class PageRenderer: @unchecked Sendable {
             return h.value
         }
         return result.map { $0! }
+    }
+
+    /// Related articles of every language, reusing a language's previous result when its indexed text and
+    /// page numbering did not change.
+    func relatedPages(_ corpora: [LanguageCorpus], pages: [[Int]]) -> [Int: [Int]] {
+        guard let cache else { return RelatedPages.compute(corpora, pages: pages) }
+        var out: [Int: [Int]] = [:]
+        var stale: [Int] = []
+        var keys: [UInt64] = []
+        for (i, corpus) in corpora.enumerated() {
+            var h = ContextHasher()
+            h.add([searchKeys[corpus.language] ?? 0] + pages[i].map { UInt64($0) })
+            keys.append(h.value)
+            if let cached = cache.related(corpus.language, key: h.value) { out.merge(cached) { a, _ in a } } else { stale.append(i) }
+        }
+        let fresh = RelatedPages.compute(stale.map { corpora[$0] }, pages: stale.map { pages[$0] })
+        for i in stale {
+            let part = Dictionary(uniqueKeysWithValues: pages[i].compactMap { page in fresh[page].map { (page, $0) } })
+            cache.storeRelated(corpora[i].language, key: keys[i], part)
+            out.merge(part) { a, _ in a }
+        }
+        return out
+    }
+
+    /// With a cache, whether a page would come out as the previous build wrote it, decided from its inputs
+    /// (`siteKey` plus the page's own `inputs`) without building its template context; the page's previous
+    /// bytes are then reused. Pages checked this way are written with `reusable: false`.
+    func unchangedSince(_ meta: PageMeta, language: String, inputs: [UInt64]) -> Bool {
+        guard let cache else { return false }
+        var h = ContextHasher()
+        h.add([siteKey] + inputs)
+        let path = meta.urlPath + "index.html"
+        guard cache.pageUnchanged(path, signature: h.value), sink.reuse(path) else { return false }
+        record(meta, language: language, reused: true)
+        return true
     }
 
     func writeSearchIndex(_ corpora: [LanguageCorpus]) {

@@ -13,6 +13,8 @@ extension PageRenderer {
     }
 
     func writeArticle(_ d: Document, index: Int, rendered r: RenderedDocument, html: String, related: [Int]) {
+        var meta = articlePage(d)
+        if unchangedSince(meta, language: d.language, inputs: [r.key] + related.map { UInt64($0) }) { return }
         let language = d.language
         let t = factory.strings[language]!
         let categoryTitle = PageContextFactory.categoryTitle(d.group, config: site.config, language: language)
@@ -35,11 +37,6 @@ extension PageRenderer {
             site.config.segment(id).map { link(site.config.text($0.title, language), "\(language)/segments/\($0.id)/") }
         }
         let readingMinutes = max(1, (r.wordCount + 199) / 200)
-        var meta = PageMeta(
-            kind: "article", title: d.title, urlPath: d.urlPath, description: fm.summary,
-            translations: translationPaths(d), breadcrumbs: [(categoryTitle, categoryPath)])
-        meta.noindex = fm.draft
-        meta.lastModified = fm.updated
         meta.fields = [
             "summary": fm.summary ?? false,
             "updated": factory.date(fm.updated, language),
@@ -61,6 +58,17 @@ extension PageRenderer {
                 headline: d.title, description: fm.summary, language: language, url: factory.absolute(d.urlPath),
                 modified: fm.updated, publisher: site.config.text(site.config.title, language)),
         ]
-        writePage(meta, language: language, template: "article", extra: ["content": html])
+        writePage(meta, language: language, template: "article", extra: ["content": html], reusable: false)
+    }
+
+    /// What an article page is, before its template fields (enough for the sitemap).
+    func articlePage(_ d: Document) -> PageMeta {
+        let categoryTitle = PageContextFactory.categoryTitle(d.group, config: site.config, language: d.language)
+        var meta = PageMeta(
+            kind: "article", title: d.title, urlPath: d.urlPath, description: d.frontMatter.summary,
+            translations: translationPaths(d), breadcrumbs: [(categoryTitle, "\(d.language)/articles/\(d.group)/")])
+        meta.noindex = d.frontMatter.draft
+        meta.lastModified = d.frontMatter.updated
+        return meta
     }
 }

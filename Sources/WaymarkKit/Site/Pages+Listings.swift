@@ -66,6 +66,8 @@ extension PageRenderer {
 
     func writeArticleIndex(_ language: String) {
         let t = factory.strings[language]!
+        var meta = PageMeta(kind: "articles", title: t["allArticles"], urlPath: "\(language)/articles/", translations: languageVersions { "\($0)/articles/" })
+        if unchangedSince(meta, language: language, inputs: []) { return }
         let categories: [[String: Any]] = (site.categories[language] ?? []).map { category in
             [
                 "title": PageContextFactory.categoryTitle(category.id, config: site.config, language: language),
@@ -73,9 +75,8 @@ extension PageRenderer {
                 "articles": category.articles.map { articleCard($0, language: language) },
             ]
         }
-        var meta = PageMeta(kind: "articles", title: t["allArticles"], urlPath: "\(language)/articles/", translations: languageVersions { "\($0)/articles/" })
         meta.fields = ["categories": categories]
-        writePage(meta, language: language, template: "articles")
+        writePage(meta, language: language, template: "articles", reusable: false)
     }
 
     func writeCategory(_ language: String, _ category: (id: String, articles: [Int])) {
@@ -91,11 +92,12 @@ extension PageRenderer {
             kind: "category", title: title, urlPath: urlPath,
             description: config.category(category.id)?.description.map { config.text($0, language) },
             translations: versions, breadcrumbs: [(t["allArticles"], "\(language)/articles/")])
+        if unchangedSince(meta, language: language, inputs: []) { return }
         meta.fields = [
             "articles": category.articles.map { articleCard($0, language: language) },
             "count": t.format("articleCount", ["n": t.number(category.articles.count)]),
         ]
-        writePage(meta, language: language, template: "category")
+        writePage(meta, language: language, template: "category", reusable: false)
     }
 
     func writeSearchPage(_ language: String) {

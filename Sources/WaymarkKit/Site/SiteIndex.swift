@@ -15,6 +15,7 @@ struct SiteIndex: Sendable {
     let landings: [String: [String: LandingFile]]
     let assets: [String]
     let files: Set<String>
+    let configFingerprint: UInt64
     let drafts: Set<String>
 
     static func translationID(_ d: Document) -> String { "\(d.kind.rawValue):\(d.translationKey)" }
@@ -30,6 +31,7 @@ struct SiteIndex: Sendable {
         self.drafts = drafts
         assets = content.assets
         files = content.files
+        configFingerprint = content.configFingerprint
 
         let stageIDs = config.stages.map(\.id)
         let segmentIDs = config.segments.map(\.id)

@@ -73,6 +73,10 @@ public struct TemplateSet: Sendable {
                 let output = "assets/" + fingerprinted(name, bytes)
                 assets[name] = output
                 assetFiles.append((output, bytes))
+            } else if let bytes = try? FileSystem.readBytes(directory + "/" + path) {
+                // Interface strings (`i18n/`) are read by `StringCatalog`; they change pages all the same.
+                fingerprint.add(path)
+                fingerprint.add(bytes)
             }
         }
         for name in required where sources[name] == nil {

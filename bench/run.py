@@ -2,10 +2,17 @@
 """`make bench`: Waymark against Hugo (and Pagefind over Hugo's output) and bare cmark-gfm, in one run on
 this machine, on ../shared/bench/gen_corpus.py content (4 languages).
 
-For each scale (BENCH_SCALES, default "1,2,4" × 2500 articles per language) it reports wall time
-(median of BENCH_RUNS, default 3), pages per second, peak RSS, output bytes and search index bytes, and
-Waymark/peer ratios. Every build starts from an empty output folder; a second Waymark table shows a
-rebuild of an unchanged tree into the existing output (what CI and `make site` do most of the time).
+For each scale (BENCH_SCALES, default "1,2,4" × BENCH_BASE, default 2500, articles per language) it
+reports wall time (median of BENCH_RUNS, default 3), pages per second, peak RSS, output bytes and search
+index bytes, and Waymark/peer ratios. Every build starts from an empty output folder; a second Waymark
+table shows a rebuild of an unchanged tree into the existing output (what CI and `make site` do most of
+the time).
+
+The file-system floor is the time a small C program (bench/floor.c, compiled into bench/work/ on first
+use) takes to create the folders and write exactly the files of Waymark's clean build (same paths, same
+bytes) into a fresh folder on two threads, the files having been read into memory first (not timed):
+what any generator writing this site here must spend at least. Median of at least 5 runs (it is cheap,
+and creating files on a virtual machine's disk is noisy); the table shows their range.
 """
 import os
 import re
@@ -22,9 +29,12 @@ WAYMARK = os.path.join(ROOT, ".build", "release", "waymark")
 VENV = os.path.join(ROOT, ".venv")
 HUGO = os.path.join(VENV, "bin", "hugo")
 PAGEFIND = os.path.join(VENV, "lib", f"python{sys.version_info.major}.{sys.version_info.minor}", "site-packages", "pagefind_bin_extended", "pagefind_extended")
-BASE = 2500
+BASE = int(os.environ.get("BENCH_BASE", "2500"))
 RUNS = int(os.environ.get("BENCH_RUNS", "3"))
 SCALES = [int(s) for s in os.environ.get("BENCH_SCALES", "1,2,4").split(",")]
+FLOOR_THREADS = 2  # Waymark uses both cores of the 2-core bench machine
+FLOOR_RUNS = max(RUNS, 5)  # cheap, and noisy on a virtual machine's disk
+WORK = os.path.join(HERE, "work")
 CMARK_ARGS = ["-e", "table", "-e", "strikethrough", "-e", "autolink", "-e", "tasklist", "-e", "footnotes"]
 
 
@@ -50,11 +60,76 @@ def pages(path):
     return sum(1 for _, _, files in os.walk(path) for f in files if f.endswith(".html"))
 
 
+def work_dir():
+    """bench/work/ (ignored by git; absent in a fresh clone), created on demand."""
+    os.makedirs(WORK, exist_ok=True)
+    return WORK
+
+
 def corpus(articles):
-    path = os.path.join(HERE, "work", f"corpus-{articles}")
+    path = os.path.join(work_dir(), f"corpus-{articles}")
     if not os.path.exists(os.path.join(path, "site.yml")):
         subprocess.run([sys.executable, os.path.join(SHARED, "gen_corpus.py"), path, "--articles", str(articles)], check=True)
     return path
+
+
+def floor_binary():
+    """bench/work/floor, compiled from bench/floor.c when missing or older than its source."""
+    source, binary = os.path.join(HERE, "floor.c"), os.path.join(work_dir(), "floor")
+    if not os.path.exists(binary) or os.path.getmtime(binary) < os.path.getmtime(source):
+        subprocess.run(["cc", "-O2", "-pthread", "-o", binary, source], check=True)
+    return binary
+
+
+def output_files(site):
+    """Relative paths of every file below `site`, sorted by folder, then name."""
+    found = []
+    for folder, _, names in os.walk(site):
+        rel = os.path.relpath(folder, site)
+        for name in names:
+            path = name if rel == "." else os.path.join(rel, name)
+            if not os.path.isfile(os.path.join(site, path)) or os.path.islink(os.path.join(site, path)):
+                sys.exit(f"floor: {path} in the output is not a regular file")
+            found.append(path)
+    return sorted(found, key=lambda p: (os.path.dirname(p), os.path.basename(p)))
+
+
+def floor_manifest(files):
+    """floor.c's manifest: each folder below the root (with a trailing /) followed by its files,
+    parents before children, root files first; NUL-terminated entries."""
+    folders = set()
+    for path in files:
+        folder = os.path.dirname(path)
+        while folder and folder not in folders:
+            folders.add(folder)
+            folder = os.path.dirname(folder)
+    entries = sorted([(d, 0, "") for d in folders] + [(os.path.dirname(p), 1, os.path.basename(p)) for p in files])
+    return b"".join(os.fsencode(d + "/" if kind == 0 else os.path.join(d, name)) + b"\0" for d, kind, name in entries)
+
+
+def file_system_floor(site, work):
+    """(median, min and max seconds of FLOOR_RUNS runs, files) to write the files of `site` into a fresh
+    folder with floor.c."""
+    files = output_files(site)
+    expected = sum(os.path.getsize(os.path.join(site, f)) for f in files)
+    manifest = os.path.join(work, "floor-manifest")
+    with open(manifest, "wb") as f:
+        f.write(floor_manifest(files))
+    binary = floor_binary()
+    dest = os.path.join(work, "floor-out")
+
+    def once():
+        shutil.rmtree(dest, ignore_errors=True)
+        result = subprocess.run([binary, manifest, site, dest, str(FLOOR_THREADS)], capture_output=True, text=True)
+        if result.returncode != 0:
+            sys.exit(f"floor failed:\n{result.stderr[-3000:]}")
+        seconds, count, total, _ = result.stdout.split()
+        if int(count) != len(files) or int(total) != expected or output_files(dest) != files or tree_bytes(dest) != expected:
+            sys.exit(f"floor wrote {count} files, {total} bytes; Waymark wrote {len(files)} files, {expected} bytes")
+        return float(seconds)
+    walls = [once() for _ in range(FLOOR_RUNS)]
+    shutil.rmtree(dest, ignore_errors=True)
+    return statistics.median_low(walls), min(walls), max(walls), len(files)
 
 
 def median_of(runs, make):
@@ -78,6 +153,7 @@ def bench_scale(scale, work):
         return timed([WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"), "--output", out, "--quiet", "--force"])
     w_wall, w_rss = median_of(RUNS, waymark_clean)
     w_pages, w_bytes, w_index = pages(out), tree_bytes(out), tree_bytes(os.path.join(out, "search"))
+    floor = file_system_floor(out, work)
     args = [WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"), "--output", out, "--quiet"]
     timed(args)  # records the inputs for the up-to-date check
     w_unchanged = median_of(RUNS, lambda: timed(args))
@@ -100,20 +176,22 @@ def bench_scale(scale, work):
     open(listing, "w").write("\n".join(md_files))
     c_wall, c_rss = median_of(RUNS, lambda: timed(["bash", "-c", f"xargs -a {listing} -d '\\n' -P 2 -n 2000 cmark-gfm {' '.join(CMARK_ARGS)} > /dev/null"]))
     return dict(scale=scale, articles=articles, w=(w_wall, w_rss, w_pages, w_bytes, w_index), w_rebuild=w_rebuild, w_unchanged=w_unchanged,
-                h=(h_wall, h_rss, h_pages, h_bytes), pf=(pf_wall, pf_rss, pf_index), c=c_wall)
+                h=(h_wall, h_rss, h_pages, h_bytes), pf=(pf_wall, pf_rss, pf_index), c=c_wall,
+                floor=floor)
 
 
 def main():
     for tool in (WAYMARK, HUGO, PAGEFIND):
         if not os.path.exists(tool):
             sys.exit(f"missing {tool}; run `make bench`")
-    work = tempfile.mkdtemp(prefix="waymark-bench-", dir=os.path.join(HERE, "work"))
+    work = tempfile.mkdtemp(prefix="waymark-bench-", dir=work_dir())
     rows = []
     try:
         for scale in SCALES:
             rows.append(bench_scale(scale, work))
             r = rows[-1]
-            print(f"scale {scale}: waymark {r['w'][0]:.2f} s, hugo {r['h'][0]:.2f} s, pagefind {r['pf'][0]:.2f} s, cmark {r['c']:.2f} s", file=sys.stderr)
+            print(f"scale {scale}: waymark {r['w'][0]:.2f} s, hugo {r['h'][0]:.2f} s, pagefind {r['pf'][0]:.2f} s, cmark {r['c']:.2f} s, "
+                  f"floor {r['floor'][0]:.3f} s", file=sys.stderr)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     cores = os.cpu_count()
@@ -130,9 +208,13 @@ def main():
         print(f"| | | Hugo (no search) | {h_wall:.2f} s | {h_pages / h_wall:,.0f} | {h_rss:,.0f} MB | {h_bytes / 1e6:,.0f} MB | – |")
         print(f"| | | Pagefind on Hugo output | {pf_wall:.2f} s | | {pf_rss:,.0f} MB | | {pf_index / 1e6:,.1f} MB |")
         print(f"| | | bare cmark-gfm (2 processes) | {r['c']:.2f} s | | | | |")
+        floor_wall, floor_min, floor_max, floor_files = r["floor"]
+        print(f"| | | file-system floor (same files, 2 threads) | {floor_wall:.3f} s ({FLOOR_RUNS} runs: {floor_min:.3f}–{floor_max:.3f}) | | | "
+              f"{w_bytes / 1e6:,.0f} MB in {floor_files:,} files | |")
         print(f"| | | **Waymark / Hugo** | **{w_wall / h_wall:.2f}** ({h_wall / w_wall:.1f}× faster) | {(w_pages / w_wall) / (h_pages / h_wall):.2f} | {w_rss / h_rss:.2f} | {w_bytes / h_bytes:.2f} | |")
         print(f"| | | **Waymark / (Hugo + Pagefind)** | {w_wall / (h_wall + pf_wall):.2f} | | | | {w_index / pf_index:.2f} |")
         print(f"| | | **Waymark / cmark-gfm** | **{w_wall / r['c']:.2f}** | | | | |")
+        print(f"| | | **Waymark / floor** | **{w_wall / floor_wall:.2f}** | | | | |")
     print("\nWaymark on an unchanged tree: proven up to date and skipped; and a forced rebuild into the existing output"
           " (which reuses the files of the build before):\n")
     for r in rows:

@@ -30,6 +30,7 @@ QUERIES = {
 
 
 def corpus(articles):
+    os.makedirs(os.path.join(HERE, "work"), exist_ok=True)  # absent in a fresh clone
     path = os.path.join(HERE, "work", f"corpus-{articles}")
     if not os.path.exists(os.path.join(path, "site.yml")):
         subprocess.run([sys.executable, os.path.join(ROOT, "..", "shared", "bench", "gen_corpus.py"), path, "--articles", str(articles)], check=True)

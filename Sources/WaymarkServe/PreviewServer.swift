@@ -10,7 +10,7 @@ public final class PreviewServer: @unchecked Sendable {
         public var build: BuildOptions
         public var host: String
         public var port: UInt16
-        /// How often the folders are checked for changes.
+        /// How often the folders are checked for changes where the system has no file notifications.
         public var pollInterval: Duration
 
         public init(build: BuildOptions, host: String = "127.0.0.1", port: UInt16 = 8080, pollInterval: Duration = .milliseconds(250)) {
@@ -22,19 +22,22 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     let options: Options
-    let cache = BuildCache()
-    let output = MemoryOutput()
+    let session: PreviewSession
+    var output: MemoryOutput { session.output }
     let hub = ReloadHub()
     private let lock = NSLock()
     private var latest: [Diagnostic] = []
     private var failed = false
-    /// Reports each rebuild: (summary, seconds).
+    /// Reports each rebuild: (summary, seconds, cache).
     public var onBuild: (@Sendable (BuildSummary, Double, BuildCache) -> Void)?
+    /// Reports each quick re-render of edited pages ahead of a rebuild: (output paths changed, seconds).
+    public var onQuickUpdate: (@Sendable ([String], Double) -> Void)?
 
     public init(options: Options) {
         var options = options
         options.build.liveReload = true
         self.options = options
+        session = PreviewSession(options: options.build)
         hub.current = { [unowned self] in self.statusMessage() }
     }
 
@@ -49,8 +52,9 @@ public final class PreviewServer: @unchecked Sendable {
                 statusCode: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"], body: Data(LiveScript.source.utf8))
         }
         await server.appendRoute("GET *") { [self] request in self.respond(to: request.target.path(percentEncoded: false)) }
-        let watcher = Task.detached { [self] in await self.watch() }
-        defer { watcher.cancel() }
+        let watcher = FolderWatcher(folders: [options.build.content, options.build.templates], pollInterval: options.pollInterval)
+        watcher.start { [self] change in self.changed(change) }
+        defer { watcher.stop() }
         try await withTaskCancellationHandler {
             async let serving: Void = server.run()
             try await server.waitUntilListening()
@@ -103,21 +107,65 @@ public final class PreviewServer: @unchecked Sendable {
         }
     }
 
+    /// One burst of file changes: the edited pages first, when the edit is local to them, then the
+    /// whole site, so the served site converges on what a clean build writes.
+    func changed(_ change: FolderWatcher.Change) {
+        if let paths = change.paths, !state().1 {
+            let prefix = options.build.content + "/"
+            let inContent = paths.filter { $0.hasPrefix(prefix) }
+            if inContent.count == paths.count {
+                let start = ContinuousClock.now
+                if let updated = session.renderEdited(Set(inContent.map { String($0.dropFirst(prefix.count)) })) {
+                    onQuickUpdate?(updated, Self.seconds(since: start))
+                    if !updated.isEmpty { hub.broadcast(Self.updateMessage(updated, all: false)) }
+                }
+            }
+        }
+        rebuild()
+    }
+
     /// Builds once; returns whether the build succeeded.
     @discardableResult
     public func rebuild() -> Bool {
         let start = ContinuousClock.now
-        let summary = SiteBuilder.build(options.build, cache: cache, memory: output)
-        let elapsed = start.duration(to: .now)
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let (summary, changed) = session.rebuild()
+        let seconds = Self.seconds(since: start)
         let ok = !summary.failed(strict: options.build.strict)
         lock.lock()
         latest = summary.diagnostics
+        let recovered = ok && failed
         failed = !ok
         lock.unlock()
-        onBuild?(summary, seconds, cache)
-        hub.broadcast(statusMessage())
+        onBuild?(summary, seconds, session.cache)
+        if !ok {
+            hub.broadcast(statusMessage())
+        } else if recovered || !changed.isEmpty {
+            hub.broadcast(Self.updateMessage(changed, all: recovered))
+        }
         return ok
+    }
+
+    static func seconds(since start: ContinuousClock.Instant) -> Double {
+        let elapsed = start.duration(to: .now)
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    /// Tells open pages what changed: each page reloads when its own URL is among `paths` (output file
+    /// paths), or when `all` is set or a file that any page may show (an image, a stylesheet) changed.
+    /// Search index files, feeds and sitemaps reload nothing.
+    static func updateMessage(_ paths: [String], all: Bool) -> String {
+        var pages: [JSON] = []
+        var everything = all
+        for path in paths {
+            if path.hasSuffix("index.html") {
+                pages.append(.string("/" + path.dropLast("index.html".count)))
+            } else if path.hasSuffix(".html") {
+                pages.append(.string("/" + path))
+            } else if !(path.hasPrefix("search/") || path.hasSuffix(".json") || path.hasSuffix(".xml") || path.hasSuffix(".txt")) {
+                everything = true
+            }
+        }
+        return JSON.object([("type", .string("update")), ("all", .bool(everything)), ("paths", .array(pages))]).encoded()
     }
 
     /// The message a page gets on connecting and after every build.
@@ -129,7 +177,7 @@ public final class PreviewServer: @unchecked Sendable {
             d.severity == Diagnostic.Severity.error || (strict && d.severity == Diagnostic.Severity.warning)
         }
         let lines: [JSON] = errors.map { JSON.string(formatter.text($0)) }
-        return JSON.object([("type", JSON.string(failed ? "error" : "reload")), ("diagnostics", JSON.array(lines))]).encoded()
+        return JSON.object([("type", JSON.string(failed ? "error" : "status")), ("diagnostics", JSON.array(lines))]).encoded()
     }
 
     private func state() -> ([Diagnostic], Bool) {
@@ -150,20 +198,6 @@ public final class PreviewServer: @unchecked Sendable {
         s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
-    /// Polls both folders; stat calls on every file are cheap next to a rebuild, and need no platform
-    /// file-event API (nor miss events on network or container file systems).
-    func watch() async {
-        var last = FolderSnapshot(folders: [options.build.content, options.build.templates])
-        while !Task.isCancelled {
-            try? await Task.sleep(for: options.pollInterval)
-            let now = FolderSnapshot(folders: [options.build.content, options.build.templates])
-            if now != last {
-                last = now
-                rebuild()
-            }
-        }
-    }
-
     public var clientCount: Int { hub.count }
 }
 
@@ -171,7 +205,7 @@ public final class PreviewServer: @unchecked Sendable {
 final class ReloadHub: WSMessageHandler, @unchecked Sendable {
     private let lock = NSLock()
     private var clients: [UUID: AsyncStream<WSMessage>.Continuation] = [:]
-    var current: () -> String = { "{\"type\":\"reload\",\"diagnostics\":[]}" }
+    var current: () -> String = { "{\"type\":\"status\",\"diagnostics\":[]}" }
 
     func makeMessages(for client: AsyncStream<WSMessage>) async throws -> AsyncStream<WSMessage> {
         let id = UUID()
@@ -226,16 +260,23 @@ enum LiveScript {
               overlay.appendChild(p);
             });
           }
-          var first = true;
+          // Reload when this page changed; the server names the pages each rebuild changed.
+          function here() {
+            var path = location.pathname;
+            try { path = decodeURIComponent(path); } catch (e) {}
+            return path.replace(/index\.html$/, "");
+          }
+          var reconnected = false;
           function connect() {
             var ws = new WebSocket((location.protocol === "https:" ? "wss://" : "ws://") + location.host + "/__waymark/live");
             ws.onmessage = function (event) {
               var status = JSON.parse(event.data);
-              if (status.type === "error") { show(status.diagnostics); first = false; return; }
-              if (first) { first = false; return; }
-              location.reload();
+              if (status.type === "error") { show(status.diagnostics); return; }
+              // After the server restarted, the site may have changed while nobody was listening.
+              if (status.type === "status") { if (reconnected) location.reload(); return; }
+              if (overlay || status.all || status.paths.indexOf(here()) >= 0) location.reload();
             };
-            ws.onclose = function () { first = false; setTimeout(connect, 500); };
+            ws.onclose = function () { reconnected = true; setTimeout(connect, 500); };
           }
           connect();
         })();

@@ -30,6 +30,11 @@ struct Serve: AsyncParsableCommand {
             }
             FileHandle.standardError.write(Data((lines.joined(separator: "\n") + "\n").utf8))
         }
+        server.onQuickUpdate = { paths, seconds in
+            let pages = paths.filter { $0.hasSuffix(".html") }.count
+            FileHandle.standardError.write(
+                Data(String(format: "Updated %d page(s) in %.1f ms; rebuilding the rest of the site.\n", pages, seconds * 1000).utf8))
+        }
         try await server.run { url in
             FileHandle.standardError.write(Data("Serving \(source.content)/ on \(url) — edits reload open pages. Ctrl-C stops.\n".utf8))
         }

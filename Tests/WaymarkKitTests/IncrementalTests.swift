@@ -7,12 +7,13 @@ import Testing
 /// related articles; whatever a writer edits, the result must be exactly what a clean build writes.
 @Suite("Incremental rebuilds")
 struct IncrementalTests {
-    /// A copy of the default content and templates, a cache and an in-memory output, as `waymark serve` has.
+    /// A copy of the default content and templates, and the preview session `waymark serve` has.
     final class Preview {
         let tree: TempTree
-        let cache = BuildCache()
-        let memory = MemoryOutput()
         let options: BuildOptions
+        let session: PreviewSession
+        var cache: BuildCache { session.cache }
+        var memory: MemoryOutput { session.output }
 
         init() throws {
             tree = try TempTree()
@@ -20,9 +21,17 @@ struct IncrementalTests {
                 try FileManager.default.copyItem(atPath: Repo.root + "/" + folder, toPath: tree.path + "/" + folder)
             }
             options = BuildOptions(content: tree.path + "/content", templates: tree.path + "/templates", output: tree.path + "/clean")
+            session = PreviewSession(options: options)
         }
 
-        func rebuild() -> BuildSummary { SiteBuilder.build(options, cache: cache, memory: memory) }
+        func rebuild() -> BuildSummary { session.rebuild().summary }
+
+        /// The preview's quick re-render of edited content files (`content/...` paths of the tree).
+        func renderEdited(_ files: [String]) -> [String]? {
+            session.renderEdited(Set(files.map { String($0.dropFirst("content/".count)) }))
+        }
+
+        func served(_ path: String) -> String { memory.file(path).map { String(decoding: $0, as: UTF8.self) } ?? "" }
 
         func edit(_ file: String, _ change: (String) -> String) throws {
             let path = tree.path + "/" + file
@@ -88,5 +97,190 @@ struct IncrementalTests {
         try FileManager.default.removeItem(atPath: added)
         #expect(preview.rebuild().errors == 0)
         preview.expectSameAsCleanBuild("article removed")
+    }
+
+    @Test("an edited page is served before the rebuild, which then changes nothing more on it and converges on a clean build")
+    func editedPageFirst() throws {
+        let preview = try Preview()
+        #expect(preview.rebuild().errors == 0)
+        let article = "content/en/articles/basics/time-to-value.md"
+        let page = "en/articles/basics/time-to-value/index.html"
+        let listing = "en/articles/basics/index.html"
+
+        try preview.edit(article) { $0 + "\nA sentence the writer just typed.\n" }
+        #expect(preview.renderEdited([article]) == [page])
+        #expect(preview.served(page).contains("A sentence the writer just typed."))
+        var (summary, changed) = preview.session.rebuild()
+        #expect(summary.errors == 0)
+        #expect(!changed.contains(page), "the rebuild wrote the edited page differently from its quick render")
+        preview.expectSameAsCleanBuild("quick body edit")
+
+        // A title: its own page at once, the listings with the rebuild.
+        try preview.edit(article) { $0.replacingOccurrences(of: "title: \"Time to value", with: "title: \"Faster time to value") }
+        #expect(preview.renderEdited([article]) == [page])
+        #expect(preview.served(page).contains("Faster time to value"))
+        #expect(!preview.served(listing).contains("Faster time to value"))
+        #expect(preview.rebuild().errors == 0)
+        #expect(preview.served(listing).contains("Faster time to value"))
+        preview.expectSameAsCleanBuild("quick title edit")
+
+        // A guide step: its page and its route's pages at once.
+        let folder = preview.tree.path + "/content/vi/guides/developer"
+        let step = "content/vi/guides/developer/" + (try #require(FileManager.default.contentsOfDirectory(atPath: folder).sorted().first))
+        try preview.edit(step) { $0 + "\nMột câu mới trong bước này.\n" }
+        let updated = try #require(preview.renderEdited([step]))
+        #expect(updated.contains { $0.hasPrefix("vi/guides/developer/") && $0.hasSuffix("index.html") })
+        #expect(updated.allSatisfy { $0.hasPrefix("vi/") })
+        (summary, changed) = preview.session.rebuild()
+        #expect(summary.errors == 0)
+        #expect(Set(changed).isDisjoint(with: updated), "the rebuild rewrote quick-rendered pages: \(changed)")
+        preview.expectSameAsCleanBuild("quick guide edit")
+
+        // Editors' side files are not content.
+        #expect(preview.renderEdited(["content/en/articles/basics/.time-to-value.md.swp", "content/en/articles/basics/4913"]) == [])
+
+        // What moves a page in the site, or breaks it, waits for the rebuild (which reports the error).
+        try preview.edit(step) {
+            $0.replacingOccurrences(of: "stage: welcome", with: "stage: adoption").replacingOccurrences(of: "stage: first-value", with: "stage: adoption")
+        }
+        #expect(preview.renderEdited([step]) == nil)
+        try preview.edit(article) { $0 + "\n[Broken](no-such-article.md)\n" }
+        #expect(preview.renderEdited([article]) == nil)
+        try preview.tree.write("content/en/articles/basics/new-one.md", "---\ntitle: New\n---\nText.\n")
+        #expect(preview.renderEdited(["content/en/articles/basics/new-one.md"]) == nil)
+    }
+
+    /// Random sequences of writers' edits, each followed by what `serve` does (the quick render of the
+    /// edited pages, then a rebuild), must leave exactly what a clean build writes. The seed is printed
+    /// on failure; `WAYMARK_EDIT_SEED` and `WAYMARK_EDIT_STEPS` replay or lengthen a run.
+    @Test("random edit sequences: the preview converges on a clean build after every step")
+    func randomEditSequences() throws {
+        let environment = ProcessInfo.processInfo.environment
+        let seed = environment["WAYMARK_EDIT_SEED"].flatMap(UInt64.init) ?? 20_261_202
+        let steps = environment["WAYMARK_EDIT_STEPS"].flatMap(Int.init) ?? 24
+        var random = SplitMix(seed: seed)
+        let preview = try Preview()
+        #expect(preview.rebuild().errors == 0)
+        var removed: [(path: String, text: String)] = []
+        for step in 0..<steps {
+            let edit = try EditKind.allCases[Int(random.next() % UInt64(EditKind.allCases.count))].apply(to: preview, random: &random, removed: &removed)
+            _ = preview.renderEdited(edit.files.filter { $0.hasPrefix("content/") })
+            let summary = preview.rebuild()
+            #expect(summary.errors == 0, "seed \(seed), step \(step): \(edit.description): \(summary.diagnostics.filter { $0.severity == .error })")
+            preview.expectSameAsCleanBuild("seed \(seed), step \(step): \(edit.description)")
+        }
+    }
+
+    /// One of the kinds of edit writers make, applied to a random file of the preview's tree.
+    enum EditKind: CaseIterable {
+        case body, title, frontMatter, rename, delete, add, translationRemoved, translationAdded, template, strings, siteConfig
+
+        struct Edit {
+            var description: String
+            var files: [String]
+        }
+
+        func apply(to preview: Preview, random: inout SplitMix, removed: inout [(path: String, text: String)]) throws -> Edit {
+            let root = preview.tree.path + "/"
+            let pages = (FileManager.default.subpaths(atPath: root + "content") ?? []).filter { $0.hasSuffix(".md") }.sorted().map { "content/" + $0 }
+            let articles = pages.filter { $0.contains("/articles/") }
+            func pick(_ list: [String]) -> String { list[Int(random.next() % UInt64(list.count))] }
+            let n = random.next() % 10_000
+            /// Articles no other file links to or features, which can go away without breaking links.
+            func unlinked(_ list: [String]) -> [String] {
+                let texts =
+                    pages.map { (try? String(contentsOfFile: root + $0, encoding: .utf8)) ?? "" }
+                    + ((FileManager.default.subpaths(atPath: root + "content") ?? []).filter { $0.hasSuffix(".yml") }.map {
+                        (try? String(contentsOfFile: root + "content/" + $0, encoding: .utf8)) ?? ""
+                    })
+                return list.filter { path in
+                    let name = String(path.split(separator: "/").last!)
+                    return texts.filter { $0.contains(name) }.isEmpty
+                }
+            }
+            switch self {
+            case .body:
+                let file = pick(pages)
+                try preview.edit(file) { $0 + "\nA paragraph added in edit \(n), about onboarding metrics and time to value.\n" }
+                return Edit(description: "body of \(file)", files: [file])
+            case .title:
+                let file = pick(pages)
+                try preview.edit(file) { text in
+                    if let r = text.range(of: "title: \"") { return text.replacingCharacters(in: r, with: "title: \"Edit \(n) ") }
+                    return text.replacingCharacters(in: text.range(of: "title: ")!, with: "title: Edit \(n) ")
+                }
+                return Edit(description: "title of \(file)", files: [file])
+            case .frontMatter:
+                let file = pick(articles)
+                try preview.edit(file) { text in
+                    let tagged = text.replacingOccurrences(of: "tags: [", with: "tags: [edit\(n), ")
+                    if text.contains("reviewEvery:") { return tagged }
+                    return tagged.replacingCharacters(in: tagged.range(of: "\n---\n")!, with: "\nreviewEvery: \(100 + n % 3000)\n---\n")
+                }
+                return Edit(description: "front matter of \(file)", files: [file])
+            case .rename:
+                let candidates = unlinked(articles)
+                guard !candidates.isEmpty else { return try EditKind.body.apply(to: preview, random: &random, removed: &removed) }
+                let file = pick(candidates)
+                let renamed = file.dropLast(3) + "-renamed-\(n).md"
+                try FileManager.default.moveItem(atPath: root + file, toPath: root + renamed)
+                return Edit(description: "rename \(file)", files: [file, String(renamed)])
+            case .delete:
+                let candidates = unlinked(articles)
+                guard !candidates.isEmpty else { return try EditKind.add.apply(to: preview, random: &random, removed: &removed) }
+                let file = pick(candidates)
+                removed.append((file, try String(contentsOfFile: root + file, encoding: .utf8)))
+                try FileManager.default.removeItem(atPath: root + file)
+                return Edit(description: "delete \(file)", files: [file])
+            case .add:
+                let folder = String(pick(articles).split(separator: "/").dropLast().joined(separator: "/"))
+                let file = folder + "/added-\(n).md"
+                try preview.tree.write(
+                    file, "---\ntitle: Added article \(n)\nsummary: Fresh text.\ntags: [metrics]\n---\n\nOnboarding checklists and time to value, \(n).\n")
+                return Edit(description: "add \(file)", files: [file])
+            case .translationRemoved:
+                let candidates = unlinked(articles.filter { !$0.hasPrefix("content/en/") })
+                guard !candidates.isEmpty else { return try EditKind.body.apply(to: preview, random: &random, removed: &removed) }
+                let file = pick(candidates)
+                removed.append((file, try String(contentsOfFile: root + file, encoding: .utf8)))
+                try FileManager.default.removeItem(atPath: root + file)
+                return Edit(description: "remove translation \(file)", files: [file])
+            case .translationAdded:
+                guard !removed.isEmpty else { return try EditKind.add.apply(to: preview, random: &random, removed: &removed) }
+                let (file, text) = removed.removeLast()
+                try preview.tree.write(file, text)
+                return Edit(description: "restore \(file)", files: [file])
+            case .template:
+                let file = pick(["templates/article.mustache", "templates/step.mustache", "templates/partials/footer.mustache", "templates/category.mustache"])
+                try preview.edit(file) { $0 + "\n<!-- edit \(n) -->\n" }
+                return Edit(description: "template \(file)", files: [file])
+            case .strings:
+                let file = pick(["templates/i18n/en.yml", "templates/i18n/vi.yml"])
+                try preview.edit(file) { text in
+                    let r = text.range(of: "search: \"")!
+                    return text.replacingCharacters(in: r, with: "search: \"\(n) ")
+                }
+                return Edit(description: "strings \(file)", files: [file])
+            case .siteConfig:
+                try preview.edit("content/site.yml") { text in
+                    let r = text.range(of: "en: \"Onboarding Handbook")!
+                    return text.replacingCharacters(in: r, with: "en: \"Onboarding Handbook \(n)")
+                }
+                return Edit(description: "site.yml", files: ["content/site.yml"])
+            }
+        }
+    }
+}
+
+/// A small seeded generator (SplitMix64), so a failing sequence can be replayed from its seed.
+struct SplitMix {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

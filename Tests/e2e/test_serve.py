@@ -78,3 +78,28 @@ def test_edit_reload_error_overlay_and_recovery(driver, preview):
     log = proc.stdout.read()
     assert "1 rendered" in log or "unchanged" in log
     assert SOURCE + ":" in log
+
+
+def test_only_pages_that_changed_reload(driver, preview):
+    url, content, proc = preview
+    other = "/vi/articles/basics/time-to-value/"
+    driver.get(url + other)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    time.sleep(0.5)  # let the page's WebSocket connect
+    driver.execute_script("window.__notReloaded = true")
+    edit(content, lambda t: t + "\nAn English sentence that no Vietnamese page shows.\n")
+    deadline = time.time() + 10
+    while "An English sentence" not in urllib.request.urlopen(url + PAGE).read().decode():
+        assert time.time() < deadline, "the edit never showed"
+        time.sleep(0.05)
+    time.sleep(1.5)  # the rebuild of the rest of the site, and any reload it would cause
+    assert driver.execute_script("return window.__notReloaded === true"), "a page the edit did not change reloaded"
+
+    # The edited page itself reloads on its own.
+    driver.get(url + PAGE)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    time.sleep(0.5)
+    driver.execute_script("window.__notReloaded = true")
+    edit(content, lambda t: t + "\nA second sentence.\n")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return !window.__notReloaded"))
+    assert "A second sentence." in driver.page_source

@@ -138,6 +138,14 @@ public struct ContentLoader: Sendable {
     }
 }
 
+extension ContentLoader {
+    /// Reads and parses one Markdown file as `load` would, outside a whole load (the preview's re-render
+    /// of an edited page).
+    func parseMarkdown(_ path: String, kind: DocumentKind, config: SiteConfig) -> ParsedFile {
+        Job(path: path, kind: .markdown(kind), stamp: .init(size: 0, modified: 0)).run(root: root, config: config)
+    }
+}
+
 /// Reading and parsing one file; runs on any core.
 private struct Job: Sendable {
     enum Kind: Sendable {

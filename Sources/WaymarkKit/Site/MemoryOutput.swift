@@ -4,8 +4,12 @@ public final class MemoryOutput: OutputSink, @unchecked Sendable {
     private let lock = Lock()
     private var current: [String: [UInt8]] = [:]
     private var next: [String: [UInt8]] = [:]
+    private var changedByLastCommit: [String] = []
 
     public init() {}
+
+    /// The paths the last `commit` changed.
+    public var lastChanged: [String] { lock.withLock { changedByLastCommit } }
 
     /// Starts collecting a new build; the previous one stays served until `commit`.
     public func begin() {
@@ -25,9 +29,40 @@ public final class MemoryOutput: OutputSink, @unchecked Sendable {
         }
     }
 
-    /// Makes the collected build the one served.
-    public func commit() {
-        lock.withLock { current = next }
+    /// Makes the collected build the one served; returns the paths whose bytes changed, appeared or went
+    /// away, sorted, so that only the pages showing them need to reload.
+    @discardableResult
+    public func commit() -> [String] {
+        lock.withLock {
+            var changed: [String] = []
+            for (path, bytes) in next where !Self.same(current[path], bytes) { changed.append(path) }
+            for path in current.keys where next[path] == nil { changed.append(path) }
+            current = next
+            next = [:]
+            changedByLastCommit = changed.sorted()
+            return changedByLastCommit
+        }
+    }
+
+    /// Replaces some files of the served build at once (the preview's edited page, ahead of the rebuild
+    /// that follows); returns the paths whose bytes changed, sorted.
+    @discardableResult
+    public func patch(_ files: [(path: String, bytes: [UInt8])]) -> [String] {
+        lock.withLock {
+            var changed: [String] = []
+            for (path, bytes) in files where !Self.same(current[path], bytes) {
+                current[path] = bytes
+                changed.append(path)
+            }
+            return changed.sorted()
+        }
+    }
+
+    /// Byte equality that skips the comparison for a reused page (the same array storage).
+    private static func same(_ a: [UInt8]?, _ b: [UInt8]) -> Bool {
+        guard let a else { return false }
+        let shared = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in x.baseAddress == y.baseAddress && x.count == y.count } }
+        return shared || a == b
     }
 
     /// Forgets a failed build; the last good one stays served.
@@ -43,4 +78,17 @@ public final class MemoryOutput: OutputSink, @unchecked Sendable {
 
     /// Paths of the served build, sorted.
     public var paths: [String] { lock.withLock { current.keys.sorted() } }
+}
+
+/// Collects what a renderer writes, for the preview's re-render of an edited page.
+final class CollectingSink: OutputSink, @unchecked Sendable {
+    private let lock = Lock()
+    private(set) var files: [(path: String, bytes: [UInt8])] = []
+
+    func write(_ path: String, _ bytes: some Collection<UInt8>) throws {
+        let array = Array(bytes)
+        lock.withLock { files.append((path, array)) }
+    }
+
+    func reuse(_ path: String) -> Bool { false }
 }

@@ -29,8 +29,10 @@ final class PageRenderer: @unchecked Sendable {
     let progress: (@Sendable (BuildEvent) -> Void)?
     let factory: PageContextFactory
     let links: LinkResolver
-    /// Set in phase 2/3; read-only afterwards.
-    private(set) var rendered: [Int: RenderedDocument] = [:]
+    /// Set in phase 2/3; read-only afterwards (a preview re-render starts from the previous build's).
+    var rendered: [Int: RenderedDocument] = [:]
+    /// Each article's related articles (document indices), set once the text analysis is done.
+    var related: [Int: [Int]] = [:]
     private let pagesWritten = Lock()
     private var pageCount = 0
     private var sitemap: [SitemapEntry] = []
@@ -46,7 +48,7 @@ final class PageRenderer: @unchecked Sendable {
     /// With a cache: the site-wide inputs of article and article-listing pages — site.yml, templates and
     /// strings, options, and every page's path and front matter (which give neighbours, related and
     /// listed cards, translations and categories). See `unchangedSince`.
-    private(set) var siteKey: UInt64 = 0
+    let siteKey: UInt64
 
     init(
         site: SiteIndex, templates: TemplateSet, options: BuildOptions, sink: OutputSink, cache: BuildCache?, diagnostics: DiagnosticBag,
@@ -64,6 +66,7 @@ final class PageRenderer: @unchecked Sendable {
         for d in site.documents { pages[d.sourcePath] = d.urlPath }
         links = LinkResolver(pages: pages, drafts: site.drafts, files: site.files, basePath: factory.basePath)
         var h = ContextHasher()
+        var s = ContextHasher()
         if cache != nil {
             for key in pages.keys.sorted() {
                 h.add(key)
@@ -73,11 +76,8 @@ final class PageRenderer: @unchecked Sendable {
             for f in site.files.sorted() { h.add(f) }
             h.add(factory.basePath)
             h.add(site.config.unsafeHTML ? "raw" : "safe")
-        }
-        linkTableHash = h.value
-        if cache != nil {
-            var s = ContextHasher()
-            s.add([linkTableHash, templates.fingerprint, site.configFingerprint])
+
+            s.add([h.value, templates.fingerprint, site.configFingerprint])
             s.add(factory.absolute(""))
             for d in site.documents {
                 s.add(d.sourcePath)
@@ -86,8 +86,9 @@ final class PageRenderer: @unchecked Sendable {
                 // Front matter's own Hashable: the cache lives in one process, so per-process seeds are fine.
                 s.add([UInt64(bitPattern: Int64(d.frontMatter.hashValue))])
             }
-            siteKey = s.value
         }
+        linkTableHash = h.value
+        siteKey = s.value
     }
 
     /// Renders and writes everything; returns the number of HTML pages.
@@ -124,7 +125,8 @@ final class PageRenderer: @unchecked Sendable {
         for i in search.indices { search[i].document.sections = [] }
         for i in rendered.keys { rendered[i]?.sections = [] }
         let corpora = SearchIndexBuilder.corpora(search.map(\.document), analyzed, languages: config.languages.map(\.code))
-        let related = relatedPages(corpora, pages: corpora.map { $0.sources.map { search[$0].index } })
+        related = relatedPages(corpora, pages: corpora.map { $0.sources.map { search[$0].index } })
+        let related = self.related
 
         progress?(.phase("article pages"))
         let articles = documents.indices.filter { documents[$0].kind == .article }
@@ -258,7 +260,8 @@ final class PageRenderer: @unchecked Sendable {
 
     /// Renders `template` for the page and writes it to `<urlPath>index.html`, noting it for the sitemap.
     /// With a cache and `reusable`, a page whose complete context hashes as in the previous build is not
-    /// rendered again (article pages decide that earlier, from their inputs: `articleUnchanged`).
+    /// rendered again (article and article-listing pages decide that earlier, from their inputs:
+    /// `unchangedSince`).
     func writePage(_ meta: PageMeta, language: String, template: String, extra: [String: Any] = [:], reusable: Bool = true) {
         let context = factory.context(language: language, page: meta, extra: extra)
         let path = meta.urlPath + "index.html"

@@ -17,8 +17,6 @@ extension PageRenderer {
         if unchangedSince(meta, language: d.language, inputs: [r.key] + related.map { UInt64($0) }) { return }
         let language = d.language
         let t = factory.strings[language]!
-        let categoryTitle = PageContextFactory.categoryTitle(d.group, config: site.config, language: language)
-        let categoryPath = "\(language)/articles/\(d.group)/"
         let siblings = site.categories[language]?.first { $0.id == d.group }?.articles ?? []
         var prev: Any = false
         var next: Any = false
@@ -47,7 +45,7 @@ extension PageRenderer {
             "prev": prev,
             "next": next,
             "hasPrevNext": !(prev is Bool) || !(next is Bool),
-            "category": link(categoryTitle, categoryPath),
+            "category": link(meta.breadcrumbs[0].title, meta.breadcrumbs[0].urlPath),
             "segments": segments,
             "draft": fm.draft,
             "related": related.map { articleCard($0, language: language) },

@@ -25,13 +25,21 @@ public enum SiteBuilder {
     public static func build(_ options: BuildOptions, cache: BuildCache?, memory: MemoryOutput?, progress: (@Sendable (BuildEvent) -> Void)? = nil)
         -> BuildSummary
     {
+        run(options, cache: cache, memory: memory, progress: progress).summary
+    }
+
+    /// A build, and with it the renderer of a successful one: the preview session keeps it to re-render
+    /// an edited page on its own before the next whole rebuild.
+    static func run(_ options: BuildOptions, cache: BuildCache?, memory: MemoryOutput?, progress: (@Sendable (BuildEvent) -> Void)? = nil)
+        -> (summary: BuildSummary, renderer: PageRenderer?)
+    {
         let diagnostics = DiagnosticBag()
         progress?(.phase("loading"))
         var (templates, templateDiagnostics) = TemplateSet.load(from: options.templates)
         templates?.useReference = options.referenceTemplates
         diagnostics.report(contentsOf: templateDiagnostics)
         guard let content = ContentLoader(root: options.content).load(diagnostics: diagnostics, cache: cache), let templates else {
-            return BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false)
+            return (BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false), nil)
         }
         progress?(.phase("site model"))
         let site = SiteIndex(content: content, includeDrafts: options.includeDrafts, diagnostics: diagnostics)
@@ -47,13 +55,13 @@ public enum SiteBuilder {
             do {
                 if let problem = Self.overlappingFolders(options) {
                     diagnostics.report(Diagnostic(.error, "invalid-output", problem, root: .output))
-                    return BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false)
+                    return (BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false), nil)
                 }
                 writer = try OutputWriter(output: options.output, precompress: options.precompress)
                 sink = writer!
             } catch {
                 diagnostics.report(Diagnostic(.error, "invalid-output", "\(error)", root: .output))
-                return BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false)
+                return (BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false), nil)
             }
         }
 
@@ -74,25 +82,25 @@ public enum SiteBuilder {
             let summary = summaryFor(false)
             if summary.failed(strict: options.strict) {
                 memory.discard()
-                return summary
+                return (summary, nil)
             }
             memory.commit()
-            return summaryFor(true)
+            return (summaryFor(true), renderer)
         }
-        guard let writer else { return summaryFor(false) }
+        guard let writer else { return (summaryFor(false), nil) }
         let interim = summaryFor(false)
         if interim.failed(strict: options.strict) {
             writer.abort()
-            return interim
+            return (interim, nil)
         }
         do {
             try writer.commit()
         } catch {
             writer.abort()
             diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
-            return summaryFor(false)
+            return (summaryFor(false), nil)
         }
-        return summaryFor(true)
+        return (summaryFor(true), renderer)
     }
 
     /// Output inside content (or the reverse) would make builds read their own output.

@@ -4,7 +4,7 @@
 struct SiteIndex: Sendable {
     let config: SiteConfig
     /// Published documents (drafts only with `--drafts`), in source-path order.
-    let documents: [Document]
+    private(set) var documents: [Document]
     let byPath: [String: Int]
     /// (kind, translationKey) → language → document index.
     let translations: [String: [String: Int]]
@@ -162,6 +162,27 @@ struct SiteIndex: Sendable {
                 owners[url] = source
             }
         }
+    }
+
+    /// The same site with new versions of some documents whose place in it is unchanged (see
+    /// `samePlace`), for the preview's re-render of an edited page. Orders and checks derived from the
+    /// old titles are kept: the rebuild that follows such a render redoes them.
+    func replacingDocuments(_ replacements: [Int: Document]) -> SiteIndex {
+        var copy = self
+        for (i, d) in replacements {
+            precondition(Self.samePlace(d, documents[i]))
+            copy.documents[i] = d
+        }
+        return copy
+    }
+
+    /// Whether two versions of a document have the same place in the site: path, translations, segments,
+    /// stage, order and duration (which make routes), publication. Title, summary, tags and dates may differ.
+    static func samePlace(_ a: Document, _ b: Document) -> Bool {
+        let x = a.frontMatter
+        let y = b.frontMatter
+        return a.sourcePath == b.sourcePath && a.urlPath == b.urlPath && a.translationKey == b.translationKey && x.segments == y.segments
+            && x.stage == y.stage && x.order == y.order && x.duration == y.duration && x.draft == y.draft
     }
 
     /// Every published version of a document, by language code.

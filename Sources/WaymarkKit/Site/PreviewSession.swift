@@ -1,0 +1,91 @@
+/// The builds behind `waymark serve`: whole rebuilds into memory that reuse what did not change, and,
+/// before each of them, a re-render of just the edited pages so the writer sees an edit at once.
+///
+/// A body edit changes one page right away, but also the search index, related articles and (for
+/// guides) route progress elsewhere. `renderEdited` renders the edited page from the last build's site
+/// model and swaps it into the served site; `rebuild` then redoes the site-wide work and converges on
+/// exactly what a clean build writes (the incremental tests hold it to that). A title edit shows on its
+/// own page first and on listings and cards with the rebuild. Anything that moves a page in the site
+/// (its path, translation key, segments, stage, order, duration, draft state), new or removed files,
+/// templates and site.yml go straight to the rebuild.
+public final class PreviewSession: @unchecked Sendable {
+    public let options: BuildOptions
+    public let cache = BuildCache()
+    public let output = MemoryOutput()
+    /// The renderer of the last successful build: its site model, templates, rendered Markdown and
+    /// related articles are what an edited page is rendered against.
+    private var last: PageRenderer?
+
+    public init(options: BuildOptions) {
+        self.options = options
+    }
+
+    /// Rebuilds the whole site into memory; returns the summary and the output paths whose bytes changed.
+    public func rebuild() -> (summary: BuildSummary, changed: [String]) {
+        let (summary, renderer) = SiteBuilder.run(options, cache: cache, memory: output)
+        if let renderer {
+            last = renderer
+            return (summary, output.lastChanged)
+        }
+        return (summary, [])
+    }
+
+    /// Renders the pages of edited Markdown files (content-relative paths) against the last build and
+    /// serves them at once; returns the output paths that changed, or nil when the edit is not local to
+    /// those pages (or has errors) and only a rebuild can show it.
+    public func renderEdited(_ paths: Set<String>) -> [String]? {
+        guard let previous = last, !paths.isEmpty, paths.count <= 16 else { return nil }
+        let site = previous.site
+        let config = site.config
+        let loader = ContentLoader(root: options.content)
+        var replacements: [Int: Document] = [:]
+        for path in paths {
+            // Editors' backup, swap and probe files (`.x.md.swp`, `x.md~`, vim's short-lived `4913`) are
+            // nothing the build reads.
+            if path.split(separator: "/").contains(where: { $0.hasPrefix(".") || $0.hasSuffix("~") }) { continue }
+            if site.byPath[path] == nil, !site.files.contains(path), !FileSystem.exists(options.content + "/" + path) { continue }
+            guard let i = site.byPath[path] else { return nil }
+            let old = site.documents[i]
+            let parsed = loader.parseMarkdown(path, kind: old.kind, config: config)
+            guard let d = parsed.document, !parsed.diagnostics.contains(where: { $0.severity == .error }), SiteIndex.samePlace(d, old) else {
+                return nil
+            }
+            replacements[i] = d
+        }
+        guard !replacements.isEmpty else { return [] }
+        let edited = site.replacingDocuments(replacements)
+        let sink = CollectingSink()
+        let diagnostics = DiagnosticBag()
+        let pages = PageRenderer(
+            site: edited, templates: previous.templates, options: previous.options, sink: sink, cache: nil, diagnostics: diagnostics, progress: nil)
+        pages.rendered = previous.rendered
+        pages.related = previous.related
+        let indices = replacements.keys.sorted()
+        for i in indices {
+            let d = edited.documents[i]
+            var aligned: [String] = []
+            if d.kind == .guide, d.language != config.defaultLanguage, let original = site.translationsOf(d)[config.defaultLanguage] {
+                aligned = previous.rendered[original]?.tasks.map(\.key) ?? []
+            }
+            let r = pages.renderMarkdown(i, alignedKeys: aligned)
+            // Translations align their checklist keys to the default language's: a change there is site-wide.
+            if d.kind == .guide, d.language == config.defaultLanguage, r.tasks.map(\.key) != previous.rendered[i]?.tasks.map(\.key) { return nil }
+            pages.rendered[i] = r
+        }
+        guard !diagnostics.hasErrors else { return nil }
+        var routes: Set<Int> = []
+        for i in indices {
+            let d = edited.documents[i]
+            switch d.kind {
+            case .article:
+                let r = pages.rendered[i]!
+                pages.writeArticle(d, index: i, rendered: r, html: r.html ?? "", related: previous.related[i] ?? [])
+            case .guide:
+                for (n, route) in edited.routes.enumerated() where route.steps.contains(where: { $0.document == i }) { routes.insert(n) }
+            }
+        }
+        for n in routes.sorted() { pages.writeRoute(edited.routes[n]) }
+        guard !diagnostics.hasErrors else { return nil }
+        return output.patch(sink.files)
+    }
+}

@@ -16,7 +16,7 @@ BUILD_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libste
 TEST_PACKAGES := chromium chromium-driver fonts-noto-core python3-venv nginx brotli openjdk-17-jre-headless
 BENCH_PACKAGES := cmark-gfm time
 
-.PHONY: site build test lint format swift-test e2e-test deps test-deps bench bench-search fuzz serve clean
+.PHONY: site build test lint format swift-test e2e-test golden deps test-deps bench bench-search fuzz serve clean
 
 site: build
 	$(WAYMARK) build --content content --templates templates --output output
@@ -38,6 +38,11 @@ format:
 
 swift-test: deps
 	$(SWIFT) test --parallel
+
+# Re-records Tests/Golden (one page of each kind per language) after an intended change; review the diff.
+golden: deps
+	WAYMARK_RECORD_GOLDEN=1 $(SWIFT) test --filter GoldenPageTests
+	git status --short Tests/Golden
 
 e2e-test: build test-deps
 	$(PY) -m pytest -q Tests/e2e

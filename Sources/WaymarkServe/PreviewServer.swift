@@ -189,13 +189,9 @@ public final class PreviewServer: @unchecked Sendable {
     func errorPage() -> String {
         let (diagnostics, _) = state()
         let formatter = DiagnosticFormatter(content: options.build.content, templates: options.build.templates, output: "output")
-        let lines = diagnostics.map { "<li>" + escape(formatter.text($0)) + "</li>" }.joined()
+        let lines = diagnostics.map { "<li>" + HTML.escape(formatter.text($0)) + "</li>" }.joined()
         return
             "<!doctype html><meta charset=utf-8><title>Build failed</title><h1>The site could not be built</h1><ul>\(lines)</ul><script src=\"/__waymark/live.js\"></script>"
-    }
-
-    private func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
     }
 
     public var clientCount: Int { hub.count }

@@ -22,9 +22,9 @@ public struct ContentLoader: Sendable {
         self.root = root
     }
 
-    /// Reads the content tree. With a `cache`, files whose size and modification time did not change
-    /// since the cached build are not read or parsed again.
-    public func load(diagnostics: DiagnosticBag, cache: BuildCache? = nil) -> ContentSet? {
+    /// Reads the content tree. With a `memo` from an earlier load, files whose size and modification
+    /// time did not change are not read or parsed again.
+    func load(diagnostics: DiagnosticBag, memo: StageMemo<ParsedFile>? = nil) -> ContentSet? {
         guard FileSystem.isDirectory(root) else {
             diagnostics.report(.error("missing-content", "content folder '\(root)' does not exist"))
             return nil
@@ -97,17 +97,17 @@ public struct ContentLoader: Sendable {
                     diagnostics.report(
                         .error("misplaced-article", "articles must be inside a category folder: \(language)/articles/<category>/\(name)", file: entry.path))
                 } else {
-                    jobs.append(Job(path: entry.path, kind: .markdown(.article), stamp: .init(size: entry.size, modified: entry.modified)))
+                    jobs.append(Job(path: entry.path, kind: .markdown(.article), stamp: Job.stamp(entry)))
                 }
             case "guides" where isMarkdown:
                 if parts.count != 4 {
                     diagnostics.report(
                         .error("misplaced-guide", "guides must be directly inside a segment folder: \(language)/guides/<segment>/\(name)", file: entry.path))
                 } else {
-                    jobs.append(Job(path: entry.path, kind: .markdown(.guide), stamp: .init(size: entry.size, modified: entry.modified)))
+                    jobs.append(Job(path: entry.path, kind: .markdown(.guide), stamp: Job.stamp(entry)))
                 }
             case "landing" where parts.count == 3 && (name.hasSuffix(".yml") || name.hasSuffix(".yaml")):
-                jobs.append(Job(path: entry.path, kind: .landing, stamp: .init(size: entry.size, modified: entry.modified)))
+                jobs.append(Job(path: entry.path, kind: .landing, stamp: Job.stamp(entry)))
             case "articles", "guides", "assets":
                 if isMarkdown {
                     diagnostics.report(.warning("ignored-file", "Markdown files in assets/ are copied, not rendered", file: entry.path))
@@ -121,9 +121,9 @@ public struct ContentLoader: Sendable {
 
         let root = self.root
         let results = jobs.concurrentMap { job -> ParsedFile in
-            if let cached = cache?.parsedFile(job.path, job.stamp) { return cached }
+            if let cached = memo?.value(job.path, key: job.stamp) { return cached }
             let result = job.run(root: root, config: config)
-            cache?.storeParsed(job.path, job.stamp, result)
+            memo?.store(job.path, key: job.stamp, result)
             return result
         }
         var documents: [Document] = []
@@ -142,7 +142,7 @@ extension ContentLoader {
     /// Reads and parses one Markdown file as `load` would, outside a whole load (the preview's re-render
     /// of an edited page).
     func parseMarkdown(_ path: String, kind: DocumentKind, config: SiteConfig) -> ParsedFile {
-        Job(path: path, kind: .markdown(kind), stamp: .init(size: 0, modified: 0)).run(root: root, config: config)
+        Job(path: path, kind: .markdown(kind), stamp: 0).run(root: root, config: config)
     }
 }
 
@@ -155,7 +155,15 @@ private struct Job: Sendable {
 
     var path: String
     var kind: Kind
-    var stamp: BuildCache.FileStamp
+    /// The load stage's key: the file's size and modification time, the only inputs it checks before
+    /// reading a file again (every later stage keys on content).
+    var stamp: UInt64
+
+    static func stamp(_ entry: FileSystem.Entry) -> UInt64 {
+        var h = ContextHasher()
+        h.add([UInt64(bitPattern: Int64(entry.size)), UInt64(bitPattern: Int64(entry.modified))])
+        return h.value
+    }
 
     typealias Result = ParsedFile
 
@@ -307,4 +315,11 @@ private struct Job: Sendable {
         }
         return out
     }
+}
+
+/// The result of reading one content file, as the loader produces it.
+struct ParsedFile: Sendable {
+    var document: Document?
+    var landing: LandingFile?
+    var diagnostics: [Diagnostic] = []
 }

@@ -49,6 +49,14 @@ public struct SiteConfig: Sendable {
     public func segment(_ id: String) -> Segment? { segments.first { $0.id == id } }
     public func category(_ id: String) -> Category? { categories.first { $0.id == id } }
 
+    /// A category's title in `language`; an undeclared category folder `getting-started` reads as
+    /// "Getting started".
+    func categoryTitle(_ id: String, _ language: String) -> String {
+        if let c = category(id) { return text(c.title, language) }
+        let words = String(id.map { $0 == "-" ? " " : $0 })
+        return words.prefix(1).uppercased() + words.dropFirst()
+    }
+
     public func text(_ value: LocalizedString, _ language: String) -> String {
         value.resolve(language, fallback: defaultLanguage)
     }

@@ -43,9 +43,10 @@ public struct HealthData: Sendable {
     public var duplicateTitles: [String]
 }
 
-extension PageRenderer {
-    /// Checks beyond what a build needs (`waymark check` and `report`) and the figures behind them.
-    func health(all: [Diagnostic]) -> (HealthData, [Diagnostic]) {
+extension HealthData {
+    /// Checks beyond what a build needs (`waymark check` and `report`) and the figures behind them, from
+    /// the site model, the Markdown stage's renderings (for the link graph) and the build's diagnostics.
+    static func compute(_ site: SiteIndex, rendered: [RenderedDocument], options: BuildOptions, all: [Diagnostic]) -> (HealthData, [Diagnostic]) {
         let config = site.config
         let today = options.today ?? Day.today
         let defaults = config.defaultLanguage
@@ -88,7 +89,7 @@ extension PageRenderer {
 
         // Orphans: articles nothing links to, features, or routes to.
         var linked: Set<String> = []
-        for r in rendered.values { linked.formUnion(r.linkTargets) }
+        for r in rendered { linked.formUnion(r.linkTargets) }
         for (language, names) in site.landings {
             for landing in names.values {
                 for f in landing.featured {

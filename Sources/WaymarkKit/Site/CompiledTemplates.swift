@@ -293,17 +293,6 @@ struct CompiledTemplates: Sendable {
             }
         }
 
-        mutating func appendEscaped(_ text: String) {
-            for b in text.utf8 {
-                switch b {
-                case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])
-                case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])
-                case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B])
-                case 0x22: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B])
-                case 0x27: out.append(contentsOf: [0x26, 0x23, 0x33, 0x39, 0x3B])
-                default: out.append(b)
-                }
-            }
-        }
+        mutating func appendEscaped(_ text: String) { HTML.appendEscaped(text, to: &out) }
     }
 }

@@ -19,15 +19,8 @@ struct PageContextFactory: Sendable {
         self.templates = templates
         self.options = options
         let config = site.config
-        var base = options.baseURL ?? config.baseURL
-        if !base.hasSuffix("/") { base += "/" }
-        baseURL = base
-        var path = config.basePath
-        if let override = options.baseURL {
-            var c = config
-            c.baseURL = override.hasSuffix("/") ? override : override + "/"
-            path = c.basePath
-        }
+        baseURL = options.baseURL(config)
+        let path = options.basePath(config)
         basePath = path
         var strings: [String: Strings] = [:]
         var chrome: [String: [String: Any]] = [:]
@@ -37,7 +30,7 @@ struct PageContextFactory: Sendable {
             let code = language.code
             let categories: [[String: Any]] = (site.categories[code] ?? []).map { category in
                 [
-                    "title": Self.categoryTitle(category.id, config: config, language: code),
+                    "title": config.categoryTitle(category.id, code),
                     "href": path + URLPath.encode("\(code)/articles/\(category.id)/"),
                 ]
             }
@@ -95,13 +88,6 @@ struct PageContextFactory: Sendable {
         "continueYourRoute", "stepDone", "resetConfirm",
     ]
     static let searchStringKeys = ["searchResults", "searchOneResult", "searchNoResults", "searchLoading", "searchSeeAll"]
-
-    static func categoryTitle(_ id: String, config: SiteConfig, language: String) -> String {
-        if let c = config.category(id) { return config.text(c.title, language) }
-        // An undeclared category folder: `getting-started` reads as "Getting started".
-        let words = String(id.map { $0 == "-" ? " " : $0 })
-        return words.prefix(1).uppercased() + words.dropFirst()
-    }
 
     func href(_ urlPath: String) -> String { basePath + URLPath.encode(urlPath) }
 

@@ -12,7 +12,7 @@ extension PageRenderer {
         ["title": title, "href": factory.href(urlPath)]
     }
 
-    func writeArticle(_ d: Document, index: Int, rendered r: RenderedDocument, html: String, related: [Int]) {
+    func writeArticle(_ d: Document, index: Int, rendered r: RenderedDocument, related: [Int]) {
         var meta = articlePage(d)
         if unchangedSince(meta, language: d.language, inputs: [r.key] + related.map { UInt64($0) }) { return }
         let language = d.language
@@ -56,12 +56,12 @@ extension PageRenderer {
                 headline: d.title, description: fm.summary, language: language, url: factory.absolute(d.urlPath),
                 modified: fm.updated, publisher: site.config.text(site.config.title, language)),
         ]
-        writePage(meta, language: language, template: "article", extra: ["content": html], reusable: false)
+        writePage(meta, language: language, template: "article", extra: ["content": r.html], reusable: false)
     }
 
     /// What an article page is, before its template fields (enough for the sitemap).
     func articlePage(_ d: Document) -> PageMeta {
-        let categoryTitle = PageContextFactory.categoryTitle(d.group, config: site.config, language: d.language)
+        let categoryTitle = site.config.categoryTitle(d.group, d.language)
         var meta = PageMeta(
             kind: "article", title: d.title, urlPath: d.urlPath, description: d.frontMatter.summary,
             translations: translationPaths(d), breadcrumbs: [(categoryTitle, "\(d.language)/articles/\(d.group)/")])

@@ -42,7 +42,7 @@ extension PageRenderer {
         }
         let categories: [[String: Any]] = (site.categories[language] ?? []).map { category in
             [
-                "title": PageContextFactory.categoryTitle(category.id, config: config, language: language),
+                "title": config.categoryTitle(category.id, language),
                 "description": config.category(category.id)?.description.map { config.text($0, language) } ?? false,
                 "href": factory.href("\(language)/articles/\(category.id)/"),
                 "count": t.format("articleCount", ["n": t.number(category.articles.count)]),
@@ -70,7 +70,7 @@ extension PageRenderer {
         if unchangedSince(meta, language: language, inputs: []) { return }
         let categories: [[String: Any]] = (site.categories[language] ?? []).map { category in
             [
-                "title": PageContextFactory.categoryTitle(category.id, config: site.config, language: language),
+                "title": site.config.categoryTitle(category.id, language),
                 "href": factory.href("\(language)/articles/\(category.id)/"),
                 "articles": category.articles.map { articleCard($0, language: language) },
             ]
@@ -82,7 +82,7 @@ extension PageRenderer {
     func writeCategory(_ language: String, _ category: (id: String, articles: [Int])) {
         let config = site.config
         let t = factory.strings[language]!
-        let title = PageContextFactory.categoryTitle(category.id, config: config, language: language)
+        let title = config.categoryTitle(category.id, language)
         let urlPath = "\(language)/articles/\(category.id)/"
         let versions = Dictionary(
             uniqueKeysWithValues: config.languages.compactMap { l in

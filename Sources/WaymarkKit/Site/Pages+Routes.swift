@@ -9,7 +9,7 @@ extension PageRenderer {
         let language = route.language
         let steps: [JSON] = route.steps.enumerated().map { n, step in
             let d = site.documents[step.document]
-            let tasks = rendered[step.document]?.tasks ?? []
+            let tasks = rendered[step.document].tasks
             return .object([
                 ("id", .string(step.translationKey)),
                 ("number", .int(n + 1)),
@@ -79,7 +79,7 @@ extension PageRenderer {
                 "time": factory.minutes(stage.steps.reduce(0) { $0 + route.steps[$1].duration }, language),
                 "steps": stage.steps.map { i -> [String: Any] in
                     let step = route.steps[i]
-                    let tasks = rendered[step.document]?.tasks.count ?? 0
+                    let tasks = rendered[step.document].tasks.count
                     return [
                         "number": t.number(i + 1), "title": site.documents[step.document].title,
                         "href": factory.href(step.urlPath), "key": step.translationKey,
@@ -156,9 +156,9 @@ extension PageRenderer {
             "prev": neighbour(n - 1),
             "next": neighbour(n + 1),
             "route": ["title": routeTitle, "href": routeHref],
-            "hasChecklist": !(r?.tasks.isEmpty ?? true),
-            "toc": tocContext(r?.toc ?? []),
-            "hasToc": (r?.toc.count ?? 0) >= 2,
+            "hasChecklist": !r.tasks.isEmpty,
+            "toc": tocContext(r.toc),
+            "hasToc": r.toc.count >= 2,
             "routeJSON": inline,
             "fallback": step.isFallback
                 ? ["notice": t.format("fallbackNotice", ["language": sourceLanguage.name]), "lang": d.language, "dir": sourceLanguage.direction.rawValue]
@@ -168,7 +168,7 @@ extension PageRenderer {
             "editURL": factory.editURL(d.sourcePath),
             "feedback": true,
         ]
-        writePage(meta, language: language, template: "step", extra: ["content": r?.html ?? ""])
+        writePage(meta, language: language, template: "step", extra: ["content": r.html])
     }
 
     func writeLanding(_ language: String, _ segmentID: String) {
@@ -189,7 +189,7 @@ extension PageRenderer {
             let relevant = category.articles.filter { site.documents[$0].frontMatter.segments?.contains(segmentID) ?? false }
             if relevant.isEmpty { continue }
             groups.append([
-                "title": PageContextFactory.categoryTitle(category.id, config: config, language: language),
+                "title": config.categoryTitle(category.id, language),
                 "href": factory.href("\(language)/articles/\(category.id)/"),
                 "articles": relevant.map { articleCard($0, language: language) },
             ])

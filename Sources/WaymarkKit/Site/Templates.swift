@@ -144,18 +144,6 @@ public struct TemplateSet: Sendable {
     }
 }
 
-/// 64-bit FNV-1a: fast and stable across runs and machines, enough for cache-busting names and change detection.
-enum FNV1a {
-    static func hash(_ bytes: some Sequence<UInt8>, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
-        var h = seed
-        for b in bytes {
-            h ^= UInt64(b)
-            h &*= 0x100_0000_01b3
-        }
-        return h
-    }
-}
-
 /// swift-mustache escapes `{{value}}` Character by Character with a dictionary lookup each, which was the
 /// largest single cost of rendering pages. This content type escapes the same five characters
 /// (`& < > " '`) on UTF-8 bytes and returns text without them untouched. Every template is parsed with a

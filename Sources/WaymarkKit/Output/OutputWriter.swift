@@ -12,7 +12,7 @@ import Foundation
 /// staging folder: files are overwritten in place and files the new build did not write are removed
 /// before the swap. Creating tens of thousands of fresh files and folders, and deleting as many, costs
 /// more on ext4 than rendering the pages; reusing them makes rebuilds markedly faster.
-public final class OutputWriter: @unchecked Sendable {
+public final class OutputWriter: OutputSink, @unchecked Sendable {
     public let output: String
     /// The folder being written.
     public let staging: String
@@ -146,6 +146,9 @@ public final class OutputWriter: @unchecked Sendable {
         FileSystem.removeTree(spare)
         if rename(previous, spare) != 0 { FileSystem.removeTree(previous) }
     }
+
+    /// A new staging folder holds nothing to keep (see `MemoryOutput` for the preview's reuse).
+    public func reuse(_ path: String) -> Bool { false }
 
     /// Drops the staged build; the previous output stays as it was, and the staging folder is kept for
     /// the next build to reuse.

@@ -39,50 +39,17 @@ public struct BuildOptions: Sendable {
         self.dryRun = dryRun
         self.liveReload = liveReload
     }
-}
 
-/// What a build did, for the CLI's summary line and for tests.
-public struct BuildSummary: Sendable {
-    public var diagnostics: [Diagnostic]
-    public var pages: Int
-    public var languages: Int
-    /// True when the output folder now holds this build.
-    public var wrote: Bool
-    /// Content-health figures, when the build ran with `health`.
-    public var health: HealthData?
-    /// True when the build was skipped because nothing changed.
-    public var upToDate = false
+    /// The site's absolute base URL (ending in `/`): `--base-url` over site.yml's `baseURL`.
+    func baseURL(_ config: SiteConfig) -> String {
+        let base = baseURL ?? config.baseURL
+        return base.hasSuffix("/") ? base : base + "/"
+    }
 
-    public var errors: Int { diagnostics.filter { $0.severity == .error }.count }
-    public var warnings: Int { diagnostics.filter { $0.severity == .warning }.count }
-
-    /// Whether the build counts as failed under the given strictness.
-    public func failed(strict: Bool) -> Bool { errors > 0 || (strict && warnings > 0) }
-}
-
-/// Progress of a running build, for terminals and logs.
-public enum BuildEvent: Sendable {
-    case phase(String)
-    case pages(done: Int, total: Int)
-}
-
-/// Where a build's files go: the atomic output writer, memory for the preview server, or nowhere for
-/// `check`.
-public protocol OutputSink: Sendable {
-    func write(_ path: String, _ bytes: some Collection<UInt8>) throws
-    /// Keeps the file the previous build wrote at `path`; false when there is none to keep.
-    func reuse(_ path: String) -> Bool
-}
-
-extension OutputSink {
-    func write(_ path: String, _ text: String) throws { try write(path, Array(text.utf8)) }
-}
-
-extension OutputWriter: OutputSink {
-    public func reuse(_ path: String) -> Bool { false }
-}
-
-struct DiscardingSink: OutputSink {
-    func write(_ path: String, _ bytes: some Collection<UInt8>) throws {}
-    func reuse(_ path: String) -> Bool { false }
+    /// The path every site URL starts with (`/` or `/help/`), from `baseURL(_:)`.
+    func basePath(_ config: SiteConfig) -> String {
+        var c = config
+        c.baseURL = baseURL(config)
+        return baseURL == nil ? config.basePath : c.basePath
+    }
 }

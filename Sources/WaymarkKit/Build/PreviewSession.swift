@@ -12,9 +12,9 @@ public final class PreviewSession: @unchecked Sendable {
     public let options: BuildOptions
     public let cache = BuildCache()
     public let output = MemoryOutput()
-    /// The renderer of the last successful build: its site model, templates, rendered Markdown and
+    /// The stages of the last successful build: its site model, link table, templates, renderings and
     /// related articles are what an edited page is rendered against.
-    private var last: PageRenderer?
+    private var last: SiteBuilder.Stages?
 
     public init(options: BuildOptions) {
         self.options = options
@@ -22,9 +22,9 @@ public final class PreviewSession: @unchecked Sendable {
 
     /// Rebuilds the whole site into memory; returns the summary and the output paths whose bytes changed.
     public func rebuild() -> (summary: BuildSummary, changed: [String]) {
-        let (summary, renderer) = SiteBuilder.run(options, cache: cache, memory: output)
-        if let renderer {
-            last = renderer
+        let (summary, stages) = SiteBuilder.run(options, cache: cache, memory: output)
+        if let stages {
+            last = stages
             return (summary, output.lastChanged)
         }
         return (summary, [])
@@ -34,7 +34,8 @@ public final class PreviewSession: @unchecked Sendable {
     /// serves them at once; returns the output paths that changed, or nil when the edit is not local to
     /// those pages (or has errors) and only a rebuild can show it.
     public func renderEdited(_ paths: Set<String>) -> [String]? {
-        guard let previous = last, !paths.isEmpty, paths.count <= 16 else { return nil }
+        guard let stages = last, !paths.isEmpty, paths.count <= 16 else { return nil }
+        let previous = stages.pages
         let site = previous.site
         let config = site.config
         let loader = ContentLoader(root: options.content)
@@ -56,30 +57,29 @@ public final class PreviewSession: @unchecked Sendable {
         let edited = site.replacingDocuments(replacements)
         let sink = CollectingSink()
         let diagnostics = DiagnosticBag()
-        let pages = PageRenderer(
-            site: edited, templates: previous.templates, options: previous.options, sink: sink, cache: nil, diagnostics: diagnostics, progress: nil)
-        pages.rendered = previous.rendered
-        pages.related = previous.related
+        var rendered = previous.rendered
         let indices = replacements.keys.sorted()
         for i in indices {
             let d = edited.documents[i]
             var aligned: [String] = []
             if d.kind == .guide, d.language != config.defaultLanguage, let original = site.translationsOf(d)[config.defaultLanguage] {
-                aligned = previous.rendered[original]?.tasks.map(\.key) ?? []
+                aligned = previous.rendered[original].tasks.map(\.key)
             }
-            let r = pages.renderMarkdown(i, alignedKeys: aligned)
+            let r = stages.markdown.render(MarkdownStage.Input(document: d, alignedKeys: aligned))
             // Translations align their checklist keys to the default language's: a change there is site-wide.
-            if d.kind == .guide, d.language == config.defaultLanguage, r.tasks.map(\.key) != previous.rendered[i]?.tasks.map(\.key) { return nil }
-            pages.rendered[i] = r
+            if d.kind == .guide, d.language == config.defaultLanguage, r.tasks.map(\.key) != previous.rendered[i].tasks.map(\.key) { return nil }
+            if r.diagnostics.contains(where: { $0.severity == .error }) { return nil }
+            rendered[i] = r
         }
-        guard !diagnostics.hasErrors else { return nil }
+        let pages = PageRenderer(
+            site: edited, templates: previous.templates, options: previous.options, rendered: rendered, related: previous.related, linkTableKey: 0,
+            sink: sink, memo: nil, diagnostics: diagnostics, progress: nil)
         var routes: Set<Int> = []
         for i in indices {
             let d = edited.documents[i]
             switch d.kind {
             case .article:
-                let r = pages.rendered[i]!
-                pages.writeArticle(d, index: i, rendered: r, html: r.html ?? "", related: previous.related[i] ?? [])
+                pages.writeArticle(d, index: i, rendered: rendered[i], related: previous.related[i] ?? [])
             case .guide:
                 for (n, route) in edited.routes.enumerated() where route.steps.contains(where: { $0.document == i }) { routes.insert(n) }
             }

@@ -1,0 +1,139 @@
+/// The search stages: the analysis of every published page's text into one corpus per language, then
+/// from the corpora the related articles and the static search index. Each keeps its results for the
+/// next build under a key computed, in one place per stage, from the inputs it declares.
+
+/// What the analysis of every published page produced: per language, the corpus that the search index
+/// and related articles share.
+struct Analysis: Sendable {
+    var corpora: [LanguageCorpus]
+    /// Per corpus, the site document index of each of its pages.
+    var pages: [[Int]]
+    /// Per language, a key for all of its pages' analysis inputs together.
+    var languageKeys: [String: UInt64]
+}
+
+/// The analysis stage: each page's title, summary, tags and section text through its language's analyzer.
+enum AnalysisStage {
+    /// Everything one page's analysis reads. The text is the Markdown stage's `sections`; its key
+    /// (`textKey`) stands for them, so the text need not be hashed again.
+    struct Input: Sendable {
+        var index: Int
+        var document: SearchDocument
+        var textKey: UInt64
+    }
+
+    static func key(_ input: Input) -> UInt64 {
+        let d = input.document
+        var h = ContextHasher()
+        h.add(any: [d.language, d.urlPath, d.title, d.summary ?? "", d.tags, d.kind.rawValue, d.context, d.segments, d.stage ?? "", d.order] as [Any])
+        h.add([input.textKey])
+        return h.value
+    }
+
+    /// What the search index (and related articles) sees of each published page.
+    static func inputs(_ site: SiteIndex, _ rendered: [RenderedDocument]) -> [Input] {
+        let config = site.config
+        var out: [Input] = []
+        for (i, d) in site.documents.enumerated() where !d.frontMatter.draft {
+            var context = config.categoryTitle(d.group, d.language)
+            var segments = d.frontMatter.segments ?? []
+            if d.kind == .guide, let stage = d.frontMatter.stage.flatMap(config.stage), let segment = config.segment(d.group) {
+                context = config.text(stage.title, d.language) + " · " + config.text(segment.title, d.language)
+                segments = [segment.id]
+            }
+            let document = SearchDocument(
+                language: d.language, urlPath: d.urlPath, title: d.title, summary: d.frontMatter.summary, tags: d.frontMatter.tags, kind: d.kind,
+                context: context, segments: segments, stage: d.kind == .guide ? d.frontMatter.stage : nil, sections: rendered[i].sections,
+                order: "\(d.kind.rawValue)/\(d.group)/\(d.sourcePath)")
+            out.append(Input(index: i, document: document, textKey: rendered[i].key))
+        }
+        return out
+    }
+
+    /// Analyses the pages, reusing what `memo` holds for unchanged inputs, and groups them into corpora.
+    static func run(_ inputs: [Input], languages: [String], memo: StageMemo<SearchIndexBuilder.Analyzed>?) -> Analysis {
+        var documents = inputs.map(\.document)
+        var analyzed: [SearchIndexBuilder.Analyzed]
+        var languageKeys: [String: UInt64] = [:]
+        if let memo {
+            let keys = inputs.map(key)
+            var reused = inputs.indices.map { memo.value(documents[$0].urlPath, key: keys[$0]) }
+            let missing = reused.indices.filter { reused[$0] == nil }
+            for (i, a) in zip(missing, SearchIndexBuilder.analyze(missing.map { documents[$0] })) {
+                reused[i] = a
+                memo.store(documents[i].urlPath, key: keys[i], a)
+            }
+            analyzed = reused.map { $0! }
+            for (language, indices) in Dictionary(grouping: documents.indices, by: { documents[$0].language }) {
+                var h = ContextHasher()
+                h.add(indices.map { keys[$0] })
+                languageKeys[language] = h.value
+            }
+        } else {
+            analyzed = SearchIndexBuilder.analyze(documents)
+        }
+        // The analysis holds what the index and related articles need of the text: the corpora keep none.
+        for i in documents.indices { documents[i].sections = [] }
+        let corpora = SearchIndexBuilder.corpora(documents, analyzed, languages: languages)
+        return Analysis(corpora: corpora, pages: corpora.map { $0.sources.map { inputs[$0].index } }, languageKeys: languageKeys)
+    }
+}
+
+/// The related-articles stage: each article's related articles (site document indices), per language.
+enum RelatedStage {
+    /// A language's related articles read its corpus (whose analysis key stands for it) and the site
+    /// document numbering of its pages.
+    static func key(_ analysis: Analysis, corpus i: Int) -> UInt64 {
+        var h = ContextHasher()
+        h.add([analysis.languageKeys[analysis.corpora[i].language] ?? 0] + analysis.pages[i].map { UInt64($0) })
+        return h.value
+    }
+
+    static func run(_ analysis: Analysis, memo: StageMemo<[Int: [Int]]>?) -> [Int: [Int]] {
+        guard let memo else { return RelatedPages.compute(analysis.corpora, pages: analysis.pages) }
+        var out: [Int: [Int]] = [:]
+        var stale: [Int] = []
+        for (i, corpus) in analysis.corpora.enumerated() {
+            if let cached = memo.value(corpus.language, key: key(analysis, corpus: i)) { out.merge(cached) { a, _ in a } } else { stale.append(i) }
+        }
+        let fresh = RelatedPages.compute(stale.map { analysis.corpora[$0] }, pages: stale.map { analysis.pages[$0] })
+        for i in stale {
+            let part = Dictionary(uniqueKeysWithValues: analysis.pages[i].compactMap { page in fresh[page].map { (page, $0) } })
+            memo.store(analysis.corpora[i].language, key: key(analysis, corpus: i), part)
+            out.merge(part) { a, _ in a }
+        }
+        return out
+    }
+}
+
+/// The search index stage: each language's static index files (`search/<lang>/…`).
+struct SearchIndexStage: Sendable {
+    /// The site-wide inputs of every language's index: filters, synonyms, base path and the interface
+    /// strings meta.json carries.
+    let builder: SearchIndexBuilder
+
+    /// A language's index reads its corpus (whose analysis key stands for it) and the builder's settings
+    /// for that language.
+    func key(_ analysis: Analysis, language: String) -> UInt64 {
+        var h = ContextHasher()
+        h.add(any: [builder.segments, builder.stages, builder.synonyms[language] ?? [], builder.basePath] as [Any])
+        for (name, text) in builder.strings[language] ?? [] { h.add(any: [name, text]) }
+        h.add([analysis.languageKeys[language] ?? 0])
+        return h.value
+    }
+
+    /// Every language's index files (path, bytes), reusing a language's previous files when its key is unchanged.
+    func run(_ analysis: Analysis, memo: StageMemo<[(String, [UInt8])]>?) -> [(String, [UInt8])] {
+        var files: [(String, [UInt8])] = []
+        var stale: [LanguageCorpus] = []
+        for corpus in analysis.corpora {
+            if let cached = memo?.value(corpus.language, key: key(analysis, language: corpus.language)) { files += cached } else { stale.append(corpus) }
+        }
+        let builder = self.builder
+        for (corpus, built) in zip(stale, stale.concurrentMap { builder.encode($0) }) {
+            memo?.store(corpus.language, key: key(analysis, language: corpus.language), built)
+            files += built
+        }
+        return files
+    }
+}

@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import WaymarkKit
@@ -57,6 +58,35 @@ struct AnalyzerTests {
         #expect(words("en", "cafe\u{0301}, naïve!").map(\.folded) == ["cafe", "naive"])
         #expect(words("de", "Größe").map(\.folded) == ["grosse"])
         #expect(words("en", "x " + String(repeating: "a", count: 60)).map(\.normal) == ["x"])
+    }
+    /// The vectors the browser's script must also pass (Tests/e2e/test_search.py reads the same file).
+    @Test("shared query-analysis vectors")
+    func sharedVectors() throws {
+        struct Vectors: Decodable {
+            struct Vector: Decodable {
+                var language: String
+                var text: String
+                var words: [[String]]
+            }
+            var analysis: [Vector]
+        }
+        let data = try #require(FileManager.default.contents(atPath: Repo.fixtures + "/search-vectors.json"))
+        let vectors = try JSONDecoder().decode(Vectors.self, from: data)
+        #expect(vectors.analysis.count >= 10)
+        for v in vectors.analysis {
+            var analyzer = Analyzer(language: v.language)
+            #expect(analyzer.words(v.text).map { [$0.normal, $0.folded] } == v.words, "\(v.language): \(v.text)")
+        }
+    }
+
+    @Test("ranking weights travel in meta.json, and the query engine reads them from there")
+    func rankingInMeta() throws {
+        let tree = try TempTree()
+        #expect(SiteBuilder.build(BuildOptions(content: Repo.content, templates: Repo.templates, output: tree.path + "/site")).wrote)
+        let data = try #require(FileManager.default.contents(atPath: tree.path + "/site/search/en/meta.json"))
+        struct Meta: Decodable { var ranking: Ranking }
+        #expect(try JSONDecoder().decode(Meta.self, from: data).ranking == Ranking())
+        #expect(try SearchEngine(site: tree.path + "/site", language: "en").weights == Ranking())
     }
 }
 

@@ -63,15 +63,21 @@ struct GoldenPageTests {
         }
     }
 
-    /// The first line that differs, with both versions, for a readable failure.
+    /// The first line that differs, around its first differing character, for a readable failure.
     static func firstDifference(_ expected: String, _ actual: String) -> String? {
         guard expected != actual else { return nil }
         let a = expected.split(separator: "\n", omittingEmptySubsequences: false)
         let b = actual.split(separator: "\n", omittingEmptySubsequences: false)
         for i in 0..<max(a.count, b.count) {
-            let x = i < a.count ? String(a[i]) : "(end of file)"
-            let y = i < b.count ? String(b[i]) : "(end of file)"
-            if x != y { return "line \(i + 1)\n  golden: \(x.prefix(300))\n  built:  \(y.prefix(300))" }
+            let x = i < a.count ? Array(a[i]) : Array("(end of file)")
+            let y = i < b.count ? Array(b[i]) : Array("(end of file)")
+            if x == y { continue }
+            let column = zip(x, y).prefix { $0 == $1 }.count
+            func around(_ line: [Character]) -> String {
+                let start = max(0, column - 60)
+                return (start > 0 ? "…" : "") + String(line[start..<min(line.count, column + 120)])
+            }
+            return "line \(i + 1), column \(column + 1)\n  golden: \(around(x))\n  built:  \(around(y))"
         }
         return "differs"
     }

@@ -1,4 +1,6 @@
 """The browser's search returns the same pages in the same order as `waymark search`, in every language."""
+import json
+import os
 import urllib.parse
 
 import pytest
@@ -6,7 +8,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import waymark_search
+from helpers import ROOT, waymark_search
 
 QUERIES = [
     ("en", "activation rate"), ("en", "welcome email"), ("en", "churn"), ("en", "onbording"), ("en", "customers"),
@@ -69,3 +71,16 @@ def test_persian_search_page_is_rtl(driver, server):
     direction = driver.execute_script("return getComputedStyle(document.querySelector('[data-search-results]')).direction")
     assert direction == "rtl"
     assert driver.find_elements(By.CSS_SELECTOR, "[data-search-results] li")
+
+
+def test_browser_analysis_passes_the_shared_vectors(driver, server):
+    """The vectors Swift's analyzer passes (AnalyzerTests), through the browser's own analysis."""
+    vectors = json.load(open(os.path.join(ROOT, "Tests", "Fixtures", "search-vectors.json"), encoding="utf-8"))["analysis"]
+    for lang in sorted({v["language"] for v in vectors}):
+        driver.get(f"{server.url}/{lang}/")
+        for v in (v for v in vectors if v["language"] == lang):
+            got = driver.execute_async_script(
+                "var done = arguments[arguments.length - 1];"
+                "Waymark.analyze(arguments[0]).then(function (w) { done(w.map(function (x) { return [x.normal, x.folded]; })); },"
+                " function (e) { done(String(e)); });", v["text"])
+            assert got == v["words"], f"{lang}: {v['text']!r}"

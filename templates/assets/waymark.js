@@ -199,7 +199,7 @@
     return this.chunks[c].then(function (list) { return list[doc % meta.chunk]; });
   };
   SearchIndex.prototype.expansions = function (meta, word, isLast, prefix) {
-    var self = this, f = word.folded, a = meta.analysis;
+    var self = this, f = word.folded, a = meta.analysis, w = meta.ranking;
     return self.shard(meta, shardOf(f, meta.shards.length)).then(function (entries) {
       var out = [], taken = {}, exact = null, i;
       for (i = 0; i < entries.length; i++) if (entries[i].folded === f) { exact = entries[i]; break; }
@@ -212,9 +212,9 @@
           if (l > keyLength && l >= 3 && length - l <= a.maxSuffix) { key = e.key; keyLength = l; }
         });
       }
-      var sameStem = exact ? 90 : 60;
+      var sameStem = exact ? w.sameStem : w.guessedStem;
       if (key !== null) entries.forEach(function (e) {
-        if (e.key === key) { out.push({ entry: e, weight: e.folded === f ? 100 : sameStem }); taken[e.folded] = true; }
+        if (e.key === key) { out.push({ entry: e, weight: e.folded === f ? w.exact : sameStem }); taken[e.folded] = true; }
       });
       var groups = meta.synonyms.filter(function (g) { return g.indexOf(f) >= 0; });
       var chain = Promise.resolve();
@@ -223,7 +223,7 @@
           chain = chain.then(function () {
             if (w === f || taken[w]) return;
             return self.shard(meta, shardOf(w, meta.shards.length)).then(function (other) {
-              for (var j = 0; j < other.length; j++) if (other[j].folded === w) { out.push({ entry: other[j], weight: 80 }); taken[w] = true; break; }
+              for (var j = 0; j < other.length; j++) if (other[j].folded === w) { out.push({ entry: other[j], weight: w.synonym }); taken[w] = true; break; }
             });
           });
         });
@@ -232,17 +232,17 @@
         if (isLast && prefix && scalars(f).length >= 2) {
           var added = 0;
           entries.forEach(function (e) {
-            if (added < 50 && e.folded !== f && e.folded.startsWith(f) && !taken[e.folded]) { out.push({ entry: e, weight: 70 }); taken[e.folded] = true; added++; }
+            if (added < w.prefixLimit && e.folded !== f && e.folded.startsWith(f) && !taken[e.folded]) { out.push({ entry: e, weight: w.prefix }); taken[e.folded] = true; added++; }
           });
         }
         var target = scalars(f);
         if (!exact && target.length >= 5) entries.forEach(function (e) {
           if (taken[e.folded]) return;
           var candidate = scalars(e.folded);
-          if (withinOneEdit(candidate, target)) out.push({ entry: e, weight: 50 });
+          if (withinOneEdit(candidate, target)) out.push({ entry: e, weight: w.typo });
           else if (isLast && prefix && candidate.length > target.length &&
             [target.length - 1, target.length, target.length + 1].some(function (n) { return withinOneEdit(candidate.slice(0, n), target); }))
-            out.push({ entry: e, weight: 40 });
+            out.push({ entry: e, weight: w.typoPrefix });
         });
         return out;
       });
@@ -265,8 +265,8 @@
               return self.shard(meta, shardOf(joined, meta.shards.length)).then(function (entries) {
                 var added = 0;
                 entries.forEach(function (e) {
-                  if (added >= 20 || !e.folded.startsWith(joined) || expanded[i].some(function (x) { return x.entry.folded === e.folded; })) return;
-                  var weight = e.folded === joined ? 100 : 70;
+                  if (added >= meta.ranking.joinedLimit || !e.folded.startsWith(joined) || expanded[i].some(function (x) { return x.entry.folded === e.folded; })) return;
+                  var weight = e.folded === joined ? meta.ranking.joined : meta.ranking.joinedPrefix;
                   expanded[i].push({ entry: e, weight: weight });
                   expanded[i + 1].push({ entry: e, weight: weight });
                   added++;
@@ -283,7 +283,7 @@
             list.forEach(function (x) {
               terms.push(x.entry.folded);
               x.entry.variants.forEach(function (variant) {
-                var multiplier = x.weight * (marked ? (variant.normal === word.normal ? 5 : 2) : 4);
+                var multiplier = x.weight * (marked ? (variant.normal === word.normal ? meta.ranking.markedSame : meta.ranking.markedOther) : meta.ranking.plain);
                 variant.postings.forEach(function (p) {
                   var value = p.impact * multiplier, current = best[i].get(p.doc);
                   if (!current) { current = { score: 0, positions: [] }; best[i].set(p.doc, current); }
@@ -297,7 +297,7 @@
           var stageCode = options.stage ? meta.stages.indexOf(options.stage) + 1 : -1;
           var docs = new Set();
           best.forEach(function (m) { m.forEach(function (_, d) { docs.add(d); }); });
-          var scored = [];
+          var scored = [], r = meta.ranking;
           docs.forEach(function (doc) {
             var code = meta.filters[doc] || 0;
             if (options.segment && (segmentIndex < 0 || !(code & (1 << (segmentIndex + 5))))) return;
@@ -310,11 +310,11 @@
               if (!x || !y) continue;
               var closest = Infinity, adjacent = false;
               x.positions.forEach(function (p) { y.positions.forEach(function (q) { closest = Math.min(closest, Math.abs(q - p)); if (q - p === 1) adjacent = true; }); });
-              proximity += adjacent ? 12 : closest <= 3 ? 4 : closest <= 10 ? 1 : 0;
+              proximity += adjacent ? r.adjacent : closest <= r.nearDistance ? r.near : closest <= r.farDistance ? r.far : 0;
             }
             best.forEach(function (m) { var s = m.get(doc); if (s && s.positions.some(function (p) { return p < TITLE_END; })) inTitle++; });
-            var titleCovers = inTitle === words.length ? 2 : 1;
-            scored.push({ doc: doc, score: base * matched * (10 + Math.min(24, proximity) + 4 * Math.min(4, inTitle)) * titleCovers });
+            var titleCovers = inTitle === words.length ? r.titleCovers : 1;
+            scored.push({ doc: doc, score: base * matched * (r.base + Math.min(r.proximityCap, proximity) + r.titleWord * Math.min(r.titleWordCap, inTitle)) * titleCovers });
           });
           scored.sort(function (a, b) { return a.score !== b.score ? b.score - a.score : a.doc - b.doc; });
           var top = scored.slice(0, options.limit == null ? 10 : options.limit);
@@ -366,9 +366,13 @@
     return indexes[url];
   }
   // A small public API for products that embed the help center: Waymark.search("query", {limit, segment,
-  // stage, kind}) resolves to ranked results ({url, title, anchor, excerpt, kind, context, score}).
+  // stage, kind}) resolves to ranked results ({url, title, anchor, excerpt, kind, context, score});
+  // Waymark.analyze("text") to the words the index would see ([{normal, folded}]), the same as Swift's.
   var defaultForm = doc.querySelector("form.search-form[data-search-index]");
-  if (defaultForm) window.Waymark = { search: function (query, options) { return indexFor(defaultForm).search(query, options); } };
+  if (defaultForm) window.Waymark = {
+    search: function (query, options) { return indexFor(defaultForm).search(query, options); },
+    analyze: function (text) { return indexFor(defaultForm).meta.then(function (meta) { return analyze(text, meta.analysis); }); }
+  };
   function resultHref(r) { return r.url + (r.anchor ? "#" + encodeURIComponent(r.anchor) : ""); }
 
   // Header box: a combobox with instant results (arrow keys, Enter, Escape; "/" focuses it).

@@ -37,15 +37,7 @@ public struct SearchResult: Sendable, Equatable {
 /// tables (read from `meta.json`, never libstemmer at query time), same shard choice, same integer
 /// scoring and tie-breaking. Keep the two in step; the end-to-end tests compare them query by query.
 ///
-/// Per query word: exact folded match (×100), same stem (×90, stem taken from the index; for a word the
-/// index lacks, the longest indexed stem it starts with, ×60), synonyms (×80), prefix of the last word
-/// (×70), and for a word the index lacks, words one edit away (×50) or, for the last word, words whose
-/// start is one edit away (×40); two neighbouring query words that the index has written as one
-/// word match that word (×100, for both; ×70 for longer words starting with them); each times 4, or,
-/// when the query word carries diacritics, ×5 for pages with exactly that form and ×2 for other forms. A page scores the sum over words of its best
-/// impact × multiplier, × words matched, × (10 + proximity bonus + 4 per query word in the title, up to
-/// 4 words), × 2 when the title holds every query word; the proximity bonus is 12 per pair of query
-/// words adjacent in query order, 4 within three words, 1 within ten (at most 24).
+/// Ranking is `Ranking`'s, with the weights read from `meta.json` like the browser reads them.
 public final class SearchEngine {
     public let language: String
     /// Positions below this are title words (see `SearchIndexBuilder.titleEnd`).
@@ -55,6 +47,8 @@ public final class SearchEngine {
     private var shards: [Int: [Entry]] = [:]
     private var fragments: [Int: [Fragment]] = [:]
     private var analyzer: Analyzer
+    /// The ranking weights from `meta.json`.
+    var weights: Ranking { meta.ranking }
 
     struct Meta: Decodable {
         var version: Int
@@ -63,6 +57,7 @@ public final class SearchEngine {
         var docs: Int
         var chunk: Int
         var analysis: Analysis
+        var ranking: Ranking
         var shards: [String]
         var fragments: [String]
         var segments: [String]
@@ -223,9 +218,9 @@ public final class SearchEngine {
         }
         if let key {
             // A stem guessed for a word the index lacks is less certain than the word's own stem.
-            let sameStem = exact == nil ? 60 : 90
+            let sameStem = exact == nil ? weights.guessedStem : weights.sameStem
             for e in entries where e.key == key {
-                out.append((e, e.folded == folded ? 100 : sameStem))
+                out.append((e, e.folded == folded ? weights.exact : sameStem))
                 taken.insert(e.folded)
             }
         }
@@ -235,30 +230,30 @@ public final class SearchEngine {
                 if w == folded || taken.contains(w) { continue }
                 let other = try shard(SearchShards.shard(of: word, count: meta.shards.count))
                 if let e = other.first(where: { $0.folded == w }) {
-                    out.append((e, 80))
+                    out.append((e, weights.synonym))
                     taken.insert(w)
                 }
             }
         }
         if isLast, prefix, Self.scalarCount(folded) >= 2 {
             var added = 0
-            for e in entries where added < 50 && e.folded != folded && e.folded.starts(with: folded) && !taken.contains(e.folded) {
-                out.append((e, 70))
+            for e in entries where added < weights.prefixLimit && e.folded != folded && e.folded.starts(with: folded) && !taken.contains(e.folded) {
+                out.append((e, weights.prefix))
                 taken.insert(e.folded)
                 added += 1
             }
         }
         if exact == nil, Self.scalarCount(folded) >= 5 {
-            // One typo: the whole word (×50), or, for the word being typed, the start of a word (×40).
+            // One typo: the whole word, or, for the word being typed, the start of a word.
             let target = Array(String(decoding: folded, as: UTF8.self).unicodeScalars)
             for e in entries where !taken.contains(e.folded) {
                 let candidate = Array(String(decoding: e.folded, as: UTF8.self).unicodeScalars)
                 if Self.withinOneEdit(candidate, target) {
-                    out.append((e, 50))
+                    out.append((e, weights.typo))
                 } else if isLast, prefix, candidate.count > target.count,
                     (target.count - 1...target.count + 1).contains(where: { Self.withinOneEdit(Array(candidate.prefix($0)), target) })
                 {
-                    out.append((e, 40))
+                    out.append((e, weights.typoPrefix))
                 }
             }
         }
@@ -289,13 +284,14 @@ public final class SearchEngine {
             try expansions(normal: word.normal, folded: word.folded, isLast: i == words.count - 1, prefix: query.prefix)
         }
         // Two query words that the index has as one word (`چک لیست` for `چک‌لیست‌ها`, `check list` for
-        // `checklists`) match it as both words: ×100 for the word itself, ×70 for longer forms.
+        // `checklists`) match it as both words, the word itself above longer forms.
         for i in 0..<max(0, words.count - 1) {
             let joined = words[i].folded + words[i + 1].folded
             let entries = try shard(SearchShards.shard(of: String(decoding: joined, as: UTF8.self), count: meta.shards.count))
             var added = 0
-            for e in entries where added < 20 && e.folded.starts(with: joined) && !expanded[i].contains(where: { $0.entry.folded == e.folded }) {
-                let weight = e.folded == joined ? 100 : 70
+            for e in entries where added < weights.joinedLimit && e.folded.starts(with: joined) && !expanded[i].contains(where: { $0.entry.folded == e.folded })
+            {
+                let weight = e.folded == joined ? weights.joined : weights.joinedPrefix
                 expanded[i].append((e, weight))
                 expanded[i + 1].append((e, weight))
                 added += 1
@@ -307,8 +303,8 @@ public final class SearchEngine {
             let marked = word.normal != word.folded
             for (entry, weight) in expanded[i] {
                 for variant in entry.variants {
-                    // Typed diacritics: the same form ×5, other forms (likely other words) ×2; else ×4.
-                    let multiplier = weight * (marked ? (variant.normal == word.normal ? 5 : 2) : 4)
+                    // Typed diacritics: the same form above other forms (likely other words).
+                    let multiplier = weight * (marked ? (variant.normal == word.normal ? weights.markedSame : weights.markedOther) : weights.plain)
                     for p in variant.postings {
                         let value = p.impact * multiplier
                         var current = best[i][p.doc] ?? (0, [])
@@ -349,13 +345,18 @@ public final class SearchEngine {
                         if y - x == 1 { adjacent = true }
                     }
                 }
-                proximity += adjacent ? 12 : closest <= 3 ? 4 : closest <= 10 ? 1 : 0
+                proximity += adjacent ? weights.adjacent : closest <= weights.nearDistance ? weights.near : closest <= weights.farDistance ? weights.far : 0
             }
             var inTitle = 0
             for b in best where b[doc]?.positions.contains(where: { $0 < Self.titleEnd }) == true { inTitle += 1 }
             // A title that holds every query word is the strongest signal a help-center page gives.
-            let titleCovers = inTitle == words.count ? 2 : 1
-            scored.append((doc, base * matched * (10 + min(24, proximity) + 4 * min(4, inTitle)) * titleCovers))
+            let titleCovers = inTitle == words.count ? weights.titleCovers : 1
+            scored.append(
+                (
+                    doc,
+                    base * matched * (weights.base + min(weights.proximityCap, proximity) + weights.titleWord * min(weights.titleWordCap, inTitle))
+                        * titleCovers
+                ))
         }
         scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
         return try scored.prefix(max(0, query.limit)).map { item in

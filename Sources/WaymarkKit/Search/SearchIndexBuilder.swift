@@ -344,6 +344,7 @@ public struct SearchIndexBuilder: Sendable {
             ("docs", .int(n)),
             ("chunk", .int(fragmentChunkSize)),
             ("analysis", LanguageProfile(language: language).json),
+            ("ranking", Ranking().json),
             ("shards", .array(shardNames)),
             ("fragments", .array(fragmentNames)),
             ("segments", .array(segments.map(JSON.string))),

@@ -33,7 +33,13 @@ struct Report: ParsableCommand {
         let text: String
         switch format {
         case .json: text = HealthReport.json(health, diagnostics: summary.diagnostics)
-        case .html: text = HealthReport.html(health, diagnostics: summary.diagnostics, formatter: formatter)
+        case .html:
+            let (templates, problems) = TemplateSet.load(from: source.templates)
+            guard let templates else {
+                FileHandle.standardError.write(Data((formatter.render(problems, as: .text) + "\n").utf8))
+                throw ExitCode(1)
+            }
+            text = try HealthReport.html(health, diagnostics: summary.diagnostics, formatter: formatter, templates: templates)
         }
         let destination = output ?? (format == .html ? "content-health.html" : "-")
         if destination == "-" {

@@ -64,8 +64,12 @@ struct HealthTests {
     func report() throws {
         let summary = try check(["content/en/articles/billing/invoices.md": "---\ntitle: Invoices\n---\n\n## Due dates\n\n[x](missing.md)\n"])
         let health = try #require(summary.health)
-        let html = HealthReport.html(health, diagnostics: summary.diagnostics, formatter: DiagnosticFormatter(content: "content", templates: "t", output: "o"))
+        let templates = try #require(TemplateSet.load(from: Repo.templates).0)
+        let html = try HealthReport.html(
+            health, diagnostics: summary.diagnostics, formatter: DiagnosticFormatter(content: "content", templates: "t", output: "o"), templates: templates)
         #expect(html.components(separatedBy: "<svg role=\"img\"").count - 1 == 5)
+        let captions = html.matches(of: #/<p class="caption">([^<]*)</p>/#).map { String($0.output.1) }
+        #expect(captions.count == 5 && !captions.contains { $0.contains("`") }, "captions show literal backticks: \(captions)")
         #expect(html.contains(#"<meta name="robots" content="noindex">"#))
         #expect(html.contains("content/en/articles/billing/invoices.md:7:1: error: broken link"))
         #expect(!html.contains("<script"))

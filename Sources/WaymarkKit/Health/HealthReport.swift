@@ -34,25 +34,13 @@ public enum HealthReport {
         ]).encoded(pretty: true)
     }
 
-    public static func html(_ h: HealthData, diagnostics: [Diagnostic], formatter: DiagnosticFormatter) -> String {
-        let siteTitle = h.siteTitle
-        var out = """
-            <!doctype html>
-            <html lang="en" dir="ltr">
-            <head>
-            <meta charset="utf-8">
-            <meta name="viewport" content="width=device-width, initial-scale=1">
-            <meta name="robots" content="noindex">
-            <title>Content health · \(HTML.escape(siteTitle))</title>
-            <style>\(style)</style>
-            </head>
-            <body>
-            <main>
-            <h1>Content health: \(HTML.escape(siteTitle))</h1>
-            <p class="meta">As of \(h.today.iso) · \(diagnostics.filter { $0.severity == .error }.count) errors · \(diagnostics.filter { $0.severity == .warning }.count) warnings</p>
-
-            """
-        out += section(
+    /// The report as a page, through `templates/report.mustache` like every other page; the charts are
+    /// SVG drawn here (their text escaped as they are drawn).
+    public static func html(_ h: HealthData, diagnostics: [Diagnostic], formatter: DiagnosticFormatter, templates: TemplateSet) throws -> String {
+        guard templates.has("report") else { throw TemplateSet.Missing(name: "report") }
+        var charts: [[String: Any]] = []
+        func chart(_ title: String, _ caption: String, _ svg: String) { charts.append(["title": title, "caption": caption, "svg": svg]) }
+        chart(
             "Translation coverage", "Share of the \(h.defaultLanguage) articles and guides that exist in each language.",
             bars(
                 h.languages.map {
@@ -61,31 +49,32 @@ public enum HealthReport {
                         "\(percent($0.translated, $0.total)) · \($0.translated)/\($0.total)"
                     )
                 }, color: "#2f6fb3"))
-        out += section(
-            "Guides per segment and stage", "Onboarding steps in the default language; an empty cell is a stage a segment's route skips.", heatmap(h))
-        out += section("Route length", "Minutes of each segment's route, by stage.", stacked(h))
-        out += section("Article review age", "Articles by days since `reviewed` (or `updated`); orange bars are past their review interval.", histogram(h))
+        chart("Guides per segment and stage", "Onboarding steps in the default language; an empty cell is a stage a segment's route skips.", heatmap(h))
+        chart("Route length", "Minutes of each segment's route, by stage.", stacked(h))
+        chart("Article review age", "Articles by days since they were reviewed (or updated); orange bars are past their review interval.", histogram(h))
         let brokenTotal = h.brokenLinks.reduce(0) { $0 + $1.count }
-        out += section(
+        chart(
             "Broken links", brokenTotal == 0 ? "No broken links or anchors." : "\(brokenTotal) broken links and anchors, by folder.",
             brokenTotal == 0
                 ? ""
                 : bars(h.brokenLinks.map { ($0.folder, Double($0.count), Double(h.brokenLinks.map(\.count).max() ?? 1), String($0.count)) }, color: "#b3261e"))
-        if !h.stale.isEmpty {
-            out += "<section><h2>Stale articles</h2><table><thead><tr><th>Article</th><th>Reviewed</th><th>Days</th><th>Limit</th></tr></thead><tbody>"
-            for s in h.stale {
-                out +=
-                    "<tr><td>\(HTML.escape(s.title))<br><code>\(HTML.escape(s.path))</code></td><td>\(s.reviewed?.iso ?? "never")</td><td>\(s.ageDays < 0 ? "–" : String(s.ageDays))</td><td>\(s.limitDays)</td></tr>"
-            }
-            out += "</tbody></table></section>\n"
-        }
-        let findings = diagnostics.map { "<li class=\"\($0.severity.rawValue)\"><code>\(HTML.escape(formatter.text($0)))</code></li>" }
-        out += "<section><h2>All findings</h2>" + (findings.isEmpty ? "<p>None.</p>" : "<ul class=\"findings\">\(findings.joined())</ul>") + "</section>\n"
-        return out + "</main>\n</body>\n</html>\n"
-    }
-
-    static func section(_ title: String, _ caption: String, _ body: String) -> String {
-        "<section><h2>\(HTML.escape(title))</h2><p class=\"caption\">\(HTML.escape(caption))</p>\(body)</section>\n"
+        let context: [String: Any] = [
+            "siteTitle": h.siteTitle,
+            "today": h.today.iso,
+            "errors": diagnostics.filter { $0.severity == .error }.count,
+            "warnings": diagnostics.filter { $0.severity == .warning }.count,
+            "charts": charts,
+            "hasStale": !h.stale.isEmpty,
+            "stale": h.stale.map {
+                [
+                    "title": $0.title, "path": $0.path, "reviewed": $0.reviewed?.iso ?? "never", "age": $0.ageDays < 0 ? "–" : String($0.ageDays),
+                    "limit": String($0.limitDays),
+                ] as [String: Any]
+            },
+            "hasFindings": !diagnostics.isEmpty,
+            "findings": diagnostics.map { ["severity": $0.severity.rawValue, "text": formatter.text($0)] as [String: Any] },
+        ]
+        return templates.render("report", context)
     }
 
     static func percent(_ a: Int, _ b: Int) -> String { b == 0 ? "–" : "\(Int((Double(a) * 100 / Double(b)).rounded()))%" }
@@ -198,15 +187,4 @@ public enum HealthReport {
         }
         return svg + "</svg>"
     }
-
-    static let style = """
-        body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: #1c2430; background: #f5f7fa; }
-        main { max-width: 60rem; margin: 0 auto; padding: 2rem 1.25rem 4rem; }
-        h1 { margin: 0 0 .3rem; } .meta, .caption { color: #4a5566; margin-top: 0; }
-        section { background: #fff; border: 1px solid #d9dee6; border-radius: 10px; padding: 1rem 1.25rem; margin: 1.25rem 0; }
-        h2 { margin: 0 0 .2rem; font-size: 1.15rem; }
-        svg text { font: 13px system-ui, sans-serif; fill: #1c2430; } svg text.empty { fill: #b3261e; }
-        table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: .4rem .5rem; border-bottom: 1px solid #e2e6ec; vertical-align: top; }
-        code { font-size: .85em; color: #4a5566; } .findings { padding-left: 1.2rem; } .findings .error code { color: #b3261e; }
-        """
 }

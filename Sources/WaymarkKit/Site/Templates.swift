@@ -27,6 +27,17 @@ public struct TemplateSet: Sendable {
     /// Templates every site needs; a folder missing one of them cannot build.
     static let required = ["base", "home", "articles", "category", "article", "landing", "route", "step", "search", "404", "languages"]
 
+    /// Names of the templates the folder has (`article`, `partials/toc`, …).
+    let names: Set<String>
+
+    /// A template that one command needs but the folder lacks (`report` for `waymark report`).
+    public struct Missing: Error, CustomStringConvertible {
+        public var name: String
+        public var description: String { "template '\(name).mustache' is missing from the template folder; copy it from Waymark's default templates/" }
+    }
+
+    func has(_ name: String) -> Bool { names.contains(name) }
+
     public static func load(from directory: String) -> (TemplateSet?, [Diagnostic]) {
         FastHTMLEscaping.register()
         var diagnostics: [Diagnostic] = []
@@ -93,7 +104,7 @@ public struct TemplateSet: Sendable {
             TemplateSet(
                 directory: directory, library: library, strings: strings, assets: assets, assetFiles: assetFiles, fingerprint: fingerprint.value,
                 cachedPartials: sources.keys.filter { $0.hasPrefix("partials/cached/") }.sorted(),
-                compiled: CompiledTemplates(sources: sources)), diagnostics
+                compiled: CompiledTemplates(sources: sources), names: Set(sources.keys)), diagnostics
         )
     }
 

@@ -160,6 +160,15 @@ struct IncrementalTests {
         let steps = environment["WAYMARK_EDIT_STEPS"].flatMap(Int.init) ?? 24
         var random = SplitMix(seed: seed)
         let preview = try Preview()
+        // A larger category than the default site's, so that an article's neighbours are not always
+        // among its related articles (each page kind must declare both).
+        let topics = ["invoices", "payroll", "inventory", "shipping", "taxes", "refunds", "webhooks", "exports", "permissions", "backups"]
+        for (i, topic) in topics.enumerated() {
+            try preview.tree.write(
+                "content/en/articles/metrics/generated-\(i).md",
+                "---\ntitle: \"\(topic.capitalized) for onboarding teams\"\nsummary: \"About \(topic).\"\n---\n\n"
+                    + String(repeating: "Notes on \(topic) and \(topic) reports for \(topic) owners. ", count: 20 + i) + "\n")
+        }
         #expect(preview.rebuild().errors == 0)
         var removed: [(path: String, text: String)] = []
         for step in 0..<steps {

@@ -79,12 +79,17 @@ public final class PreviewSession: @unchecked Sendable {
             let d = edited.documents[i]
             switch d.kind {
             case .article:
-                pages.writeArticle(d, index: i, rendered: rendered[i], related: previous.related[i] ?? [])
+                pages.write(ArticlePage(index: i, language: d.language))
             case .guide:
                 for (n, route) in edited.routes.enumerated() where route.steps.contains(where: { $0.document == i }) { routes.insert(n) }
             }
         }
-        for n in routes.sorted() { pages.writeRoute(edited.routes[n]) }
+        for n in routes.sorted() {
+            let route = edited.routes[n]
+            pages.writeRouteJSON(route)
+            pages.write(RoutePage(route: n, language: route.language))
+            for step in route.steps.indices { pages.write(StepPage(route: n, step: step, language: route.language)) }
+        }
         guard !diagnostics.hasErrors else { return nil }
         return output.patch(sink.files)
     }

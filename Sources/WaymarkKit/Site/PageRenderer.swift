@@ -23,9 +23,9 @@ final class PageRenderer: @unchecked Sendable {
     private var sitemap: [SitemapEntry] = []
     private var rendersDone = 0
     private var reuses = 0
-    /// With a memo: the site-wide inputs of article and article-listing pages — site.yml, templates and
-    /// strings, options, the link table, and every page's path and front matter (which give neighbours,
-    /// related and listed cards, translations and categories). See `unchangedSince`.
+    /// With a memo: the inputs every page reads — site.yml, templates and strings, options, the table of
+    /// published pages, and the categories each language has (the header lists them). Kinds that declare
+    /// their own inputs add the rest (see `PageKind.inputs`).
     let siteKey: UInt64
 
     init(
@@ -46,46 +46,26 @@ final class PageRenderer: @unchecked Sendable {
         if memo != nil {
             s.add([linkTableKey, templates.fingerprint, site.configFingerprint])
             s.add(factory.absolute(""))
-            for d in site.documents {
-                s.add(d.sourcePath)
-                s.add(d.urlPath)
-                s.add(d.translationKey)
-                // Front matter's own Hashable: the memo lives in one process, so per-process seeds are fine.
-                s.add([UInt64(bitPattern: Int64(d.frontMatter.hashValue))])
-            }
+            for language in site.config.languages { s.add(any: [language.code] + (site.categories[language.code] ?? []).map(\.id)) }
         }
         siteKey = s.value
     }
 
-    /// Writes every page, the sitemaps and the assets; returns the number of HTML pages.
+    /// Writes every page, the feeds, sitemaps and assets; returns the number of HTML pages.
     func run() -> Int {
-        let config = site.config
-        let documents = site.documents
+        let jobs = pageJobs()
         progress?(.phase("article pages"))
-        let articles = documents.indices.filter { documents[$0].kind == .article }
-        _ = articles.concurrentMap { i -> Int in
-            self.writeArticle(documents[i], index: i, rendered: self.rendered[i], related: self.related[i] ?? [])
-            return i
+        _ = jobs.articles.concurrentMap { job -> Bool in
+            job()
+            return true
         }
         // Article bodies are written; only guides' are read again (by step pages).
-        for i in articles { rendered[i].html = "" }
+        for i in rendered.indices where site.documents[i].kind == .article { rendered[i].html = "" }
 
         progress?(.phase("routes, landing pages and listings"))
-        var jobs: [@Sendable () -> Void] = site.routes.map { route in { self.writeRoute(route) } }
-        for language in config.languages.map(\.code) {
-            jobs.append { self.writeHome(language) }
-            jobs.append { self.writeArticleIndex(language) }
-            for category in site.categories[language] ?? [] { jobs.append { self.writeCategory(language, category) } }
-            for segment in config.segments { jobs.append { self.writeLanding(language, segment.id) } }
-            jobs.append {
-                self.writeSearchPage(language)
-                self.writeNotFound(language)
-                self.writeFeed(language)
-            }
-        }
-        jobs.append { self.writeLanguageChooser() }
-        jobs.append { self.writeNotFound(nil) }
-        _ = jobs.concurrentMap { job -> Bool in
+        var files: [@Sendable () -> Void] = site.routes.map { route in { self.writeRouteJSON(route) } }
+        files += site.config.languages.map { language in { self.writeFeed(language.code) } }
+        _ = (jobs.rest + files).concurrentMap { job -> Bool in
             job()
             return true
         }
@@ -106,13 +86,11 @@ final class PageRenderer: @unchecked Sendable {
     /// check that no two pages share a URL.
     var extraURLs: [(String, String)] { site.config.languages.map { ("\($0.code)/search/", "site.yml") } }
 
-    /// Renders `template` for the page and writes it to `<urlPath>index.html`, noting it for the sitemap.
-    /// With a memo and `reusable`, a page whose complete context hashes as in the previous build is not
-    /// rendered again (article and article-listing pages decide that earlier, from their inputs:
-    /// `unchangedSince`).
-    func writePage(_ meta: PageMeta, language: String, template: String, extra: [String: Any] = [:], reusable: Bool = true) {
+    /// Renders `template` for the page and writes it to `path`, noting it for the sitemap. With a memo
+    /// and `reusable`, a page whose complete context hashes as in the previous build is not rendered
+    /// again (kinds that declare their inputs decide that earlier: `unchangedSince`).
+    func writePage(_ meta: PageMeta, path: String, language: String, template: String, extra: [String: Any], reusable: Bool) {
         let context = factory.context(language: language, page: meta, extra: extra)
-        let path = meta.urlPath + "index.html"
         if let memo, reusable {
             var h = ContextHasher()
             h.add(template)
@@ -158,11 +136,10 @@ final class PageRenderer: @unchecked Sendable {
     /// With a memo, whether a page would come out as the previous build wrote it, decided from its inputs
     /// (`siteKey` plus the page's own `inputs`) without building its template context; the page's previous
     /// bytes are then reused. Pages checked this way are written with `reusable: false`.
-    func unchangedSince(_ meta: PageMeta, language: String, inputs: [UInt64]) -> Bool {
+    func unchangedSince(_ path: String, _ meta: PageMeta, language: String, inputs: [UInt64]) -> Bool {
         guard let memo else { return false }
         var h = ContextHasher()
         h.add([siteKey] + inputs)
-        let path = meta.urlPath + "index.html"
         guard memo.unchanged(path, key: h.value), sink.reuse(path) else { return false }
         record(meta, language: language, reused: true)
         return true

@@ -12,53 +12,6 @@ extension PageRenderer {
         ["title": title, "href": factory.href(urlPath)]
     }
 
-    func writeArticle(_ d: Document, index: Int, rendered r: RenderedDocument, related: [Int]) {
-        var meta = articlePage(d)
-        if unchangedSince(meta, language: d.language, inputs: [r.key] + related.map { UInt64($0) }) { return }
-        let language = d.language
-        let t = factory.strings[language]!
-        let siblings = site.categories[language]?.first { $0.id == d.group }?.articles ?? []
-        var prev: Any = false
-        var next: Any = false
-        if let position = siblings.firstIndex(of: index) {
-            if position > 0 {
-                let p = site.documents[siblings[position - 1]]
-                prev = link(p.title, p.urlPath)
-            }
-            if position + 1 < siblings.count {
-                let n = site.documents[siblings[position + 1]]
-                next = link(n.title, n.urlPath)
-            }
-        }
-        let fm = d.frontMatter
-        let segments: [[String: Any]] = (fm.segments ?? []).compactMap { id in
-            site.config.segment(id).map { link(site.config.text($0.title, language), "\(language)/segments/\($0.id)/") }
-        }
-        let readingMinutes = max(1, (r.wordCount + 199) / 200)
-        meta.fields = [
-            "summary": fm.summary ?? false,
-            "updated": factory.date(fm.updated, language),
-            "toc": tocContext(r.toc),
-            "hasToc": r.toc.count >= 2,
-            "tags": fm.tags,
-            "readingTime": t.format("readingTime", ["n": t.number(readingMinutes)]),
-            "prev": prev,
-            "next": next,
-            "hasPrevNext": !(prev is Bool) || !(next is Bool),
-            "category": link(meta.breadcrumbs[0].title, meta.breadcrumbs[0].urlPath),
-            "segments": segments,
-            "draft": fm.draft,
-            "related": related.map { articleCard($0, language: language) },
-            "editURL": factory.editURL(d.sourcePath),
-            "feedback": true,
-            "isArticle": true,
-            "jsonLD": StructuredData.article(
-                headline: d.title, description: fm.summary, language: language, url: factory.absolute(d.urlPath),
-                modified: fm.updated, publisher: site.config.text(site.config.title, language)),
-        ]
-        writePage(meta, language: language, template: "article", extra: ["content": r.html], reusable: false)
-    }
-
     /// What an article page is, before its template fields (enough for the sitemap).
     func articlePage(_ d: Document) -> PageMeta {
         let categoryTitle = site.config.categoryTitle(d.group, d.language)
@@ -68,5 +21,79 @@ extension PageRenderer {
         meta.noindex = d.frontMatter.draft
         meta.lastModified = d.frontMatter.updated
         return meta
+    }
+}
+
+/// A knowledge-base article: `<lang>/articles/<category>/<slug>/`.
+struct ArticlePage: PageKind {
+    static let template = "article"
+    var index: Int
+    var language: String
+
+    static func all(_ r: PageRenderer) -> [ArticlePage] {
+        r.site.documents.indices.filter { r.site.documents[$0].kind == .article }.map { ArticlePage(index: $0, language: r.site.documents[$0].language) }
+    }
+
+    func meta(_ r: PageRenderer) -> PageMeta { r.articlePage(r.site.documents[index]) }
+
+    /// Its Markdown rendering (whose key stands for the body), its front matter, URL and translations,
+    /// and the cards of its neighbours and related articles.
+    func inputs(_ r: PageRenderer) -> [UInt64]? {
+        let d = r.site.documents[index]
+        var h = ContextHasher()
+        // Front matter's own Hashable: the memo lives in one process, so per-process seeds are fine.
+        h.add([r.rendered[index].key, UInt64(bitPattern: Int64(d.frontMatter.hashValue))])
+        h.add(any: [d.urlPath, d.translationKey])
+        for (language, path) in r.translationPaths(d).sorted(by: { $0.key < $1.key }) { h.add(any: [language, path]) }
+        let (prev, next) = neighbours(r)
+        for i in [prev, next].compactMap({ $0 }) + (r.related[index] ?? []) { r.addCard(i, to: &h) }
+        h.add(any: [prev != nil, next != nil])
+        return [h.value]
+    }
+
+    /// The articles before and after this one in its category.
+    func neighbours(_ r: PageRenderer) -> (prev: Int?, next: Int?) {
+        let d = r.site.documents[index]
+        let siblings = r.site.categories[language]?.first { $0.id == d.group }?.articles ?? []
+        guard let position = siblings.firstIndex(of: index) else { return (nil, nil) }
+        return (position > 0 ? siblings[position - 1] : nil, position + 1 < siblings.count ? siblings[position + 1] : nil)
+    }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let site = r.site
+        let factory = r.factory
+        let d = site.documents[index]
+        let rendered = r.rendered[index]
+        let t = factory.strings[language]!
+        let (before, after) = neighbours(r)
+        let prev: Any = before.map { r.link(site.documents[$0].title, site.documents[$0].urlPath) } ?? false
+        let next: Any = after.map { r.link(site.documents[$0].title, site.documents[$0].urlPath) } ?? false
+        let fm = d.frontMatter
+        let segments: [[String: Any]] = (fm.segments ?? []).compactMap { id in
+            site.config.segment(id).map { r.link(site.config.text($0.title, language), "\(language)/segments/\($0.id)/") }
+        }
+        let readingMinutes = max(1, (rendered.wordCount + 199) / 200)
+        meta.fields = [
+            "summary": fm.summary ?? false,
+            "updated": factory.date(fm.updated, language),
+            "toc": r.tocContext(rendered.toc),
+            "hasToc": rendered.toc.count >= 2,
+            "tags": fm.tags,
+            "readingTime": t.format("readingTime", ["n": t.number(readingMinutes)]),
+            "prev": prev,
+            "next": next,
+            "hasPrevNext": !(prev is Bool) || !(next is Bool),
+            "category": r.link(meta.breadcrumbs[0].title, meta.breadcrumbs[0].urlPath),
+            "segments": segments,
+            "draft": fm.draft,
+            "related": (r.related[index] ?? []).map { r.articleCard($0, language: language) },
+            "editURL": factory.editURL(d.sourcePath),
+            "feedback": true,
+            "isArticle": true,
+            "jsonLD": StructuredData.article(
+                headline: d.title, description: fm.summary, language: language, url: factory.absolute(d.urlPath),
+                modified: fm.updated, publisher: site.config.text(site.config.title, language)),
+        ]
+        return ["content": rendered.html]
     }
 }

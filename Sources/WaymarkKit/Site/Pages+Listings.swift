@@ -7,6 +7,19 @@ extension PageRenderer {
         ]
     }
 
+    /// Adds what `articleCard` shows of an article to a page's inputs.
+    func addCard(_ index: Int, to h: inout ContextHasher) {
+        let d = site.documents[index]
+        h.add(any: [d.title, d.urlPath, d.frontMatter.summary ?? "", d.frontMatter.updated?.iso ?? ""])
+    }
+
+    /// The inputs of a page that lists article cards: the cards, in order.
+    func cardsKey(_ indices: some Sequence<Int>) -> [UInt64] {
+        var h = ContextHasher()
+        for i in indices { addCard(i, to: &h) }
+        return [h.value]
+    }
+
     func languageVersions(_ pathFor: (String) -> String) -> [String: String] {
         Dictionary(uniqueKeysWithValues: site.config.languages.map { ($0.code, pathFor($0.code)) })
     }
@@ -23,8 +36,28 @@ extension PageRenderer {
     func highlights(_ landing: LandingFile?) -> [[String: Any]] {
         (landing?.highlights ?? []).map { ["title": $0.title, "text": $0.text] }
     }
+}
 
-    func writeHome(_ language: String) {
+/// A language's home page: `<lang>/`, from `landing/home.yml`, with the segment picker and categories.
+struct HomePage: PageKind {
+    static let template = "home"
+    var language: String
+
+    static func all(_ r: PageRenderer) -> [HomePage] { r.site.config.languages.map { HomePage(language: $0.code) } }
+
+    func meta(_ r: PageRenderer) -> PageMeta {
+        let config = r.site.config
+        let landing = r.site.landings[language]?["home"]
+        var meta = PageMeta(
+            kind: "home", title: landing?.title ?? config.text(config.title, language), urlPath: "\(language)/",
+            description: landing?.subtitle, translations: r.languageVersions { "\($0)/" })
+        meta.isHome = true
+        meta.xDefaultOverride = ""
+        return meta
+    }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let (site, factory) = (r.site, r.factory)
         let config = site.config
         let landing = site.landings[language]?["home"]
         let t = factory.strings[language]!
@@ -46,103 +79,167 @@ extension PageRenderer {
                 "description": config.category(category.id)?.description.map { config.text($0, language) } ?? false,
                 "href": factory.href("\(language)/articles/\(category.id)/"),
                 "count": t.format("articleCount", ["n": t.number(category.articles.count)]),
-                "articles": category.articles.prefix(4).map { articleCard($0, language: language) },
+                "articles": category.articles.prefix(4).map { r.articleCard($0, language: language) },
             ]
         }
-        var meta = PageMeta(
-            kind: "home", title: landing?.title ?? config.text(config.title, language), urlPath: "\(language)/",
-            description: landing?.subtitle, translations: languageVersions { "\($0)/" })
-        meta.isHome = true
-        meta.xDefaultOverride = ""
         meta.fields = [
             "subtitle": landing?.subtitle ?? config.description.map { config.text($0, language) } ?? false,
-            "highlights": highlights(landing),
-            "featured": featuredCards(landing, language: language),
+            "highlights": r.highlights(landing),
+            "featured": r.featuredCards(landing, language: language),
             "segments": segments,
             "categories": categories,
         ]
-        writePage(meta, language: language, template: "home")
+        return [:]
+    }
+}
+
+/// Every article of a language by category: `<lang>/articles/`.
+struct ArticleIndexPage: PageKind {
+    static let template = "articles"
+    var language: String
+
+    static func all(_ r: PageRenderer) -> [ArticleIndexPage] { r.site.config.languages.map { ArticleIndexPage(language: $0.code) } }
+
+    func meta(_ r: PageRenderer) -> PageMeta {
+        PageMeta(
+            kind: "articles", title: r.factory.strings[language]!["allArticles"], urlPath: "\(language)/articles/",
+            translations: r.languageVersions { "\($0)/articles/" })
     }
 
-    func writeArticleIndex(_ language: String) {
-        let t = factory.strings[language]!
-        var meta = PageMeta(kind: "articles", title: t["allArticles"], urlPath: "\(language)/articles/", translations: languageVersions { "\($0)/articles/" })
-        if unchangedSince(meta, language: language, inputs: []) { return }
-        let categories: [[String: Any]] = (site.categories[language] ?? []).map { category in
+    /// The cards of every article of the language, by category.
+    func inputs(_ r: PageRenderer) -> [UInt64]? { r.cardsKey((r.site.categories[language] ?? []).flatMap(\.articles)) }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let categories: [[String: Any]] = (r.site.categories[language] ?? []).map { category in
             [
-                "title": site.config.categoryTitle(category.id, language),
-                "href": factory.href("\(language)/articles/\(category.id)/"),
-                "articles": category.articles.map { articleCard($0, language: language) },
+                "title": r.site.config.categoryTitle(category.id, language),
+                "href": r.factory.href("\(language)/articles/\(category.id)/"),
+                "articles": category.articles.map { r.articleCard($0, language: language) },
             ]
         }
         meta.fields = ["categories": categories]
-        writePage(meta, language: language, template: "articles", reusable: false)
+        return [:]
+    }
+}
+
+/// One category's articles: `<lang>/articles/<category>/`.
+struct CategoryPage: PageKind {
+    static let template = "category"
+    var language: String
+    var category: String
+
+    static func all(_ r: PageRenderer) -> [CategoryPage] {
+        r.site.config.languages.flatMap { l in (r.site.categories[l.code] ?? []).map { CategoryPage(language: l.code, category: $0.id) } }
     }
 
-    func writeCategory(_ language: String, _ category: (id: String, articles: [Int])) {
-        let config = site.config
-        let t = factory.strings[language]!
-        let title = config.categoryTitle(category.id, language)
-        let urlPath = "\(language)/articles/\(category.id)/"
+    func meta(_ r: PageRenderer) -> PageMeta {
+        let (site, config) = (r.site, r.site.config)
+        let t = r.factory.strings[language]!
         let versions = Dictionary(
             uniqueKeysWithValues: config.languages.compactMap { l in
-                (site.categories[l.code] ?? []).contains { $0.id == category.id } ? (l.code, "\(l.code)/articles/\(category.id)/") : nil
+                (site.categories[l.code] ?? []).contains { $0.id == category } ? (l.code, "\(l.code)/articles/\(category)/") : nil
             })
-        var meta = PageMeta(
-            kind: "category", title: title, urlPath: urlPath,
-            description: config.category(category.id)?.description.map { config.text($0, language) },
+        return PageMeta(
+            kind: "category", title: config.categoryTitle(category, language), urlPath: "\(language)/articles/\(category)/",
+            description: config.category(category)?.description.map { config.text($0, language) },
             translations: versions, breadcrumbs: [(t["allArticles"], "\(language)/articles/")])
-        if unchangedSince(meta, language: language, inputs: []) { return }
-        meta.fields = [
-            "articles": category.articles.map { articleCard($0, language: language) },
-            "count": t.format("articleCount", ["n": t.number(category.articles.count)]),
-        ]
-        writePage(meta, language: language, template: "category", reusable: false)
     }
 
-    func writeSearchPage(_ language: String) {
-        let t = factory.strings[language]!
-        var meta = PageMeta(kind: "search", title: t["search"], urlPath: "\(language)/search/", translations: languageVersions { "\($0)/search/" })
+    /// The cards of its articles, in order.
+    func inputs(_ r: PageRenderer) -> [UInt64]? { r.cardsKey(r.site.categories[language]?.first { $0.id == category }?.articles ?? []) }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let t = r.factory.strings[language]!
+        let articles = r.site.categories[language]?.first { $0.id == category }?.articles ?? []
+        meta.fields = [
+            "articles": articles.map { r.articleCard($0, language: language) },
+            "count": t.format("articleCount", ["n": t.number(articles.count)]),
+        ]
+        return [:]
+    }
+}
+
+/// The search page: `<lang>/search/` (`?q=` runs a query), with the filters.
+struct SearchPage: PageKind {
+    static let template = "search"
+    var language: String
+
+    static func all(_ r: PageRenderer) -> [SearchPage] { r.site.config.languages.map { SearchPage(language: $0.code) } }
+
+    func meta(_ r: PageRenderer) -> PageMeta {
+        var meta = PageMeta(
+            kind: "search", title: r.factory.strings[language]!["search"], urlPath: "\(language)/search/", translations: r.languageVersions { "\($0)/search/" })
         meta.noindex = true
-        meta.fields = [
-            "segments": site.config.segments.map { ["id": $0.id, "title": site.config.text($0.title, language)] },
-            "stages": site.config.stages.map { ["id": $0.id, "title": site.config.text($0.title, language)] },
-        ]
-        writePage(meta, language: language, template: "search")
+        return meta
     }
 
-    /// `/404.html` (default language, linking every language) and `/<lang>/404.html` for hosts that
-    /// can serve a 404 page per folder.
-    func writeNotFound(_ language: String?) {
-        let code = language ?? site.config.defaultLanguage
-        let t = factory.strings[code]!
-        var meta = PageMeta(kind: "404", title: t["notFoundTitle"], urlPath: language.map { "\($0)/404.html" } ?? "404.html", translations: [:])
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let config = r.site.config
+        meta.fields = [
+            "segments": config.segments.map { ["id": $0.id, "title": config.text($0.title, language)] },
+            "stages": config.stages.map { ["id": $0.id, "title": config.text($0.title, language)] },
+        ]
+        return [:]
+    }
+}
+
+/// `/404.html` (default language, linking every language) and `/<lang>/404.html` for hosts that can
+/// serve a 404 page per folder.
+struct NotFoundPage: PageKind {
+    static let template = "404"
+    /// Nil for the site root's.
+    var folder: String?
+    var language: String
+
+    static func all(_ r: PageRenderer) -> [NotFoundPage] {
+        r.site.config.languages.map { NotFoundPage(folder: $0.code, language: $0.code) } + [NotFoundPage(folder: nil, language: r.site.config.defaultLanguage)]
+    }
+
+    func meta(_ r: PageRenderer) -> PageMeta {
+        var meta = PageMeta(
+            kind: "404", title: r.factory.strings[language]!["notFoundTitle"], urlPath: folder.map { "\($0)/404.html" } ?? "404.html", translations: [:])
         meta.noindex = true
-        meta.fields = [
-            "homes": site.config.languages.map { ["name": $0.name, "code": $0.code, "href": factory.href("\($0.code)/")] },
-            "isRoot": language == nil,
-        ]
-        let html = templates.render("404", factory.context(language: code, page: meta))
-        write(language.map { "\($0)/404.html" } ?? "404.html", html)
+        return meta
     }
 
-    /// The site root: a list of languages; the browser script forwards returning visitors to the language
-    /// they chose before, or to the first of their browser languages the site has.
-    func writeLanguageChooser() {
-        let config = site.config
-        let code = config.defaultLanguage
-        var meta = PageMeta(kind: "languages", title: config.text(config.title, code), urlPath: "", translations: languageVersions { "\($0)/" })
+    func outputPath(_ meta: PageMeta) -> String { meta.urlPath }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        meta.fields = [
+            "homes": r.site.config.languages.map { ["name": $0.name, "code": $0.code, "href": r.factory.href("\($0.code)/")] },
+            "isRoot": folder == nil,
+        ]
+        return [:]
+    }
+}
+
+/// The site root: a list of languages; the browser script forwards returning visitors to the language
+/// they chose before, or to the first of their browser languages the site has.
+struct LanguageChooserPage: PageKind {
+    static let template = "languages"
+    var language: String
+
+    static func all(_ r: PageRenderer) -> [LanguageChooserPage] { [LanguageChooserPage(language: r.site.config.defaultLanguage)] }
+
+    func meta(_ r: PageRenderer) -> PageMeta {
+        let config = r.site.config
+        var meta = PageMeta(kind: "languages", title: config.text(config.title, language), urlPath: "", translations: r.languageVersions { "\($0)/" })
         meta.isHome = true
         meta.xDefaultOverride = ""
+        return meta
+    }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let config = r.site.config
         meta.fields = [
             "languages": config.languages.map { l in
                 [
-                    "code": l.code, "name": l.name, "dir": l.direction.rawValue, "href": factory.href("\(l.code)/"),
+                    "code": l.code, "name": l.name, "dir": l.direction.rawValue, "href": r.factory.href("\(l.code)/"),
                     "title": config.text(config.title, l.code),
                 ] as [String: Any]
             },
-            "defaultHref": factory.href("\(code)/"),
+            "defaultHref": r.factory.href("\(language)/"),
         ]
-        writePage(meta, language: code, template: "languages")
+        return [:]
     }
 }

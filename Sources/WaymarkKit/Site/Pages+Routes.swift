@@ -56,20 +56,46 @@ extension PageRenderer {
         Dictionary(uniqueKeysWithValues: site.routes.filter { $0.segment == segment }.map { ($0.language, path($0.language, segment)) })
     }
 
-    func writeRoute(_ route: Route) {
+    /// `route.json` of a route: the route as data for products that embed it (docs/route-json.md).
+    func writeRouteJSON(_ route: Route) {
+        write(landingPath(route.language, route.segment) + "route.json", routeJSON(route).encoded(pretty: true) + "\n")
+    }
+
+    /// What a route's overview and step pages share: its title, link, breadcrumb and inline data.
+    func routeShared(_ route: Route) -> (title: String, href: String, landingCrumb: (String, String), inline: String) {
+        let segmentTitle = site.config.text(site.config.segment(route.segment)!.title, route.language)
+        let t = factory.strings[route.language]!
+        return (
+            t.format("routeTitle", ["segment": segmentTitle]), factory.href(routePath(route.language, route.segment)),
+            (segmentTitle, landingPath(route.language, route.segment)), routeJSON(route).encoded(htmlSafe: true)
+        )
+    }
+}
+
+/// A segment's onboarding route in one language: every stage and step, `<lang>/segments/<s>/route/`.
+struct RoutePage: PageKind {
+    static let template = "route"
+    var route: Int
+    var language: String
+
+    static func all(_ r: PageRenderer) -> [RoutePage] { r.site.routes.indices.map { RoutePage(route: $0, language: r.site.routes[$0].language) } }
+
+    func meta(_ r: PageRenderer) -> PageMeta {
+        let route = r.site.routes[self.route]
+        let segment = r.site.config.segment(route.segment)!
+        return PageMeta(
+            kind: "route", title: r.routeShared(route).title, urlPath: r.routePath(language, route.segment),
+            description: segment.description.map { r.site.config.text($0, language) },
+            translations: r.routeVersions(route.segment, path: r.routePath), breadcrumbs: [r.routeShared(route).landingCrumb])
+    }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let (site, factory) = (r.site, r.factory)
         let config = site.config
-        let language = route.language
+        let route = site.routes[self.route]
         let t = factory.strings[language]!
         let segment = config.segment(route.segment)!
-        let segmentTitle = config.text(segment.title, language)
-        let json = routeJSON(route)
-        write(landingPath(language, route.segment) + "route.json", json.encoded(pretty: true) + "\n")
-        let inline = json.encoded(htmlSafe: true)
-        let routeHref = factory.href(routePath(language, route.segment))
-        let landingCrumb = (segmentTitle, landingPath(language, route.segment))
-        let routeTitle = t.format("routeTitle", ["segment": segmentTitle])
-
-        // Overview page.
+        let shared = r.routeShared(route)
         let stages: [[String: Any]] = route.stages.map { stage in
             let s = config.stages[stage.stageIndex]
             return [
@@ -79,7 +105,7 @@ extension PageRenderer {
                 "time": factory.minutes(stage.steps.reduce(0) { $0 + route.steps[$1].duration }, language),
                 "steps": stage.steps.map { i -> [String: Any] in
                     let step = route.steps[i]
-                    let tasks = rendered[step.document].tasks.count
+                    let tasks = r.rendered[step.document].tasks.count
                     return [
                         "number": t.number(i + 1), "title": site.documents[step.document].title,
                         "href": factory.href(step.urlPath), "key": step.translationKey,
@@ -90,47 +116,39 @@ extension PageRenderer {
                 },
             ]
         }
-        var meta = PageMeta(
-            kind: "route", title: routeTitle, urlPath: routePath(language, route.segment),
-            description: segment.description.map { config.text($0, language) },
-            translations: routeVersions(route.segment, path: routePath), breadcrumbs: [landingCrumb])
         meta.fields = [
-            "segment": ["id": segment.id, "title": segmentTitle],
+            "segment": ["id": segment.id, "title": config.text(segment.title, language)],
             "totalTime": factory.minutes(route.totalMinutes, language),
             "stepCount": t.format("stepCount", ["n": t.number(route.steps.count)]),
             "stages": stages,
             "startHref": factory.href(route.steps[0].urlPath),
-            "routeJSON": inline,
+            "routeJSON": shared.inline,
             "jsonLD": StructuredData.howTo(
-                name: routeTitle, description: segment.description.map { config.text($0, language) }, language: language,
-                url: factory.absolute(routePath(language, route.segment)), totalMinutes: route.totalMinutes,
+                name: shared.title, description: segment.description.map { config.text($0, language) }, language: language,
+                url: factory.absolute(r.routePath(language, route.segment)), totalMinutes: route.totalMinutes,
                 steps: route.steps.map { (site.documents[$0.document].title, factory.absolute($0.urlPath)) }),
         ]
-        writePage(meta, language: language, template: "route")
+        return [:]
+    }
+}
 
-        // One page per step.
-        for (n, step) in route.steps.enumerated() {
-            writeStep(route, n, step, inline: inline, routeTitle: routeTitle, routeHref: routeHref, landingCrumb: landingCrumb)
-        }
+/// One step of a route, with previous/next across stages and the route's progress:
+/// `<lang>/guides/<segment>/<step>/`. A step missing in a language is the default language's text.
+struct StepPage: PageKind {
+    static let template = "step"
+    var route: Int
+    var step: Int
+    var language: String
+
+    static func all(_ r: PageRenderer) -> [StepPage] {
+        r.site.routes.indices.flatMap { n in r.site.routes[n].steps.indices.map { StepPage(route: n, step: $0, language: r.site.routes[n].language) } }
     }
 
-    private func writeStep(_ route: Route, _ n: Int, _ step: Route.Step, inline: String, routeTitle: String, routeHref: String, landingCrumb: (String, String))
-    {
-        let config = site.config
-        let language = route.language
-        let t = factory.strings[language]!
+    func meta(_ r: PageRenderer) -> PageMeta {
+        let site = r.site
+        let route = site.routes[self.route]
+        let step = route.steps[self.step]
         let d = site.documents[step.document]
-        let r = rendered[step.document]
-        let stage = config.stages[step.stageIndex]
-        func neighbour(_ i: Int) -> Any {
-            guard route.steps.indices.contains(i) else { return false }
-            let other = route.steps[i]
-            let crosses = other.stageIndex != step.stageIndex
-            return [
-                "title": site.documents[other.document].title, "href": factory.href(other.urlPath),
-                "stage": crosses ? config.text(config.stages[other.stageIndex].title, language) : false,
-            ] as [String: Any]
-        }
         // Language versions: the same step in every route that has it; copies of the default text are
         // not offered to search engines as alternates.
         var versions: [String: String] = [:]
@@ -141,11 +159,35 @@ extension PageRenderer {
                 if s.isFallback { copies.insert(other.language) }
             }
         }
+        let shared = r.routeShared(route)
         var meta = PageMeta(
             kind: "step", title: d.title, urlPath: step.urlPath, description: d.frontMatter.summary,
-            translations: versions, breadcrumbs: [landingCrumb, (routeTitle, routePath(language, route.segment))])
+            translations: versions, breadcrumbs: [shared.landingCrumb, (shared.title, r.routePath(language, route.segment))])
         meta.copies = copies
         if step.isFallback { meta.canonicalPath = d.urlPath } else { meta.lastModified = d.frontMatter.updated }
+        return meta
+    }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let (site, factory) = (r.site, r.factory)
+        let config = site.config
+        let route = site.routes[self.route]
+        let step = route.steps[self.step]
+        let n = self.step
+        let t = factory.strings[language]!
+        let d = site.documents[step.document]
+        let rendered = r.rendered[step.document]
+        let stage = config.stages[step.stageIndex]
+        let shared = r.routeShared(route)
+        func neighbour(_ i: Int) -> Any {
+            guard route.steps.indices.contains(i) else { return false }
+            let other = route.steps[i]
+            let crosses = other.stageIndex != step.stageIndex
+            return [
+                "title": site.documents[other.document].title, "href": factory.href(other.urlPath),
+                "stage": crosses ? config.text(config.stages[other.stageIndex].title, language) : false,
+            ] as [String: Any]
+        }
         let sourceLanguage = config.language(d.language)!
         meta.fields = [
             "stage": ["id": stage.id, "title": config.text(stage.title, language)],
@@ -155,11 +197,11 @@ extension PageRenderer {
             "time": factory.minutes(step.duration, language),
             "prev": neighbour(n - 1),
             "next": neighbour(n + 1),
-            "route": ["title": routeTitle, "href": routeHref],
-            "hasChecklist": !r.tasks.isEmpty,
-            "toc": tocContext(r.toc),
-            "hasToc": r.toc.count >= 2,
-            "routeJSON": inline,
+            "route": ["title": shared.title, "href": shared.href],
+            "hasChecklist": !rendered.tasks.isEmpty,
+            "toc": r.tocContext(rendered.toc),
+            "hasToc": rendered.toc.count >= 2,
+            "routeJSON": shared.inline,
             "fallback": step.isFallback
                 ? ["notice": t.format("fallbackNotice", ["language": sourceLanguage.name]), "lang": d.language, "dir": sourceLanguage.direction.rawValue]
                     as [String: Any]
@@ -168,16 +210,37 @@ extension PageRenderer {
             "editURL": factory.editURL(d.sourcePath),
             "feedback": true,
         ]
-        writePage(meta, language: language, template: "step", extra: ["content": r.html])
+        return ["content": rendered.html]
+    }
+}
+/// A segment's landing page: `<lang>/segments/<segment>/`, from `landing/<segment>.yml` (or site.yml).
+struct LandingPage: PageKind {
+    static let template = "landing"
+    var language: String
+    var segment: String
+
+    static func all(_ r: PageRenderer) -> [LandingPage] {
+        r.site.config.languages.flatMap { l in r.site.config.segments.map { LandingPage(language: l.code, segment: $0.id) } }
     }
 
-    func writeLanding(_ language: String, _ segmentID: String) {
+    func meta(_ r: PageRenderer) -> PageMeta {
+        let config = r.site.config
+        let segment = config.segment(self.segment)!
+        let landing = r.site.landings[language]?[self.segment]
+        return PageMeta(
+            kind: "landing", title: landing?.title ?? config.text(segment.title, language), urlPath: r.landingPath(language, self.segment),
+            description: landing?.subtitle ?? segment.description.map { config.text($0, language) },
+            translations: r.languageVersions { r.landingPath($0, self.segment) })
+    }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let (site, factory, segmentID) = (r.site, r.factory, self.segment)
         let config = site.config
         let t = factory.strings[language]!
         let segment = config.segment(segmentID)!
         let landing = site.landings[language]?[segmentID]
         if landing == nil, let original = site.landings[config.defaultLanguage]?[segmentID], language != config.defaultLanguage {
-            diagnostics.report(
+            r.diagnostics.report(
                 .warning(
                     "missing-translation", "landing page has no \(language) translation; the \(language) page is generated from site.yml",
                     file: original.sourcePath))
@@ -191,7 +254,7 @@ extension PageRenderer {
             groups.append([
                 "title": config.categoryTitle(category.id, language),
                 "href": factory.href("\(language)/articles/\(category.id)/"),
-                "articles": relevant.map { articleCard($0, language: language) },
+                "articles": relevant.map { r.articleCard($0, language: language) },
             ])
         }
         var cta: Any = false
@@ -201,23 +264,19 @@ extension PageRenderer {
                     "text": landing?.cta?.text ?? false,
                     "label": landing?.cta?.label ?? t["startRoute"],
                     "startHref": factory.href(route.steps[0].urlPath),
-                    "routeHref": factory.href(routePath(language, segmentID)),
+                    "routeHref": factory.href(r.routePath(language, segmentID)),
                     "routeSummary": t.format("routeSummary", ["steps": t.number(route.steps.count), "time": factory.minutes(route.totalMinutes, language)]),
-                    "routeJSON": routeJSON(route).encoded(htmlSafe: true),
+                    "routeJSON": r.routeJSON(route).encoded(htmlSafe: true),
                 ] as [String: Any]
         }
-        var meta = PageMeta(
-            kind: "landing", title: landing?.title ?? segmentTitle, urlPath: landingPath(language, segmentID),
-            description: landing?.subtitle ?? segment.description.map { config.text($0, language) },
-            translations: languageVersions { landingPath($0, segmentID) })
         meta.fields = [
             "segment": ["id": segmentID, "title": segmentTitle],
             "subtitle": landing?.subtitle ?? segment.description.map { config.text($0, language) } ?? false,
-            "highlights": highlights(landing),
-            "featured": featuredCards(landing, language: language),
+            "highlights": r.highlights(landing),
+            "featured": r.featuredCards(landing, language: language),
             "cta": cta,
             "articleGroups": groups,
         ]
-        writePage(meta, language: language, template: "landing")
+        return [:]
     }
 }

@@ -85,4 +85,4 @@ serve: build
 	$(WAYMARK) serve
 
 clean:
-	rm -rf .build output .output.waymark-spare .waymark-cache
+	rm -rf .build output .output.waymark-spare .output.waymark-lock .waymark-cache

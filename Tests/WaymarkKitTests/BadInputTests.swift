@@ -111,4 +111,44 @@ struct BadInputTests {
         writer.abort()
         #expect(!tree.exists("out"))
     }
+
+    @Test("--output naming a regular file is an error and the file stays, build after build")
+    func outputIsAFile() throws {
+        let tree = try SmallSite.tree()
+        try tree.write("notes.txt", "my notes\n")
+        for _ in 0..<2 {
+            let summary = SiteBuilder.build(SmallSite.options(tree, output: "notes.txt"))
+            #expect(!summary.wrote && summary.diagnostics.contains { $0.code == "invalid-output" && $0.message.contains("is a file") })
+        }
+        #expect(tree.read("notes.txt") == "my notes\n")
+        #expect(!tree.exists(".notes.txt.waymark-spare") && !tree.exists(".notes.txt.waymark-new"))
+    }
+
+    @Test("--output through a symbolic link: the folder it points to is swapped and the link stays a link")
+    func outputThroughSymlink() throws {
+        let tree = try SmallSite.tree()
+        try FileManager.default.createDirectory(atPath: tree.path + "/deploy", withIntermediateDirectories: true)
+        try FileManager.default.createSymbolicLink(atPath: tree.path + "/link", withDestinationPath: tree.path + "/deploy")
+        for round in 0..<3 {
+            try tree.write("content/en/articles/billing/round.md", "---\ntitle: Round \(round)\n---\n\nText.\n")
+            let summary = SiteBuilder.build(SmallSite.options(tree, output: "link"))
+            #expect(summary.wrote, "\(summary.diagnostics)")
+            let link = try FileManager.default.destinationOfSymbolicLink(atPath: tree.path + "/link")
+            #expect(link == tree.path + "/deploy", "round \(round): the link was replaced")
+            #expect(tree.read("deploy/en/articles/billing/round/index.html")?.contains("Round \(round)") == true, "round \(round): stale output")
+        }
+    }
+
+    @Test("one build at a time per output: a second one fails clearly, and can build once the first is done")
+    func concurrentBuildsAreLocked() throws {
+        let tree = try SmallSite.tree()
+        let first = try OutputWriter(output: tree.path + "/output")
+        #expect(throws: OutputError.self) { try OutputWriter(output: tree.path + "/output") }
+        let blocked = SiteBuilder.build(SmallSite.options(tree))
+        #expect(!blocked.wrote && blocked.diagnostics.contains { $0.message.contains("another waymark build is writing") })
+        first.abort()
+        let next = SiteBuilder.build(SmallSite.options(tree))
+        #expect(next.wrote, "\(next.diagnostics)")
+        #expect(tree.exists("output/en/index.html"))
+    }
 }

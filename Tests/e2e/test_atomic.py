@@ -67,3 +67,29 @@ def test_sigkill_at_random_points_never_leaves_a_partial_site():
         assert snapshot(output) == expected["b"]
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+
+
+def test_concurrent_builds_never_mix_two_sites():
+    """Two builds into the same output at once: one writes its complete site, the other fails clearly
+    (exit 1, a message naming the lock), and the output is exactly one build."""
+    tmp = tempfile.mkdtemp(prefix="waymark-concurrent-")
+    try:
+        a = os.path.join(tmp, "content-a")
+        larger_site(a)
+        b = os.path.join(tmp, "content-b")
+        shutil.copytree(a, b)
+        with open(os.path.join(b, "en", "articles", "basics", "second-version.md"), "w", encoding="utf-8") as f:
+            f.write("---\ntitle: Only in the second version\nupdated: 2026-11-01\n---\n\nThis article marks the second version.\n")
+        expected = {name: snapshot(build(content, os.path.join(tmp, "expected-" + name))) for name, content in (("a", a), ("b", b))}
+        output = os.path.join(tmp, "output")
+        for round in range(3):
+            procs = [subprocess.Popen([WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"),
+                                       "--output", output, "--quiet", "--force"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                     for content in (a, b)]
+            results = [(p.wait(), p.stderr.read()) for p in procs]
+            for status, err in results:
+                assert status == 0 or (status == 1 and "another waymark build is writing" in err), err
+            assert any(status == 0 for status, _ in results), results
+            assert snapshot(output) in (expected["a"], expected["b"]), f"mixed output in round {round}"
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

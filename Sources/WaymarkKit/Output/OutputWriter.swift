@@ -8,6 +8,13 @@ import Foundation
 /// The swap is one `renameat2(RENAME_EXCHANGE)` on Linux, atomic even for a web server reading the folder
 /// at that moment; elsewhere it falls back to renames with recovery of the previous site.
 ///
+/// The output must be a folder Waymark wrote (or a new or empty one): a regular file, a folder that
+/// cannot be listed or one holding other files is an error, never "empty". A symbolic link is
+/// followed: the folder it points to is what is swapped, and the link keeps pointing at it. One build
+/// at a time writes an output: the writer holds an exclusive lock (`.<name>.waymark-lock`, beside the
+/// output) until it commits or aborts, and a second build fails at once with a clear error instead of
+/// sharing the staging folder.
+///
 /// The site replaced by a swap is kept as a spare (`.<name>.waymark-spare`) and becomes the next build's
 /// staging folder: files are overwritten in place and files the new build did not write are removed
 /// before the swap. Creating tens of thousands of fresh files and folders, and deleting as many, costs
@@ -31,10 +38,24 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
     /// Also write `.gz` and `.br` next to every text file (see `Compression`).
     public let precompress: Bool
 
+    /// The open lock file; closing it releases the lock.
+    private var lockDescriptor: Int32 = -1
+
     public init(output: String, precompress: Bool = false) throws {
         self.precompress = precompress
         var output = output
         while output.count > 1, output.hasSuffix("/") { output.removeLast() }
+        var info = stat()
+        if lstat(output, &info) == 0 {
+            switch info.st_mode & S_IFMT {
+            case S_IFDIR: break
+            case S_IFLNK:
+                // Swap the folder the link points to, next to it, so the link keeps working.
+                guard let target = FileSystem.realPath(output), FileSystem.isDirectory(target) else { throw OutputError.badLink(output) }
+                output = target
+            default: throw OutputError.notAFolder(output)
+            }
+        }
         self.output = output
         let url = URL(fileURLWithPath: output)
         let parent = url.deletingLastPathComponent().path
@@ -42,13 +63,14 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
         staging = parent + "/." + name + ".waymark-new"
         spare = parent + "/." + name + ".waymark-spare"
         let previous = parent + "/." + name + ".waymark-old"
+        lockDescriptor = try Self.lock(parent + "/." + name + ".waymark-lock", output: output)
         // A fallback swap interrupted between its renames left the site in `previous`: put it back.
         if !FileSystem.exists(output), FileSystem.exists(previous) {
             guard rename(previous, output) == 0 else { throw POSIXFailure(operation: "restore previous output from", path: previous, code: errno) }
         }
         FileSystem.removeTree(previous)
         if FileSystem.exists(output) {
-            let contents = (try? FileManager.default.contentsOfDirectory(atPath: output)) ?? []
+            guard let contents = try? FileManager.default.contentsOfDirectory(atPath: output) else { throw OutputError.unreadable(output) }
             if !contents.isEmpty, !contents.contains(Self.marker) {
                 throw OutputError.notOurs(output)
             }
@@ -64,6 +86,29 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
                 reused = false
             }
         }
+    }
+
+    deinit {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+    }
+
+    /// Takes the output's build lock, or fails at once when another build holds it.
+    private static func lock(_ path: String, output: String) throws -> Int32 {
+        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+        guard fd >= 0 else { throw POSIXFailure(operation: "open the build lock", path: path, code: errno) }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            let code = errno
+            close(fd)
+            if code == EWOULDBLOCK { throw OutputError.locked(output) }
+            throw POSIXFailure(operation: "lock", path: path, code: code)
+        }
+        return fd
+    }
+
+    /// Releases the build lock (commit and abort do; so does the writer going away).
+    private func unlock() {
+        if lockDescriptor >= 0 { close(lockDescriptor) }
+        lockDescriptor = -1
     }
 
     /// Writes `bytes` at `path` (relative to the output root, `/`-separated), creating folders as needed.
@@ -123,6 +168,7 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
 
     /// Makes the staged build the live output; the site it replaces becomes the spare.
     public func commit() throws {
+        defer { unlock() }
         try write(Self.marker, [UInt8]())
         removeUnwritten()
         if !FileSystem.exists(output) {
@@ -153,6 +199,7 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
     /// Drops the staged build; the previous output stays as it was, and the staging folder is kept for
     /// the next build to reuse.
     public func abort() {
+        defer { unlock() }
         FileSystem.removeTree(spare)
         if rename(staging, spare) != 0 { FileSystem.removeTree(staging) }
     }
@@ -174,9 +221,21 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
 
 public enum OutputError: Error, CustomStringConvertible {
     case notOurs(String)
+    case notAFolder(String)
+    case unreadable(String)
+    case badLink(String)
+    case locked(String)
 
     public var description: String {
         switch self {
+        case .notAFolder(let path):
+            return "--output '\(path)' is a file, not a folder; refusing to replace it. Choose a folder for --output."
+        case .unreadable(let path):
+            return "output folder '\(path)' cannot be listed (check its permissions); refusing to replace what it may hold."
+        case .badLink(let path):
+            return "--output '\(path)' is a symbolic link that does not lead to a folder; point it at a folder or choose another --output."
+        case .locked(let path):
+            return "another waymark build is writing '\(path)' right now; wait for it to finish (one build at a time per output folder)."
         case .notOurs(let path):
             return
                 "output folder '\(path)' is not empty and was not written by waymark (no \(OutputWriter.marker) file); refusing to replace it. Choose another --output or empty the folder."

@@ -56,7 +56,7 @@ let package = Package(
         ),
         .testTarget(
             name: "WaymarkKitTests",
-            dependencies: ["WaymarkKit"],
+            dependencies: ["WaymarkKit", "WaymarkServe"],
             path: "Tests/WaymarkKitTests"
         ),
     ]

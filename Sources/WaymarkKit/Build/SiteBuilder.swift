@@ -53,7 +53,7 @@ public enum SiteBuilder {
             return (BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false), nil)
         }
         progress?(.phase("site model"))
-        let site = SiteIndex(content: content, includeDrafts: options.includeDrafts, diagnostics: diagnostics)
+        var site = SiteIndex(content: consume content, includeDrafts: options.includeDrafts, diagnostics: diagnostics)
 
         let sink: OutputSink
         var writer: OutputWriter?
@@ -82,6 +82,8 @@ public enum SiteBuilder {
         let markdown = MarkdownStage(site: site, basePath: basePath, keyed: cache != nil)
         var rendered = markdown.run(site, memo: cache?.markdown, diagnostics: diagnostics, progress: progress)
         diagnostics.report(contentsOf: MarkdownStage.brokenAnchors(site, rendered))
+        // No later stage reads the Markdown: its memory (as much as the HTML) is not held through them.
+        site.dropBodies()
 
         // Analysis, then related articles and the search index from it.
         progress?(.phase("analysing text"))

@@ -185,6 +185,11 @@ struct SiteIndex: Sendable {
             && x.stage == y.stage && x.order == y.order && x.duration == y.duration && x.draft == y.draft
     }
 
+    /// Forgets the documents' Markdown once it is rendered (the later stages read the renderings).
+    mutating func dropBodies() {
+        for i in documents.indices { documents[i].body = "" }
+    }
+
     /// Every published version of a document, by language code.
     func translationsOf(_ d: Document) -> [String: Int] {
         translations[Self.translationID(d)] ?? [:]

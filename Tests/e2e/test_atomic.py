@@ -35,16 +35,22 @@ def larger_site(folder, copies=12):
                     shutil.copyfile(os.path.join(articles, category, name), os.path.join(articles, category, f"copy-{k}-{name}"))
 
 
+def two_versions(tmp):
+    """Two larger sites that differ by one article, and what a clean build of each writes."""
+    a = os.path.join(tmp, "content-a")
+    larger_site(a)
+    b = os.path.join(tmp, "content-b")
+    shutil.copytree(a, b)
+    with open(os.path.join(b, "en", "articles", "basics", "second-version.md"), "w", encoding="utf-8") as f:
+        f.write("---\ntitle: Only in the second version\nupdated: 2026-11-01\n---\n\nThis article marks the second version.\n")
+    expected = {name: snapshot(build(content, os.path.join(tmp, "expected-" + name))) for name, content in (("a", a), ("b", b))}
+    return a, b, expected
+
+
 def test_sigkill_at_random_points_never_leaves_a_partial_site():
     tmp = tempfile.mkdtemp(prefix="waymark-kill-")
     try:
-        a = os.path.join(tmp, "content-a")
-        larger_site(a)
-        b = os.path.join(tmp, "content-b")
-        shutil.copytree(a, b)
-        with open(os.path.join(b, "en", "articles", "basics", "second-version.md"), "w", encoding="utf-8") as f:
-            f.write("---\ntitle: Only in the second version\nupdated: 2026-11-01\n---\n\nThis article marks the second version.\n")
-        expected = {name: snapshot(build(content, os.path.join(tmp, "expected-" + name))) for name, content in (("a", a), ("b", b))}
+        a, b, expected = two_versions(tmp)
         assert expected["a"] != expected["b"]
         output = os.path.join(tmp, "output")
         build(a, output)
@@ -74,13 +80,7 @@ def test_concurrent_builds_never_mix_two_sites():
     (exit 1, a message naming the lock), and the output is exactly one build."""
     tmp = tempfile.mkdtemp(prefix="waymark-concurrent-")
     try:
-        a = os.path.join(tmp, "content-a")
-        larger_site(a)
-        b = os.path.join(tmp, "content-b")
-        shutil.copytree(a, b)
-        with open(os.path.join(b, "en", "articles", "basics", "second-version.md"), "w", encoding="utf-8") as f:
-            f.write("---\ntitle: Only in the second version\nupdated: 2026-11-01\n---\n\nThis article marks the second version.\n")
-        expected = {name: snapshot(build(content, os.path.join(tmp, "expected-" + name))) for name, content in (("a", a), ("b", b))}
+        a, b, expected = two_versions(tmp)
         output = os.path.join(tmp, "output")
         for round in range(3):
             procs = [subprocess.Popen([WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"),

@@ -151,4 +151,45 @@ struct BadInputTests {
         #expect(next.wrote, "\(next.diagnostics)")
         #expect(tree.exists("output/en/index.html"))
     }
+
+    @Test("baseURL and --base-url: only absolute http(s) URLs or paths from the site root")
+    func baseURLs() throws {
+        for bad in ["//evil.example/", "/\\evil.example/", "javascript:alert(1)", "https:///x/", "https://user@evil.example/", "help/"] {
+            let tree = try SmallSite.tree(["content/site.yml": SmallSite.siteYML.replacingOccurrences(of: "https://help.example.com/docs/", with: "'\(bad)'")])
+            let summary = SiteBuilder.build(SmallSite.options(tree))
+            let error = summary.diagnostics.first { $0.code == "invalid-base-url" }
+            #expect(!summary.wrote && error?.file == "site.yml" && error?.location?.line == 2, "baseURL \(bad): \(summary.diagnostics)")
+            let fresh = try SmallSite.tree()
+            var options = SmallSite.options(fresh)
+            options.baseURL = bad
+            let overridden = SiteBuilder.build(options)
+            #expect(
+                !overridden.wrote && overridden.diagnostics.contains { $0.code == "invalid-base-url" && $0.message.hasPrefix("--base-url") },
+                "--base-url \(bad)")
+        }
+        for good in ["https://help.example.com/docs/", "http://localhost:8080/", "/help/", "/"] {
+            let fresh = try SmallSite.tree()
+            var options = SmallSite.options(fresh)
+            options.baseURL = good
+            #expect(SiteBuilder.build(options).wrote, "--base-url \(good)")
+        }
+    }
+
+    @Test("control characters in front matter are located errors and never reach pages or feeds")
+    func controlCharacters() throws {
+        let (tree, summary) = try build(["content/en/articles/billing/nul.md": "---\ntitle: \"a\\0b\\ec\"\n---\n\nText.\n"])
+        let error = summary.diagnostics.first { $0.code == "control-character" }
+        #expect(
+            error?.file == "en/articles/billing/nul.md" && error?.location?.line == 2 && error?.message.contains("U+0000") == true, "\(summary.diagnostics)")
+        #expect(!summary.wrote && !tree.exists("output/en/feed.xml"))
+    }
+
+    @Test("text diagnostics show control characters from file names and messages as escapes")
+    func terminalEscapes() {
+        let formatter = DiagnosticFormatter(content: "content", templates: "templates", output: "output")
+        let d = Diagnostic.error("broken-link", "unknown key 'x\u{1B}[2J'", file: "en/\u{1B}]0;owned\u{07}.md", at: SourceLocation(line: 1, column: 1))
+        let line = formatter.text(d)
+        #expect(!line.unicodeScalars.contains { $0.value < 0x20 }, "\(line.debugDescription)")
+        #expect(line.contains("\\u{1B}[2J") && line.contains("en/\\u{1B}]0;owned\\u{7}.md"))
+    }
 }

@@ -45,6 +45,10 @@ public enum SiteBuilder {
         -> (summary: BuildSummary, stages: Stages?)
     {
         let diagnostics = DiagnosticBag()
+        if let url = options.baseURL, let problem = SiteConfig.baseURLProblem(url) {
+            diagnostics.report(.error("invalid-base-url", "--base-url \(problem)"))
+            return (BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false), nil)
+        }
         progress?(.phase("loading"))
         var (templates, templateDiagnostics) = TemplateSet.load(from: options.templates)
         templates?.useReference = options.referenceTemplates

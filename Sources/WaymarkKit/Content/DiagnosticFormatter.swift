@@ -23,15 +23,36 @@ public struct DiagnosticFormatter: Sendable {
         return root + "/" + file
     }
 
+    /// One line for a terminal. File names and messages quote what contributors wrote (paths, keys,
+    /// values), so control characters are shown as `\u{1B}` escapes: content cannot clear the screen or
+    /// fake a green run.
     public func text(_ d: Diagnostic) -> String {
         var prefix = ""
         if let path = path(of: d) {
-            prefix = path
+            prefix = Self.visible(path)
             if let location = d.location { prefix += ":\(location.line):\(location.column)" }
             prefix += ": "
         }
-        return "\(prefix)\(d.severity.rawValue): \(d.message)"
+        return "\(prefix)\(d.severity.rawValue): \(Self.visible(d.message, keepingNewlines: true))"
     }
+
+    /// `text` with C0 and C1 control characters (and DEL) written as `\u{XX}`; multi-line messages
+    /// (YAML errors quote the line) may keep their line breaks.
+    static func visible(_ text: String, keepingNewlines: Bool = false) -> String {
+        let escaped = { (c: Unicode.Scalar) in isControl(c) && !(keepingNewlines && c == "\n") }
+        guard text.unicodeScalars.contains(where: escaped) else { return text }
+        var out = ""
+        for scalar in text.unicodeScalars {
+            if escaped(scalar) {
+                out += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            } else {
+                out.unicodeScalars.append(scalar)
+            }
+        }
+        return out
+    }
+
+    static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }
 
     public func github(_ d: Diagnostic) -> String {
         var properties: [String] = []

@@ -61,6 +61,23 @@ public struct SiteConfig: Sendable {
         value.resolve(language, fallback: defaultLanguage)
     }
 
+    /// Why `url` cannot be a base URL, or nil when it can: an absolute http(s) URL with a host, or a path
+    /// from the site root (`/help/`). Every page loads its script and stylesheet from it, so a
+    /// protocol-relative `//host/` (or `/\host/`, which browsers read alike) would load them from
+    /// another site.
+    public static func baseURLProblem(_ url: String) -> String? {
+        let why = "must be an absolute http(s) URL such as https://help.example.com/ or a path from the site root such as /help/"
+        if url.unicodeScalars.contains(where: { DiagnosticFormatter.isControl($0) || $0 == " " || $0 == "\\" || $0 == "\"" || $0 == "<" || $0 == ">" }) {
+            return "'\(DiagnosticFormatter.visible(url))' \(why) (no spaces, quotes, angle brackets or backslashes)"
+        }
+        for scheme in ["https://", "http://"] where url.lowercased().hasPrefix(scheme) {
+            let host = url.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+            return host.isEmpty || host.contains("@") ? "'\(url)' \(why): the host is missing or has a user name" : nil
+        }
+        if url.hasPrefix("/"), !url.hasPrefix("//") { return nil }
+        return "'\(url)' \(why)"
+    }
+
     /// The path part of `baseURL` (`/docs/`), prefixed to every link so the site works under a sub-path.
     public var basePath: String {
         guard let schemeEnd = baseURL.range(of: "://") else { return baseURL.hasPrefix("/") ? baseURL : "/" }
@@ -112,10 +129,10 @@ extension SiteConfig {
             case "description": config.description = reader.localized(value, what: "description")
             case "baseURL":
                 if let url = reader.string(value, what: "baseURL") {
-                    if url.hasPrefix("http://") || url.hasPrefix("https://") || url.hasPrefix("/") {
-                        config.baseURL = url.hasSuffix("/") ? url : url + "/"
+                    if let problem = Self.baseURLProblem(url) {
+                        reader.error("invalid-base-url", "baseURL \(problem)", at: value)
                     } else {
-                        reader.error("invalid-base-url", "baseURL must be an absolute URL such as https://help.example.com/", at: value)
+                        config.baseURL = url.hasSuffix("/") ? url : url + "/"
                     }
                 }
             case "defaultLanguage": config.defaultLanguage = reader.string(value, what: "defaultLanguage") ?? ""

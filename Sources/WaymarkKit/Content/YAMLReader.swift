@@ -97,6 +97,12 @@ struct YAMLReader {
             if scalar.style == .plain, scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty {
                 return nil
             }
+            // Control characters (YAML escapes such as "\0" or "\e") would reach pages, feeds and terminals.
+            if let bad = scalar.string.unicodeScalars.first(where: { $0 != "\t" && $0 != "\n" && DiagnosticFormatter.isControl($0) }) {
+                error(
+                    "control-character", "\(what) contains the control character U+\(String(format: "%04X", bad.value)); remove it", at: node)
+                return nil
+            }
             return scalar.string
         default:
             error("invalid-yaml-type", "\(what) must be text", at: node)

@@ -108,7 +108,9 @@ public final class PreviewServer: @unchecked Sendable {
     }
 
     /// One burst of file changes: the edited pages first, when the edit is local to them, then the
-    /// whole site, so the served site converges on what a clean build writes.
+    /// whole site, so the served site converges on what a clean build writes. The quick render runs
+    /// at once, even while a rebuild is running; rebuilds run one at a time on their own thread, and
+    /// changes during one make one more.
     func changed(_ change: FolderWatcher.Change) {
         if let paths = change.paths, !state().1 {
             let prefix = options.build.content + "/"
@@ -121,7 +123,38 @@ public final class PreviewServer: @unchecked Sendable {
                 }
             }
         }
-        rebuild()
+        scheduleRebuild()
+    }
+
+    private var rebuilding = false
+    private var rebuildAgain = false
+    private let rebuilds = DispatchQueue(label: "waymark-rebuild")
+
+    /// Starts a rebuild, or asks the running one to be followed by another.
+    func scheduleRebuild() {
+        let start = lock.withLock { () -> Bool in
+            if rebuilding {
+                rebuildAgain = true
+                return false
+            }
+            rebuilding = true
+            return true
+        }
+        guard start else { return }
+        rebuilds.async { [self] in
+            while true {
+                rebuild()
+                let again = lock.withLock { () -> Bool in
+                    if rebuildAgain {
+                        rebuildAgain = false
+                        return true
+                    }
+                    rebuilding = false
+                    return false
+                }
+                if !again { return }
+            }
+        }
     }
 
     /// Builds once; returns whether the build succeeded.

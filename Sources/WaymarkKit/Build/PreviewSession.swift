@@ -15,6 +15,7 @@ public final class PreviewSession: @unchecked Sendable {
     /// The stages of the last successful build: its site model, link table, templates, renderings and
     /// related articles are what an edited page is rendered against.
     private var last: SiteBuilder.Stages?
+    private let lock = Lock()
 
     public init(options: BuildOptions) {
         self.options = options
@@ -24,7 +25,7 @@ public final class PreviewSession: @unchecked Sendable {
     public func rebuild() -> (summary: BuildSummary, changed: [String]) {
         let (summary, stages) = SiteBuilder.run(options, cache: cache, memory: output)
         if let stages {
-            last = stages
+            lock.withLock { last = stages }
             return (summary, output.lastChanged)
         }
         return (summary, [])
@@ -32,9 +33,11 @@ public final class PreviewSession: @unchecked Sendable {
 
     /// Renders the pages of edited Markdown files (content-relative paths) against the last build and
     /// serves them at once; returns the output paths that changed, or nil when the edit is not local to
-    /// those pages (or has errors) and only a rebuild can show it.
+    /// those pages (or has errors) and only a rebuild can show it. Safe to call while `rebuild` runs on
+    /// another thread: a rebuild that started before the edit keeps the page this serves (see
+    /// `MemoryOutput.patch`), and the rebuild after the edit converges.
     public func renderEdited(_ paths: Set<String>) -> [String]? {
-        guard let stages = last, !paths.isEmpty, paths.count <= 16 else { return nil }
+        guard let stages = lock.withLock({ last }), !paths.isEmpty, paths.count <= 16 else { return nil }
         let previous = stages.pages
         let site = previous.site
         let config = site.config

@@ -5,6 +5,9 @@ public final class MemoryOutput: OutputSink, @unchecked Sendable {
     private var current: [String: [UInt8]] = [:]
     private var next: [String: [UInt8]] = [:]
     private var changedByLastCommit: [String] = []
+    /// Paths patched while a build was being collected: that build read older files, so its version
+    /// of them must not replace the patch (the next build's will).
+    private var patchedDuringBuild: Set<String> = []
 
     public init() {}
 
@@ -13,7 +16,10 @@ public final class MemoryOutput: OutputSink, @unchecked Sendable {
 
     /// Starts collecting a new build; the previous one stays served until `commit`.
     public func begin() {
-        lock.withLock { next = [:] }
+        lock.withLock {
+            next = [:]
+            patchedDuringBuild = []
+        }
     }
 
     public func write(_ path: String, _ bytes: some Collection<UInt8>) throws {
@@ -34,11 +40,13 @@ public final class MemoryOutput: OutputSink, @unchecked Sendable {
     @discardableResult
     public func commit() -> [String] {
         lock.withLock {
+            for path in patchedDuringBuild { next[path] = current[path] }
             var changed: [String] = []
             for (path, bytes) in next where !Self.same(current[path], bytes) { changed.append(path) }
             for path in current.keys where next[path] == nil { changed.append(path) }
             current = next
             next = [:]
+            patchedDuringBuild = []
             changedByLastCommit = changed.sorted()
             return changedByLastCommit
         }
@@ -54,6 +62,7 @@ public final class MemoryOutput: OutputSink, @unchecked Sendable {
                 current[path] = bytes
                 changed.append(path)
             }
+            patchedDuringBuild.formUnion(changed)
             return changed.sorted()
         }
     }
@@ -67,7 +76,10 @@ public final class MemoryOutput: OutputSink, @unchecked Sendable {
 
     /// Forgets a failed build; the last good one stays served.
     public func discard() {
-        lock.withLock { next = [:] }
+        lock.withLock {
+            next = [:]
+            patchedDuringBuild = []
+        }
     }
 
     public func file(_ path: String) -> [UInt8]? {

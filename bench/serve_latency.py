@@ -8,11 +8,13 @@ Scenarios, all on en/articles/billing/article-00001.md:
 - title: the `title:` line of its front matter changed to a new title; until the article page shows it,
   and until its category listing (Waymark /en/articles/billing/, Hugo /articles/billing/) does;
 - template (Waymark only): a marker added to the article page template (serve runs on a copy of
-  templates/); until the article page shows it.
+  templates/); until the article page shows it. The article is open, as in a writer's browser: a
+  live-reload connection names it, and serve renders open pages first.
 
 Both servers watch the files themselves; the time includes their change detection and the rebuild,
 measured by fetching the pages every 5 ms until the new text appears. Between edits the script waits
 for Waymark's log to report the finished build, then one more second. Every edited file is restored."""
+import json
 import os
 import re
 import shutil
@@ -20,8 +22,11 @@ import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import urllib.request
+
+import websocket  # websocket-client, which selenium depends on
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, os.path.join(HERE, "..", "Tests", "e2e"))
@@ -100,6 +105,22 @@ class Log:
 
 
 _markers = iter(range(1, 1 << 30))
+
+
+def open_page(ws_url, page):
+    """A live-reload connection like an open browser tab's, naming its page; its messages are read and
+    dropped on a thread of their own."""
+    socket = websocket.create_connection(ws_url, timeout=10)
+    socket.send(json.dumps({"page": page}))
+
+    def drain():
+        try:
+            while socket.recv():
+                pass
+        except Exception:
+            pass
+    threading.Thread(target=drain, daemon=True).start()
+    return socket
 
 
 def next_marker():
@@ -205,6 +226,9 @@ def main():
             log = Log(log_path)
             log.settle(0, 300)
             settle = 30 + 3 * full
+            # The article is open in a browser, as when a writer previews it: its live-reload socket
+            # names the page (serve renders open pages first on template edits).
+            socket = open_page(f"ws://127.0.0.1:{port}/__waymark/live", "/en/articles/billing/article-00001/")
 
             body, logs["body"] = scenario(os.path.join(content, ARTICLE), lambda text, m: text + f"\n{m}.\n",
                                           lambda m: [(url, m)], log, settle)
@@ -213,6 +237,8 @@ def main():
             template, logs["template"] = scenario(os.path.join(templates, TEMPLATE), add_to_template,
                                                   lambda m: [(url, m)], log, settle)
         finally:
+            if "socket" in locals():
+                socket.close()
             server.terminate()
             server.wait()
             log_file.close()

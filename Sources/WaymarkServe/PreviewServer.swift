@@ -113,14 +113,19 @@ public final class PreviewServer: @unchecked Sendable {
     /// changes during one make one more.
     func changed(_ change: FolderWatcher.Change) {
         if let paths = change.paths, !state().1 {
-            let prefix = options.build.content + "/"
-            let inContent = paths.filter { $0.hasPrefix(prefix) }
-            if inContent.count == paths.count {
-                let start = ContinuousClock.now
-                if let updated = session.renderEdited(Set(inContent.map { String($0.dropFirst(prefix.count)) })) {
-                    onQuickUpdate?(updated, Self.seconds(since: start))
-                    if !updated.isEmpty { hub.broadcast(Self.updateMessage(updated, all: false)) }
-                }
+            let content = options.build.content + "/"
+            let templates = options.build.templates + "/"
+            let start = ContinuousClock.now
+            var updated: [String]?
+            if paths.allSatisfy({ $0.hasPrefix(content) }) {
+                updated = session.renderEdited(Set(paths.map { String($0.dropFirst(content.count)) }))
+            } else if paths.allSatisfy({ $0.hasPrefix(templates) }) {
+                // A template, string or stylesheet: the pages open in a browser first, then every page.
+                updated = session.renderWithNewTemplates(pages: hub.openPages.map { String($0.dropFirst()) })
+            }
+            if let updated {
+                onQuickUpdate?(updated, Self.seconds(since: start))
+                if !updated.isEmpty { hub.broadcast(Self.updateMessage(updated, all: false)) }
             }
         }
         scheduleRebuild()
@@ -243,14 +248,35 @@ final class ReloadHub: WSMessageHandler, @unchecked Sendable {
         continuation.yield(.text(current()))
         continuation.onTermination = { [weak self] _ in
             guard let self else { return }
-            _ = self.lock.withLock { self.clients.removeValue(forKey: id) }
+            self.lock.withLock {
+                _ = self.clients.removeValue(forKey: id)
+                self.pages[id] = nil
+            }
         }
         Task { [weak self] in
-            for await _ in client {}
+            // A page names itself once connected: `{"page": "/en/articles/x/"}`.
+            for await message in client {
+                guard case .text(let text) = message, let page = Self.pagePath(text) else { continue }
+                self?.lock.withLock { self?.pages[id] = page }
+            }
             guard let self else { return }
-            self.lock.withLock { self.clients.removeValue(forKey: id) }?.finish()
+            self.lock.withLock {
+                self.pages[id] = nil
+                return self.clients.removeValue(forKey: id)
+            }?.finish()
         }
         return stream
+    }
+
+    /// URL paths of the pages open now.
+    var openPages: Set<String> { lock.withLock { Set(pages.values) } }
+    private var pages: [UUID: String] = [:]
+
+    static func pagePath(_ text: String) -> String? {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let page = object["page"] as? String,
+            page.hasPrefix("/"), page.count < 2048
+        else { return nil }
+        return page
     }
 
     func broadcast(_ message: String) {
@@ -305,6 +331,7 @@ enum LiveScript {
               if (status.type === "status") { if (reconnected) location.reload(); return; }
               if (overlay || status.all || status.paths.indexOf(here()) >= 0) location.reload();
             };
+            ws.onopen = function () { ws.send(JSON.stringify({ page: here() })); };
             ws.onclose = function () { reconnected = true; setTimeout(connect, 500); };
           }
           connect();

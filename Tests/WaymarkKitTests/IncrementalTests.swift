@@ -150,6 +150,35 @@ struct IncrementalTests {
         #expect(preview.renderEdited(["content/en/articles/basics/new-one.md"]) == nil)
     }
 
+    @Test("a template or stylesheet edit shows on the pages open in a browser before the rebuild")
+    func templateEditOpenPagesFirst() throws {
+        let preview = try Preview()
+        #expect(preview.rebuild().errors == 0)
+        let open = ["en/articles/basics/time-to-value/", "fa/segments/accountant/route/", "vi/"]
+        try preview.edit("templates/partials/footer.mustache") { $0 + "<p>Footer edit</p>\n" }
+        let updated = try #require(preview.session.renderWithNewTemplates(pages: open))
+        #expect(Set(updated) == Set(open.map { $0 + "index.html" }))
+        for page in open { #expect(preview.served(page + "index.html").contains("Footer edit"), "\(page)") }
+        #expect(!preview.served("en/articles/basics/the-aha-moment/index.html").contains("Footer edit"))
+        #expect(preview.rebuild().errors == 0)
+        #expect(preview.served("en/articles/basics/the-aha-moment/index.html").contains("Footer edit"))
+        preview.expectSameAsCleanBuild("template edit")
+
+        // A stylesheet: its new fingerprinted file is served with the open pages that link to it.
+        try preview.edit("templates/assets/style.css") { $0 + "\n.edited { color: red }\n" }
+        let styled = try #require(preview.session.renderWithNewTemplates(pages: ["en/"]))
+        let css = try #require(styled.first { $0.hasPrefix("assets/style.") && $0.hasSuffix(".css") })
+        #expect(styled.contains("en/index.html") && preview.served("en/index.html").contains(css))
+        #expect(preview.served(css).contains(".edited"))
+        #expect(preview.rebuild().errors == 0)
+        preview.expectSameAsCleanBuild("stylesheet edit")
+
+        // Templates with an error: nothing is served early; the rebuild reports it.
+        try preview.edit("templates/article.mustache") { $0 + "{{#unclosed}}" }
+        #expect(preview.session.renderWithNewTemplates(pages: open) == nil)
+        #expect(preview.rebuild().errors > 0)
+    }
+
     @Test("a page served early during a rebuild that read the older file is kept, not replaced by that rebuild")
     func patchDuringRebuild() {
         let memory = MemoryOutput()

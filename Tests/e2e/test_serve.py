@@ -21,8 +21,9 @@ def preview():
     tmp = tempfile.mkdtemp(prefix="waymark-serve-")
     content = os.path.join(tmp, "content")
     shutil.copytree(os.path.join(ROOT, "content"), content)
+    shutil.copytree(os.path.join(ROOT, "templates"), os.path.join(tmp, "templates"))
     port = free_port()
-    proc = subprocess.Popen([WAYMARK, "serve", "--content", content, "--templates", os.path.join(ROOT, "templates"), "--port", str(port)],
+    proc = subprocess.Popen([WAYMARK, "serve", "--content", content, "--templates", os.path.join(tmp, "templates"), "--port", str(port)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 30
@@ -103,3 +104,20 @@ def test_only_pages_that_changed_reload(driver, preview):
     edit(content, lambda t: t + "\nA second sentence.\n")
     WebDriverWait(driver, 10).until(lambda d: d.execute_script("return !window.__notReloaded"))
     assert "A second sentence." in driver.page_source
+
+
+def test_template_edit_shows_on_the_open_page_first(driver, preview):
+    url, content, proc = preview
+    driver.get(url + PAGE)
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return document.readyState") == "complete")
+    time.sleep(0.5)  # the page's WebSocket connects and names the page
+    driver.execute_script("window.__notReloaded = true")
+    footer = os.path.join(os.path.dirname(content), "templates", "partials", "footer.mustache")
+    open(footer, "a", encoding="utf-8").write("<p id=\"footer-edit\">Edited footer</p>\n")
+    WebDriverWait(driver, 10).until(lambda d: d.execute_script("return !window.__notReloaded"))
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.ID, "footer-edit"))
+    proc.terminate()
+    proc.wait(timeout=10)
+    log = proc.stdout.read()
+    # The open page was rendered with the new template before the whole site was.
+    assert "Updated 1 page(s)" in log, log

@@ -96,4 +96,28 @@ public final class PreviewSession: @unchecked Sendable {
         guard !diagnostics.hasErrors else { return nil }
         return output.patch(sink.files)
     }
+
+    /// Renders the given pages (URL paths without the leading `/`, as open in browsers) with the
+    /// template folder as it is now, against the last build, and serves them with the new assets at
+    /// once; returns the output paths that changed, or nil when the templates have errors (the rebuild
+    /// reports them).
+    public func renderWithNewTemplates(pages: [String]) -> [String]? {
+        let urls = Set(pages)
+        guard let stages = lock.withLock({ last }) else { return nil }
+        let (loaded, problems) = TemplateSet.load(from: options.templates)
+        guard let templates = loaded, !problems.contains(where: { $0.severity == .error }) else { return nil }
+        let previous = stages.pages
+        // Article bodies were dropped once written; the Markdown stage's memo still has them.
+        var rendered = previous.rendered
+        for (i, d) in previous.site.documents.enumerated() where d.kind == .article && urls.contains(d.urlPath) {
+            if let kept = cache.markdown.value(d.sourcePath, key: rendered[i].key) { rendered[i].html = kept.html }
+        }
+        let sink = CollectingSink()
+        let renderer = PageRenderer(
+            site: previous.site, templates: templates, options: previous.options, rendered: rendered, related: previous.related, linkTableKey: 0,
+            sink: sink, memo: nil, diagnostics: DiagnosticBag(), progress: nil)
+        for job in renderer.pageJobs(at: urls) { job() }
+        for asset in templates.assetFiles { try? sink.write(asset.path, asset.bytes) }
+        return output.patch(sink.files)
+    }
 }

@@ -38,11 +38,22 @@ extension PageRenderer {
         writePage(meta, path: path, language: page.language, template: Kind.template, extra: extra, reusable: inputs == nil)
     }
 
+    /// The jobs that write the pages at some URL paths (`en/articles/x/`, `en/404.html`), whatever
+    /// their kind: the preview renders the pages open in browsers first.
+    func pageJobs(at urls: Set<String>) -> [@Sendable () -> Void] {
+        let (articles, rest) = pageJobs { kind in
+            // Article pages are most of the site: their URL without building their description.
+            if let article = kind as? ArticlePage { return urls.contains(site.documents[article.index].urlPath) }
+            return urls.contains(kind.meta(self).urlPath)
+        }
+        return articles + rest
+    }
+
     /// The jobs that write every page of every kind: article pages first (the bulk, after which their
     /// bodies are dropped), then the rest.
-    func pageJobs() -> (articles: [@Sendable () -> Void], rest: [@Sendable () -> Void]) {
+    func pageJobs(where include: (any PageKind) -> Bool = { _ in true }) -> (articles: [@Sendable () -> Void], rest: [@Sendable () -> Void]) {
         var rest: [@Sendable () -> Void] = []
-        func add<Kind: PageKind>(_ kind: Kind.Type) { for page in Kind.all(self) { rest.append { self.write(page) } } }
+        func add<Kind: PageKind>(_ kind: Kind.Type) { for page in Kind.all(self) where include(page) { rest.append { self.write(page) } } }
         add(RoutePage.self)
         add(StepPage.self)
         add(LandingPage.self)
@@ -52,6 +63,6 @@ extension PageRenderer {
         add(SearchPage.self)
         add(NotFoundPage.self)
         add(LanguageChooserPage.self)
-        return (ArticlePage.all(self).map { page in { self.write(page) } }, rest)
+        return (ArticlePage.all(self).filter(include).map { page in { self.write(page) } }, rest)
     }
 }

@@ -94,6 +94,19 @@ struct HealthTests {
         #expect(SiteBuilder.build(SmallSite.options(tree)).errors == 0)
     }
 
+    @Test("new never writes through a symbolic link: a dangling one, or a folder that leads outside content/")
+    func scaffoldSymlinks() throws {
+        let tree = try SmallSite.tree()
+        let outside = try TempTree()
+        let s = Scaffold(content: tree.path + "/content", templates: Repo.templates, today: Day(iso: "2026-11-27")!)
+        try FileManager.default.createSymbolicLink(atPath: tree.path + "/content/en/articles/billing/taxes.md", withDestinationPath: outside.path + "/taxes.md")
+        #expect(throws: Scaffold.Failure.self) { try s.article(language: "en", category: "billing", slug: "taxes", title: nil) }
+        #expect(!outside.exists("taxes.md"))
+        try FileManager.default.createSymbolicLink(atPath: tree.path + "/content/en/articles/linked", withDestinationPath: outside.path)
+        #expect(throws: Scaffold.Failure.self) { try s.article(language: "en", category: "linked", slug: "fees", title: nil) }
+        #expect(!outside.exists("fees.md"))
+    }
+
     @Test("new segment and language edit site.yml and keep it valid")
     func scaffoldConfig() throws {
         let tree = try SmallSite.tree()

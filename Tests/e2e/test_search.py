@@ -13,6 +13,8 @@ from helpers import ROOT, waymark_search
 QUERIES = [
     ("en", "activation rate"), ("en", "welcome email"), ("en", "churn"), ("en", "onbording"), ("en", "customers"),
     ("en", "check"), ("en", "time to value"), ("en", "health scores"),
+    # Words that are also names of JavaScript's Object.prototype must not confuse the browser engine.
+    ("en", "constructor"), ("en", "constructr"),
     ("vi", "chi so"), ("vi", "chỉ số"), ("vi", "kich hoat"), ("vi", "email chào mừng"), ("vi", "khach hang"), ("vi", "ro"),
     ("fa", "می شود"), ("fa", "میشود"), ("fa", "مشتري"), ("fa", "چک لیست"), ("fa", "فعال‌سازی"), ("fa", "ریزش"),
     ("ru", "клиентами"), ("ru", "отток клиентов"), ("ru", "отчёт"), ("ru", "отчет"), ("ru", "активац"), ("ru", "метрики"),

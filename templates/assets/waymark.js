@@ -58,7 +58,7 @@
   var chooser = doc.querySelector("[data-language-chooser]");
   if (chooser) {
     var links = Array.prototype.slice.call(chooser.querySelectorAll("a[data-lang]"));
-    var byCode = {};
+    var byCode = Object.create(null);
     links.forEach(function (a) { byCode[a.getAttribute("data-lang").toLowerCase()] = a.href; });
     var wanted = [store.get("lang")].concat(navigator.languages || [navigator.language]);
     for (var i = 0; i < wanted.length; i++) {
@@ -201,7 +201,8 @@
   SearchIndex.prototype.expansions = function (meta, word, isLast, prefix) {
     var self = this, f = word.folded, a = meta.analysis, w = meta.ranking;
     return self.shard(meta, shardOf(f, meta.shards.length)).then(function (entries) {
-      var out = [], taken = {}, exact = null, i;
+      // Sets keyed by words: no prototype, so `constructor` is a word like any other.
+      var out = [], taken = Object.create(null), exact = null, i;
       for (i = 0; i < entries.length; i++) if (entries[i].folded === f) { exact = entries[i]; break; }
       var key = exact ? exact.key : null;
       if (key === null && a.stem) {
@@ -324,7 +325,7 @@
               best.forEach(function (m, w) { var s = m.get(item.doc); if (s) s.positions.forEach(function (p) { positions.push([w, p]); }); });
               var section = null, bestCount = 0;
               f.s.forEach(function (sec, j) {
-                var end = j + 1 < f.s.length ? f.s[j + 1][2] : Infinity, seen = {};
+                var end = j + 1 < f.s.length ? f.s[j + 1][2] : Infinity, seen = Object.create(null);
                 positions.forEach(function (wp) { if (wp[1] >= sec[2] && wp[1] < end) seen[wp[0]] = true; });
                 var n = Object.keys(seen).length;
                 if (n > bestCount) { bestCount = n; section = j; }
@@ -343,7 +344,7 @@
 
   /** Excerpt as DOM nodes, with the query's words (any matched form) in <mark>. */
   function highlight(container, excerpt, result, analysis) {
-    var terms = {}, last = result.words.length ? result.words[result.words.length - 1].folded : "";
+    var terms = Object.create(null), last = result.words.length ? result.words[result.words.length - 1].folded : "";
     result.terms.forEach(function (t) { terms[t] = true; });
     var source = excerpt, index = 0, m;
     wordRe.lastIndex = 0;

@@ -30,12 +30,21 @@ public struct Scaffold: Sendable {
         return config
     }
 
-    /// Writes a new file, refusing to replace one.
+    /// Writes a new file inside the content folder, refusing to replace anything (a dangling symbolic
+    /// link included) or to write through a linked folder that leads outside it.
     func create(_ relative: String, _ text: String) throws -> String {
         let path = content + "/" + relative
-        if FileManager.default.fileExists(atPath: path) { throw Failure("\(path) already exists; not overwriting it") }
-        try FileSystem.createDirectory((path as NSString).deletingLastPathComponent)
-        try FileSystem.write(text, to: path)
+        if FileSystem.entryExists(path) { throw Failure("\(path) already exists; not overwriting it") }
+        let folder = (path as NSString).deletingLastPathComponent
+        try FileSystem.createDirectory(folder)
+        guard let root = FileSystem.realPath(content), let real = FileSystem.realPath(folder), real == root || real.hasPrefix(root + "/") else {
+            throw Failure("\(folder) leads outside the content folder (a symbolic link?); not writing there")
+        }
+        do {
+            try FileSystem.createNew(text, at: path)
+        } catch let failure as POSIXFailure where failure.code == EEXIST || failure.code == ELOOP {
+            throw Failure("\(path) already exists; not overwriting it")
+        }
         return path
     }
 
@@ -139,7 +148,7 @@ public struct Scaffold: Sendable {
         if config.segment(id) != nil { throw Failure("segment '\(id)' already exists in site.yml") }
         let title = title ?? id.replacingOccurrences(of: "-", with: " ").capitalizingFirst
         let landing = "\(config.defaultLanguage)/landing/\(id).yml"
-        if FileManager.default.fileExists(atPath: content + "/" + landing) { throw Failure("\(content)/\(landing) already exists; not overwriting it") }
+        if FileSystem.entryExists(content + "/" + landing) { throw Failure("\(content)/\(landing) already exists; not overwriting it") }
         try addToSiteConfig(key: "segments", entry: "{ id: \(id), title: \(Self.quoted(title)) }") { $0.segment(id) != nil }
         let files = [
             try create(
@@ -170,7 +179,7 @@ public struct Scaffold: Sendable {
         if let rtl = rightToLeft, rtl != SiteConfig.rightToLeftLanguages.contains(code) { entry += ", direction: \(rtl ? "rtl" : "ltr")" }
         entry += " }"
         let home = "\(code)/landing/home.yml"
-        if FileManager.default.fileExists(atPath: content + "/" + home) { throw Failure("\(content)/\(home) already exists; not overwriting it") }
+        if FileSystem.entryExists(content + "/" + home) { throw Failure("\(content)/\(home) already exists; not overwriting it") }
         try addToSiteConfig(key: "languages", entry: entry) { $0.language(code) != nil }
         var files = [content + "/site.yml"]
         files.append(try create(home, "title: \(Self.quoted(config.text(config.title, code)))\nsubtitle: \"\"\n"))

@@ -101,6 +101,21 @@ enum FileSystem {
         }
     }
 
+    /// Creates a new file; fails when anything, even a dangling symbolic link, is already at `path`
+    /// (the link is never followed, so nothing is written outside the intended folder).
+    static func createNew(_ text: String, at path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXFailure(operation: "create", path: path, code: errno) }
+        close(fd)
+        try write(text, to: path)
+    }
+
+    /// Whether anything is at `path`, a dangling symbolic link included.
+    static func entryExists(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0
+    }
+
     static func write(_ text: String, to path: String) throws {
         var text = text
         try text.withUTF8 { try write($0, to: path) }

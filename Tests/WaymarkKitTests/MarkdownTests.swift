@@ -8,6 +8,23 @@ struct MarkdownTests {
         Markdown.render(MarkdownInput(text: text, lineOffset: lineOffset, allowRawHTML: raw, tasks: tasks))
     }
 
+    @Test("raw HTML the page drops is reported where it was written; its tags never reach headings or checklists")
+    func droppedRawHTML() {
+        let out = render(
+            "Intro.\n\n<details>\n<summary>More</summary>\nHidden text\n</details>\n\n## Fees <em>now</em>\n\n<!-- a note for writers -->\n",
+            lineOffset: 4, tasks: .checklist(scope: "g", alignedKeys: []))
+        let warning = out.diagnostics.first { $0.code == "raw-html-dropped" }
+        #expect(warning?.location == SourceLocation(line: 7, column: 1) && warning?.message.contains("3 places") == true, "\(out.diagnostics)")
+        #expect(!out.html.contains("Hidden text") && !out.html.contains("<details>"))
+        #expect(out.headings.map(\.text) == ["Fees now"])
+        let task = render("- [ ] Send the <b>invoice</b>\n", tasks: .checklist(scope: "g", alignedKeys: []))
+        #expect(task.tasks.map(\.text) == ["Send the invoice"])
+        // A site that allows raw HTML gets no warning, and still no tags in text.
+        let allowed = render("<details>\n<summary>More</summary>\n</details>\n\n## Fees <em>now</em>\n", raw: true)
+        #expect(allowed.diagnostics.isEmpty && allowed.headings.map(\.text) == ["Fees now"] && allowed.html.contains("<details>"))
+        #expect(render("<!-- only a comment -->\n").diagnostics.isEmpty)
+    }
+
     @Test("heading ids keep Vietnamese, Persian and Russian letters")
     func headingIDsInFourScripts() {
         let out = render(

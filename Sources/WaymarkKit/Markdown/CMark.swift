@@ -63,6 +63,8 @@ private struct Walker {
     var sections: [(heading: Int?, text: String)] = [(nil, "")]
     var wordCount = 0
     var slugger = HeadingSlugger()
+    /// Where raw HTML was written that the page will not show (no `unsafeHTML`).
+    var droppedHTML: [SourceLocation] = []
 
     init(input: MarkdownInput) {
         self.input = input
@@ -112,6 +114,11 @@ private struct Walker {
                 if headingDepth == 0 { body.append(0x20) }
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
                 if entering { addLink(node) }
+            case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
+                // Safe mode drops it from the page; a comment loses nothing a reader would see.
+                if !input.allowRawHTML, !literal(node).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<!--") {
+                    droppedHTML.append(location(node))
+                }
             case CMARK_NODE_PARAGRAPH, CMARK_NODE_BLOCK_QUOTE:
                 if !entering { body.append(0x0A) }
             case CMARK_NODE_ITEM:
@@ -243,7 +250,9 @@ private struct Walker {
         var child = cmark_node_first_child(node)
         while let c = child {
             switch cmark_node_get_type(c) {
-            case CMARK_NODE_TEXT, CMARK_NODE_CODE, CMARK_NODE_HTML_INLINE: out += literal(c)
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE: out += literal(c)
+            // Tags are not text: headings, the table of contents, checklists and search never show them.
+            case CMARK_NODE_HTML_INLINE: break
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out += " "
             default: out += inlineText(c)
             }
@@ -263,6 +272,14 @@ private struct Walker {
     }
 
     mutating func finish(resolveLink: (LinkReference) -> String?) -> MarkdownOutput {
+        if let first = droppedHTML.first {
+            let more = droppedHTML.count > 1 ? " (\(droppedHTML.count) places in this file, the first here)" : ""
+            diagnostics.append(
+                .warning(
+                    "raw-html-dropped",
+                    "raw HTML is not published\(more), and any text inside it is lost; write it in Markdown, or set `unsafeHTML: true` in site.yml if every contributor is trusted",
+                    at: first))
+        }
         // Automatic heading ids are assigned after explicit ones are known, so `{#x}` always wins.
         var headings: [Heading] = []
         for entry in headingNodes {

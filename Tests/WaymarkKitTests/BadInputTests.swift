@@ -192,4 +192,25 @@ struct BadInputTests {
         #expect(!line.unicodeScalars.contains { $0.value < 0x20 }, "\(line.debugDescription)")
         #expect(line.contains("\\u{1B}[2J") && line.contains("en/\\u{1B}]0;owned\\u{7}.md"))
     }
+
+    @Test("special files in content (a FIFO, a link to /dev/zero) are located errors, read never, with the up-to-date check too")
+    func specialFiles() throws {
+        let tree = try SmallSite.tree()
+        #expect(mkfifo(tree.path + "/content/en/articles/billing/pipe.md", 0o644) == 0)
+        try FileManager.default.createSymbolicLink(atPath: tree.path + "/content/en/articles/billing/zero.md", withDestinationPath: "/dev/zero")
+        try FileManager.default.createSymbolicLink(
+            atPath: tree.path + "/content/en/articles/billing/linked.md", withDestinationPath: tree.path + "/content/en/articles/billing/pipe.md")
+        var options = SmallSite.options(tree)
+        options.skipUnchanged = true
+        let start = Date()
+        let summary = SiteBuilder.build(options)
+        #expect(Date().timeIntervalSince(start) < 60, "the build hung on a special file")
+        #expect(!summary.wrote)
+        #expect(
+            summary.diagnostics.contains { $0.file == "en/articles/billing/pipe.md" && $0.message.contains("not a regular file") && $0.severity == .error },
+            "\(summary.diagnostics)")
+        #expect(summary.diagnostics.contains { $0.file == "en/articles/billing/zero.md" }, "\(summary.diagnostics)")
+        #expect(
+            summary.diagnostics.contains { $0.file == "en/articles/billing/linked.md" && $0.message.contains("not a regular file") }, "\(summary.diagnostics)")
+    }
 }

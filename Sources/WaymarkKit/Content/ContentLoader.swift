@@ -60,6 +60,11 @@ public struct ContentLoader: Sendable {
         for entry in entries {
             let parts = entry.path.split(separator: "/").map(String.init)
             if parts.contains(where: { $0.hasPrefix(".") || $0.hasSuffix("~") }) { continue }
+            if entry.isSpecial {
+                diagnostics.report(
+                    .error("special-file", "not a regular file (a pipe, device or socket); only regular files are read, so remove it", file: entry.path))
+                continue
+            }
             if let target = entry.symlinkTarget {
                 guard let target, target == realRoot || target.hasPrefix(realRoot + "/") else {
                     diagnostics.report(.error("unsafe-symlink", "symbolic link points outside the content folder; it is not read", file: entry.path))

@@ -12,6 +12,8 @@ enum FileSystem {
         /// Size and modification time in nanoseconds (of the target, for links), to notice edits.
         var size = 0
         var modified = 0
+        /// Neither a regular file, a folder nor a link: a FIFO, device or socket, which is never read.
+        var isSpecial = false
     }
 
     /// Lists a directory tree in sorted order without following symbolic links.
@@ -55,6 +57,8 @@ enum FileSystem {
                 try walk(root, relative: rel, into: &out)
             } else if mode == S_IFREG {
                 out.append(Entry(path: rel, isDirectory: false, symlinkTarget: nil, size: Int(st.st_size), modified: Self.nanoseconds(st)))
+            } else {
+                out.append(Entry(path: rel, isDirectory: false, symlinkTarget: nil, isSpecial: true))
             }
         }
     }
@@ -63,12 +67,17 @@ enum FileSystem {
         Int(st.st_mtim.tv_sec) * 1_000_000_000 + Int(st.st_mtim.tv_nsec)
     }
 
+    /// Reads a regular file. Anything else (a FIFO, a device such as `/dev/zero`, a socket, also behind
+    /// a symbolic link) is refused after opening and before the first read: opening does not block
+    /// (`O_NONBLOCK`), and reading such a file could block forever or never end.
     static func readBytes(_ path: String) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw POSIXFailure(operation: "read", path: path, code: errno) }
         defer { close(fd) }
         var st = stat()
-        fstat(fd, &st)
+        guard fstat(fd, &st) == 0 else { throw POSIXFailure(operation: "read", path: path, code: errno) }
+        guard st.st_mode & S_IFMT == S_IFREG else { throw NotARegularFile(path: path) }
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var bytes = [UInt8](repeating: 0, count: max(Int(st.st_size), 0))
         var filled = 0
         while true {
@@ -153,6 +162,12 @@ enum FileSystem {
         defer { free(p) }
         return String(cString: p)
     }
+}
+
+/// A path that is not a regular file where one is read (a FIFO, a device, a socket).
+struct NotARegularFile: Error, CustomStringConvertible {
+    var path: String
+    var description: String { "\(path) is not a regular file (a pipe, device or socket); only regular files are read" }
 }
 
 struct POSIXFailure: Error, CustomStringConvertible {

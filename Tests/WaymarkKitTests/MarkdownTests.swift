@@ -25,6 +25,12 @@ struct MarkdownTests {
         #expect(render("<!-- only a comment -->\n").diagnostics.isEmpty)
     }
 
+    @Test("links with the same destination on one line are each located where they are written")
+    func repeatedLinksOnOneLine() {
+        let out = render("Intro: [first](missing.md), then ![pic](a.png) and [sëcond](missing.md).\n", lineOffset: 3)
+        #expect(out.links.map(\.location) == [SourceLocation(line: 4, column: 8), SourceLocation(line: 4, column: 34), SourceLocation(line: 4, column: 52)])
+    }
+
     @Test("heading ids keep Vietnamese, Persian and Russian letters")
     func headingIDsInFourScripts() {
         let out = render(

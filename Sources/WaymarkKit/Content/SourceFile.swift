@@ -113,6 +113,15 @@ struct LineIndex {
         return column
     }
 
+    /// Unicode scalars that start within a byte range of a line (0-based offsets into the line).
+    func scalarCount(line: Int, bytes range: Range<Int>) -> Int {
+        guard line >= 1, line <= lineStarts.count else { return 0 }
+        let start = lineStarts[line - 1]
+        var count = 0
+        for i in (start + range.lowerBound)..<min(start + range.upperBound, utf8.count) where utf8[i] & 0xC0 != 0x80 { count += 1 }
+        return count
+    }
+
     /// The bytes of one line, without its line ending.
     func line(_ n: Int) -> ArraySlice<UInt8> {
         guard n >= 1, n <= lineStarts.count else { return [] }

@@ -182,9 +182,16 @@ private struct Walker {
         linkNodes.append((node, reference))
     }
 
+    /// Where the previous link's destination ended (line, byte offset in that line): links come in
+    /// document order, so each is searched for after the one before, and a line with thousands of links
+    /// is scanned once, not once per link.
+    var linkCursor = (line: 0, offset: 0)
+    /// The last byte-to-scalar column conversion, continued from when the next is further right.
+    var columnCursor = (line: 0, byte: 1, scalar: 1)
+
     /// cmark-gfm's column for inlines after a soft line break is unreliable, so the position is confirmed by
     /// finding the destination in the source lines the node spans.
-    func linkLocation(_ node: Node, url: String) -> SourceLocation {
+    mutating func linkLocation(_ node: Node, url: String) -> SourceLocation {
         let start = location(node)
         let startLine = Int(cmark_node_get_start_line(node))
         let endLine = max(startLine, Int(cmark_node_get_end_line(node)))
@@ -194,23 +201,39 @@ private struct Walker {
         var lineNumber = max(1, startLine)
         while lineNumber <= min(endLine + 1, lines.lineCount) {
             let bytes = lines.line(lineNumber)
-            if let offset = bytes.firstRange(of: needle)?.lowerBound {
+            let from = linkCursor.line == lineNumber ? min(bytes.startIndex + linkCursor.offset, bytes.endIndex) : bytes.startIndex
+            // After the previous link; from the line's start only when that finds nothing (a link nested
+            // in an image's text comes before the image's own destination).
+            let found = bytes[from...].firstRange(of: needle)?.lowerBound ?? (from > bytes.startIndex ? bytes.firstRange(of: needle)?.lowerBound : nil)
+            if let offset = found {
+                linkCursor = (lineNumber, offset - bytes.startIndex + needle.count)
                 let byteColumn = offset - bytes.startIndex + 1
                 // Point at the `[` or `!` that starts the link when it is on the same line.
                 var column = byteColumn
-                if let open = bytes[bytes.startIndex..<offset].lastIndex(of: UInt8(ascii: "[")) {
+                if let open = bytes[min(from, offset)..<offset].lastIndex(of: UInt8(ascii: "[")) {
                     column = open - bytes.startIndex + 1
                     if open > bytes.startIndex, bytes[open - 1] == UInt8(ascii: "!") { column -= 1 }
                 }
                 if lineNumber == startLine, column < Int(cmark_node_get_start_column(node)) {
                     column = Int(cmark_node_get_start_column(node))
                 }
-                return SourceLocation(
-                    line: lineNumber + input.lineOffset, column: lines.scalarColumn(line: lineNumber, byteColumn: column))
+                return SourceLocation(line: lineNumber + input.lineOffset, column: scalarColumn(line: lineNumber, byteColumn: column))
             }
             lineNumber += 1
         }
         return start
+    }
+
+    /// `LineIndex.scalarColumn`, continuing the previous conversion on the same line when it can.
+    mutating func scalarColumn(line: Int, byteColumn: Int) -> Int {
+        var scalar: Int
+        if columnCursor.line == line, columnCursor.byte <= byteColumn {
+            scalar = columnCursor.scalar + lines.scalarCount(line: line, bytes: (columnCursor.byte - 1)..<(byteColumn - 1))
+        } else {
+            scalar = lines.scalarColumn(line: line, byteColumn: byteColumn)
+        }
+        columnCursor = (line, byteColumn, scalar)
+        return scalar
     }
 
     mutating func addTask(_ item: Node) {

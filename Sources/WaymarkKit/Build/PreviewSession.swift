@@ -46,7 +46,7 @@ public final class PreviewSession: @unchecked Sendable {
         for path in paths {
             // Editors' backup, swap and probe files (`.x.md.swp`, `x.md~`, vim's short-lived `4913`) are
             // nothing the build reads.
-            if path.split(separator: "/").contains(where: { $0.hasPrefix(".") || $0.hasSuffix("~") }) { continue }
+            if ContentLoader.isIgnored(path.split(separator: "/")) { continue }
             if site.byPath[path] == nil, !site.files.contains(path), !FileSystem.exists(options.content + "/" + path) { continue }
             guard let i = site.byPath[path] else { return nil }
             let old = site.documents[i]

@@ -59,7 +59,7 @@ public struct ContentLoader: Sendable {
 
         for entry in entries {
             let parts = entry.path.split(separator: "/").map(String.init)
-            if parts.contains(where: { $0.hasPrefix(".") || $0.hasSuffix("~") }) { continue }
+            if Self.isIgnored(parts) { continue }
             if entry.isSpecial {
                 diagnostics.report(
                     .error("special-file", "not a regular file (a pipe, device or socket); only regular files are read, so remove it", file: entry.path))
@@ -144,6 +144,11 @@ public struct ContentLoader: Sendable {
 }
 
 extension ContentLoader {
+    /// Hidden files and folders and editors' backups (`.x.md.swp`, `x.md~`), by path component: never content.
+    static func isIgnored(_ components: some Sequence<some StringProtocol>) -> Bool {
+        components.contains { $0.hasPrefix(".") || $0.hasSuffix("~") }
+    }
+
     /// Reads and parses one Markdown file as `load` would, outside a whole load (the preview's re-render
     /// of an edited page).
     func parseMarkdown(_ path: String, kind: DocumentKind, config: SiteConfig) -> ParsedFile {

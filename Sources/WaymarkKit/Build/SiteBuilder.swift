@@ -97,15 +97,14 @@ public enum SiteBuilder {
         let related = RelatedStage.run(analysis, memo: cache?.related)
         progress?(.phase("search index"))
         let searchIndex = SearchIndexStage(builder: Self.searchIndexBuilder(site.config, templates: templates, basePath: basePath))
-        for (path, bytes) in searchIndex.run(analysis, memo: cache?.searchIndex) {
-            do { try sink.write(path, bytes) } catch { diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output)) }
-        }
-
-        // Pages.
         let renderer = PageRenderer(
             site: site, templates: templates, options: options, rendered: rendered, related: related, linkTableKey: markdown.sharedKey, sink: sink,
             memo: cache?.pages, diagnostics: diagnostics, progress: progress)
         rendered = []  // the pages stage owns the renderings now (and drops article bodies once written)
+        // The index files go out first, so they are not held while the pages are written.
+        for (path, bytes) in searchIndex.run(analysis, memo: cache?.searchIndex) { renderer.write(path, bytes) }
+
+        // Pages.
         let pages = renderer.run()
         site.checkUniqueURLs(extra: renderer.extraURLs, diagnostics: diagnostics)
         if let cache {

@@ -10,6 +10,8 @@ struct SiteIndex: Sendable {
     let translations: [String: [String: Int]]
     /// Per language: categories in display order, each with its articles in display order.
     let categories: [String: [(id: String, articles: [Int])]]
+    /// Each article's previous and next article in its category (document indices), from `categories`.
+    let neighbours: [Int: (prev: Int?, next: Int?)]
     let routes: [Route]
     /// language → landing name (`home` or a segment id) → landing file.
     let landings: [String: [String: LandingFile]]
@@ -100,6 +102,14 @@ struct SiteIndex: Sendable {
             }
         }
         self.categories = categories
+        var neighbours: [Int: (prev: Int?, next: Int?)] = [:]
+        for category in categories.values.joined() {
+            let list = category.articles
+            for (position, i) in list.enumerated() {
+                neighbours[i] = (position > 0 ? list[position - 1] : nil, position + 1 < list.count ? list[position + 1] : nil)
+            }
+        }
+        self.neighbours = neighbours
 
         let (routes, routeIssues) = RouteBuilder.build(documents: kept, config: config)
         diagnostics.report(contentsOf: routeIssues)

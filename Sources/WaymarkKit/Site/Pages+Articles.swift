@@ -52,12 +52,7 @@ struct ArticlePage: PageKind {
     }
 
     /// The articles before and after this one in its category.
-    func neighbours(_ r: PageRenderer) -> (prev: Int?, next: Int?) {
-        let d = r.site.documents[index]
-        let siblings = r.site.categories[language]?.first { $0.id == d.group }?.articles ?? []
-        guard let position = siblings.firstIndex(of: index) else { return (nil, nil) }
-        return (position > 0 ? siblings[position - 1] : nil, position + 1 < siblings.count ? siblings[position + 1] : nil)
-    }
+    func neighbours(_ r: PageRenderer) -> (prev: Int?, next: Int?) { r.site.neighbours[index] ?? (nil, nil) }
 
     func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
         let site = r.site

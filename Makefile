@@ -16,7 +16,7 @@ BUILD_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libste
 TEST_PACKAGES := chromium chromium-driver fonts-noto-core python3-venv nginx brotli openjdk-17-jre-headless
 BENCH_PACKAGES := cmark-gfm time
 
-.PHONY: site build test lint format swift-test e2e-test golden deps test-deps bench bench-search fuzz serve clean
+.PHONY: site build test lint format swift-test e2e-test golden deps test-deps bench bench-linear bench-search fuzz serve clean
 
 site: build
 	$(WAYMARK) build --content content --templates templates --output output
@@ -60,6 +60,12 @@ bench: build
 	@scripts/venv.sh $(VENV) Tests/e2e/requirements.txt
 	$(PY) bench/run.py
 	$(PY) bench/serve_latency.py
+	$(PY) bench/linear.py
+
+# Every hostile Markdown shape at n and 4n, against bare cmark-gfm: fails when one grows superlinearly.
+bench-linear: build
+	@scripts/apt-install.sh $(BENCH_PACKAGES)
+	python3 bench/linear.py
 
 bench-search: build
 	@scripts/apt-install.sh $(TEST_PACKAGES)
@@ -73,7 +79,7 @@ bench-search: build
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-	@for name in document query site-config; do \
+	@for name in document query site-config linear-time; do \
 	  mkdir -p .build-fuzz-corpus/$$name; \
 	  echo "== $$name for $(FUZZ_SECONDS) s"; \
 	  WAYMARK_FUZZ_TARGET=$$name Fuzz/.build/release/WaymarkFuzz .build-fuzz-corpus/$$name Fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \

@@ -12,7 +12,6 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.0.0"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.0.0"),
-        .package(url: "https://github.com/swhitty/FlyingFox", from: "0.27.0"),
     ],
     targets: [
         // cmark-gfm and its GFM extensions from Debian's libcmark-gfm-dev / libcmark-gfm-extensions-dev.
@@ -41,10 +40,7 @@ let package = Package(
         // The live preview server: a separate module so the library builds and tests without it.
         .target(
             name: "WaymarkServe",
-            dependencies: [
-                "WaymarkKit",
-                .product(name: "FlyingFox", package: "FlyingFox"),
-            ]
+            dependencies: ["WaymarkKit", "CWaymarkSupport"]
         ),
         .executableTarget(
             name: "waymark",

@@ -1,4 +1,3 @@
-import FlyingFox
 import Foundation
 import WaymarkKit
 
@@ -41,36 +40,53 @@ public final class PreviewServer: @unchecked Sendable {
         hub.current = { [unowned self] in self.statusMessage() }
     }
 
+    /// Limits of the HTTP server (timeouts, sizes, connections); tests shorten them.
+    public var limits: (headTimeout: Duration, idleTimeout: Duration, maxConnections: Int?) = (.seconds(10), .seconds(30), nil)
+    /// Notable server events (descriptor exhaustion, the connection cap), one line each.
+    public var onServerEvent: (@Sendable (String) -> Void)?
+    private var http: HTTPServer?
+
     /// Builds, then serves until the task is cancelled.
     public func run(ready: (@Sendable (String) -> Void)? = nil) async throws {
         rebuild()
-        let address = try sockaddr_in.inet(ip4: options.host, port: options.port)
-        let server = HTTPServer(address: address, logger: .disabled)
-        await server.appendRoute("GET /__waymark/live", to: WebSocketHTTPHandler(handler: MessageFrameWSHandler(handler: hub)))
-        await server.appendRoute("GET /__waymark/live.js") { _ in
-            HTTPResponse(
-                statusCode: .ok, headers: [.contentType: "text/javascript; charset=utf-8", .cacheControl: "no-store"], body: Data(LiveScript.source.utf8))
-        }
-        await server.appendRoute("GET *") { [self] request in self.respond(to: request.target.path(percentEncoded: false)) }
+        var serverLimits = HTTPServer.Limits()
+        serverLimits.headTimeout = limits.headTimeout
+        serverLimits.idleTimeout = limits.idleTimeout
+        serverLimits.maxConnections = limits.maxConnections
+        let server = HTTPServer(limits: serverLimits, webSocketPath: "/__waymark/live") { [self] _, path in respond(to: path) }
+        server.onSocketOpen = { [hub] id in hub.opened(id) }
+        server.onSocketText = { [hub] id, text in hub.received(id, text) }
+        server.onSocketClose = { [hub] id in hub.closed(id) }
+        server.log = { [weak self] line in self?.onServerEvent?(line) }
+        hub.send = { [weak server] message in server?.broadcast(message) }
+        let port = try server.bind(host: options.host, port: options.port)
+        http = server
         let watcher = FolderWatcher(folders: [options.build.content, options.build.templates], pollInterval: options.pollInterval)
         watcher.start { [self] change in self.changed(change) }
         defer { watcher.stop() }
-        try await withTaskCancellationHandler {
-            async let serving: Void = server.run()
-            try await server.waitUntilListening()
-            if let address = await server.listeningAddress, case .ip4(let ip, let port) = address {
-                ready?("http://\(ip):\(port)/")
+        ready?("http://\(options.host):\(port)/")
+        await withTaskCancellationHandler {
+            await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+                let thread = Thread {
+                    server.run()
+                    done.resume()
+                }
+                thread.name = "waymark-http"
+                thread.start()
             }
-            try await serving
         } onCancel: {
-            Task { await server.stop() }
+            server.stop()
         }
     }
 
-    func respond(to rawPath: String) -> HTTPResponse {
+    func respond(to rawPath: String) -> HTTPServer.Response {
         let path = rawPath.drop { $0 == "/" }
+        if path == "__waymark/live.js" {
+            return HTTPServer.Response(
+                status: 200, headers: [("Content-Type", "text/javascript; charset=utf-8"), ("Cache-Control", "no-store")], body: Array(LiveScript.source.utf8))
+        }
         if output.isEmpty {
-            return HTTPResponse(statusCode: .serviceUnavailable, headers: [.contentType: "text/html; charset=utf-8"], body: Data(errorPage().utf8))
+            return HTTPServer.Response(status: 503, headers: [("Content-Type", "text/html; charset=utf-8")], body: Array(errorPage().utf8))
         }
         if !path.split(separator: "/").contains("..") {
             if path.isEmpty || path.hasSuffix("/") {
@@ -78,16 +94,17 @@ public final class PreviewServer: @unchecked Sendable {
             } else if let bytes = output.file(String(path)) {
                 return page(bytes, String(path))
             } else if output.file(path + "/index.html") != nil {
-                return HTTPResponse(statusCode: .movedPermanently, headers: [.location: "/" + path + "/"], body: Data())
+                let location = "/" + (path + "/").addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!
+                return HTTPServer.Response(status: 301, headers: [("Location", location)])
             }
         }
         let language = path.split(separator: "/").first.map(String.init) ?? ""
         let notFound = output.file(language + "/404.html") ?? output.file("404.html") ?? Array("Not found".utf8)
-        return HTTPResponse(statusCode: .notFound, headers: [.contentType: "text/html; charset=utf-8"], body: Data(notFound))
+        return HTTPServer.Response(status: 404, headers: [("Content-Type", "text/html; charset=utf-8")], body: notFound)
     }
 
-    private func page(_ bytes: [UInt8], _ name: String) -> HTTPResponse {
-        HTTPResponse(statusCode: .ok, headers: [.contentType: Self.contentType(name), .cacheControl: "no-store"], body: Data(bytes))
+    private func page(_ bytes: [UInt8], _ name: String) -> HTTPServer.Response {
+        HTTPServer.Response(status: 200, headers: [("Content-Type", Self.contentType(name)), ("Cache-Control", "no-store")], body: bytes)
     }
 
     static func contentType(_ path: String) -> String {
@@ -235,42 +252,33 @@ public final class PreviewServer: @unchecked Sendable {
     public var clientCount: Int { hub.count }
 }
 
-/// Open pages, each a WebSocket receiving the build status.
-final class ReloadHub: WSMessageHandler, @unchecked Sendable {
+/// Open pages, each a WebSocket receiving the build status and naming the page it shows.
+final class ReloadHub: @unchecked Sendable {
     private let lock = NSLock()
-    private var clients: [UUID: AsyncStream<WSMessage>.Continuation] = [:]
+    /// Open connections and the URL path of each one's page (empty until the page names itself).
+    private var pages: [Int: String] = [:]
     var current: () -> String = { "{\"type\":\"status\",\"diagnostics\":[]}" }
+    /// Delivers a message to every open page (the HTTP server's broadcast).
+    var send: (String) -> Void = { _ in }
 
-    func makeMessages(for client: AsyncStream<WSMessage>) async throws -> AsyncStream<WSMessage> {
-        let id = UUID()
-        let (stream, continuation) = AsyncStream<WSMessage>.makeStream()
-        lock.withLock { clients[id] = continuation }
-        continuation.yield(.text(current()))
-        continuation.onTermination = { [weak self] _ in
-            guard let self else { return }
-            self.lock.withLock {
-                _ = self.clients.removeValue(forKey: id)
-                self.pages[id] = nil
-            }
-        }
-        Task { [weak self] in
-            // A page names itself once connected: `{"page": "/en/articles/x/"}`.
-            for await message in client {
-                guard case .text(let text) = message, let page = Self.pagePath(text) else { continue }
-                self?.lock.withLock { self?.pages[id] = page }
-            }
-            guard let self else { return }
-            self.lock.withLock {
-                self.pages[id] = nil
-                return self.clients.removeValue(forKey: id)
-            }?.finish()
-        }
-        return stream
+    /// A page connected: its first message is the current build status.
+    func opened(_ id: Int) -> String {
+        lock.withLock { pages[id] = "" }
+        return current()
+    }
+
+    /// A page names itself once connected: `{"page": "/en/articles/x/"}`.
+    func received(_ id: Int, _ text: String) {
+        guard let page = Self.pagePath(text) else { return }
+        lock.withLock { if pages[id] != nil { pages[id] = page } }
+    }
+
+    func closed(_ id: Int) {
+        lock.withLock { _ = pages.removeValue(forKey: id) }
     }
 
     /// URL paths of the pages open now.
-    var openPages: Set<String> { lock.withLock { Set(pages.values) } }
-    private var pages: [UUID: String] = [:]
+    var openPages: Set<String> { lock.withLock { Set(pages.values.filter { !$0.isEmpty }) } }
 
     static func pagePath(_ text: String) -> String? {
         guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], let page = object["page"] as? String,
@@ -279,12 +287,9 @@ final class ReloadHub: WSMessageHandler, @unchecked Sendable {
         return page
     }
 
-    func broadcast(_ message: String) {
-        let targets = lock.withLock { Array(clients.values) }
-        for c in targets { c.yield(.text(message)) }
-    }
+    func broadcast(_ message: String) { send(message) }
 
-    var count: Int { lock.withLock { clients.count } }
+    var count: Int { lock.withLock { pages.count } }
 }
 
 /// Injected only by `waymark serve`: reloads the page after a successful rebuild, shows the errors of a

@@ -15,9 +15,19 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on; keep the default loopback address unless you know you need another.")
     var host = "127.0.0.1"
 
+    @Option(help: .hidden)
+    var requestTimeout: Double?
+
+    @Option(help: .hidden)
+    var idleTimeout: Double?
+
     func run() async throws {
         let build = BuildOptions(content: source.content, templates: source.templates, includeDrafts: source.drafts, strict: source.strict)
         let server = PreviewServer(options: .init(build: build, host: host, port: port))
+        // Tests shorten the server's timeouts (a head must arrive within 10 s, idle connections close after 30 s).
+        if let requestTimeout { server.limits.headTimeout = .milliseconds(Int(requestTimeout * 1000)) }
+        if let idleTimeout { server.limits.idleTimeout = .milliseconds(Int(idleTimeout * 1000)) }
+        server.onServerEvent = { line in FileHandle.standardError.write(Data("waymark serve: \(line)\n".utf8)) }
         let formatter = DiagnosticFormatter(content: source.content, templates: source.templates, output: "output")
         server.onBuild = { summary, seconds, cache in
             var lines = summary.diagnostics.map(formatter.text)

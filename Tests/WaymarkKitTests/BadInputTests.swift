@@ -47,7 +47,7 @@ struct BadInputTests {
         #expect(!summary.wrote)
     }
 
-    @Test("a 10 MB article, deep nesting and an enormous table build without crashing")
+    @Test("a 10 MB article, deep nesting and an enormous table build without crashing, once limits.fileKB allows the size")
     func largeAndDeep() throws {
         let paragraph = String(repeating: "Onboarding text that goes on. ", count: 40) + "\n\n"
         let big = "---\ntitle: Big\n---\n\n" + String(repeating: "## Part\n\n" + paragraph, count: 10_000_000 / (paragraph.utf8.count + 10))
@@ -57,15 +57,35 @@ struct BadInputTests {
         let table =
             "---\ntitle: Table\n---\n\n| " + (0..<200).map { "c\($0)" }.joined(separator: " | ") + " |\n|" + String(repeating: "---|", count: 200) + "\n"
             + String(repeating: "| " + (0..<200).map { "v\($0)" }.joined(separator: " | ") + " |\n", count: 2_000)
-        let (tree, summary) = try build([
+        let files = [
             "content/en/articles/billing/big.md": big, "content/en/articles/billing/quotes.md": quotes,
             "content/en/articles/billing/lists.md": lists, "content/en/articles/billing/table.md": table,
-        ])
+        ]
+        // Over the default limit (4 MiB): a located error that names the setting, and nothing is published.
+        let (_, refused) = try build(files)
+        let tooLarge = refused.diagnostics.filter { $0.code == "file-too-large" }
+        #expect(tooLarge.map(\.file) == ["en/articles/billing/big.md"] && tooLarge.first?.location == SourceLocation(line: 1, column: 1))
+        #expect(tooLarge.first?.message.contains("limits.fileKB") == true && !refused.wrote)
+        let (tree, summary) = try build(files.merging(["content/site.yml": SmallSite.siteYML + "\nlimits: { fileKB: 12000 }\n"]) { $1 })
         #expect(summary.errors == 0, "\(summary.diagnostics.prefix(3))")
         #expect((tree.read("output/en/articles/billing/big/index.html")?.utf8.count ?? 0) > 9_000_000)
         #expect(tree.read("output/en/articles/billing/quotes/index.html")?.contains("deep") == true)
         #expect(tree.read("output/en/articles/billing/table/index.html")?.contains("v199") == true)
         #expect(tree.exists("output/en/articles/billing/lists/index.html"))
+    }
+
+    @Test("a table wider than limits.tableColumns is a located error, not minutes of cmark-gfm's quadratic table parsing")
+    func wideTable() throws {
+        let row = { (cell: String) in "|" + String(repeating: cell + "|", count: 300) + "\n" }
+        let table = "---\ntitle: Wide\n---\n\nIntro.\n\n" + row("a") + row("-") + row("b")
+        let (_, summary) = try build(["content/en/articles/billing/wide.md": table])
+        let error = summary.diagnostics.first { $0.code == "table-too-wide" }
+        #expect(error?.file == "en/articles/billing/wide.md" && error?.location == SourceLocation(line: 8, column: 1), "\(summary.diagnostics)")
+        #expect(error?.message.contains("300 columns") == true && error?.message.contains("limits.tableColumns") == true)
+        let (tree, raised) = try build([
+            "content/en/articles/billing/wide.md": table, "content/site.yml": SmallSite.siteYML + "\nlimits:\n  tableColumns: 400\n",
+        ])
+        #expect(raised.errors == 0 && tree.read("output/en/articles/billing/wide/index.html")?.contains("<table>") == true)
     }
 
     @Test("paths may not leave the content folder: links, featured pages and symbolic links")

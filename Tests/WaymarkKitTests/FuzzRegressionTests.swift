@@ -24,6 +24,15 @@ struct FuzzRegressionTests {
         FuzzTargets.siteConfig(try FileSystem.readBytes(path))
     }
 
+    /// Units the linear-time target found (or was seeded with), replayed for crashes; their timing is
+    /// checked by `make fuzz` and `make bench-linear`, not here.
+    @Test("nesting units", arguments: inputs("linear-time"))
+    func nesting(_ path: String) throws {
+        let unit = try FileSystem.readBytes(path)
+        let half = unit.count / 2
+        FuzzTargets.document(Array(repeating: unit[..<half], count: 500).flatMap { $0 } + Array(repeating: unit[half...], count: 500).flatMap { $0 })
+    }
+
     @Test("search queries", arguments: inputs("query"))
     func query(_ path: String) throws {
         FuzzTargets.query(try FileSystem.readBytes(path))

@@ -31,6 +31,24 @@ struct MarkdownTests {
         #expect(out.links.map(\.location) == [SourceLocation(line: 4, column: 8), SourceLocation(line: 4, column: 34), SourceLocation(line: 4, column: 52)])
     }
 
+    @Test("deep nesting keeps every word: emphasis in a heading, images in images, equal checklist items")
+    func deepNesting() {
+        // 20,000 levels: the text walk is iterative (a recursive one overflows the stack or goes quadratic).
+        let depth = 20_000
+        let heading = render("# " + String(repeating: "*a ", count: depth) + "b" + String(repeating: " c*", count: depth) + "\n")
+        #expect(heading.headings.count == 1 && heading.headings[0].text.hasPrefix("a a a") && heading.headings[0].text.hasSuffix("c c c"))
+        #expect(heading.headings[0].text.split(separator: " ").count == 2 * depth + 1)
+        // Each nested image keeps the start of its own alt text, the innermost first in its text.
+        let images = render(String(repeating: "![x ", count: 3) + "core" + "](i.png)" + "](j.png)" + "](k.png)\n")
+        #expect(images.links.map(\.destination) == ["k.png", "j.png", "i.png"])
+        #expect(images.links.map(\.text) == ["x x x core", "x x core", "x core"])
+        let long = render("![" + String(repeating: "é", count: 1000) + "](a.png)\n")
+        #expect(long.links[0].text.utf8.count <= 256 && long.links[0].text.allSatisfy { $0 == "é" })
+        // Keys of equal items count on from the last one given.
+        let items = render(String(repeating: "- [ ] Same\n", count: 4) + "- [ ] Same-2\n", tasks: .checklist(scope: "g", alignedKeys: []))
+        #expect(items.tasks.map(\.key) == ["same", "same-2", "same-3", "same-4", "same-2-2"])
+    }
+
     @Test("heading ids keep Vietnamese, Persian and Russian letters")
     func headingIDsInFourScripts() {
         let out = render(

@@ -126,9 +126,11 @@ public struct ContentLoader: Sendable {
 
         let root = self.root
         let results = jobs.concurrentMap { job -> ParsedFile in
-            if let cached = memo?.value(job.path, key: job.stamp) { return cached }
+            // The size limit is an input too: raising it must re-read a file refused before.
+            let key = job.stamp &+ UInt64(config.limits.fileKB) &* 0x9E37_79B9_7F4A_7C15
+            if let cached = memo?.value(job.path, key: key) { return cached }
             let result = job.run(root: root, config: config)
-            memo?.store(job.path, key: job.stamp, result)
+            memo?.store(job.path, key: key, result)
             return result
         }
         var documents: [Document] = []
@@ -180,7 +182,11 @@ private struct Job: Sendable {
     func run(root: String, config: SiteConfig) -> Result {
         let bytes: [UInt8]
         do {
-            bytes = try FileSystem.readBytes(root + "/" + path)
+            bytes = try FileSystem.readBytes(root + "/" + path, limit: config.limits.fileKB * 1024)
+        } catch let error as FileTooLarge {
+            let message =
+                "file is \(error.size / 1024) KiB; the limit is \(error.limit / 1024) KiB: split it into several pages, or raise `limits.fileKB` in site.yml"
+            return Result(diagnostics: [.error("file-too-large", message, file: path, at: SourceLocation(line: 1, column: 1))])
         } catch {
             return Result(diagnostics: [.error("unreadable-file", "\(error)", file: path)])
         }

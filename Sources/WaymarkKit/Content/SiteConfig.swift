@@ -22,6 +22,8 @@ public struct SiteConfig: Sendable {
     public var editURL: String?
     /// Where "Was this helpful?" votes are POSTed (as JSON in a text/plain body); nil keeps them local.
     public var feedbackEndpoint: String?
+    /// Caps on what one file may cost to build (see `Limits`).
+    public var limits = Limits()
     /// Where each top-level key and list entry was written, for diagnostics that point into site.yml.
     public var locations: [String: SourceLocation] = [:]
 
@@ -32,6 +34,17 @@ public struct SiteConfig: Sendable {
     }
 
     public enum TextDirection: String, Sendable { case ltr, rtl }
+
+    /// `limits:` in site.yml. Content may come from outside contributors' pull requests that CI builds
+    /// unattended; every stage is linear in its input, and these cap the input where a dependency is not.
+    public struct Limits: Sendable, Hashable {
+        /// Largest content file, in KiB (a 4 MiB Markdown page is already far beyond any real article).
+        public var fileKB = 4096
+        /// Most columns in one Markdown table (cmark-gfm's table extension is quadratic in columns).
+        public var tableColumns = 256
+
+        public init() {}
+    }
 
     /// A stage, segment or category: an id used in files and URLs, a title and a description.
     public struct Entry: Sendable, Hashable {
@@ -102,7 +115,7 @@ public struct SiteConfig: Sendable {
 extension SiteConfig {
     static let knownKeys = [
         "title", "description", "baseURL", "defaultLanguage", "languages", "stages", "segments", "categories",
-        "unsafeHTML", "synonyms", "reviewEvery", "editURL", "feedback",
+        "unsafeHTML", "synonyms", "reviewEvery", "editURL", "feedback", "limits",
     ]
 
     /// Reads site.yml, reporting every problem; returns nil only when nothing usable could be read.
@@ -182,6 +195,17 @@ extension SiteConfig {
                         config.feedbackEndpoint = url
                     } else {
                         reader.error("invalid-feedback-endpoint", "feedback.endpoint must be an http(s) URL or a path on this site", at: node)
+                    }
+                }
+            case "limits":
+                guard let fields = reader.mapping(value, what: "limits") else { continue }
+                reader.checkKeys(fields, known: ["fileKB", "tableColumns"], what: "limits")
+                for (name, _, node) in fields {
+                    switch name {
+                    case "fileKB": config.limits.fileKB = reader.int(node, what: "limits.fileKB", range: 1...1_048_576) ?? config.limits.fileKB
+                    case "tableColumns":
+                        config.limits.tableColumns = reader.int(node, what: "limits.tableColumns", range: 1...100_000) ?? config.limits.tableColumns
+                    default: break
                     }
                 }
             case "reviewEvery": config.reviewEvery = reader.int(value, what: "reviewEvery (days)", range: 1...3650) ?? config.reviewEvery

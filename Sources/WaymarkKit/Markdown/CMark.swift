@@ -8,7 +8,7 @@ import Foundation
 /// by cmark's own HTML renderer, which keeps its safe mode: without `unsafeHTML` raw HTML is dropped and
 /// `javascript:`-style URLs are emptied by the C code we did not write.
 enum CMark {
-    private static let registerExtensions: Void = {
+    fileprivate static let registerExtensions: Void = {
         cmark_gfm_core_extensions_ensure_registered()
     }()
 
@@ -16,6 +16,13 @@ enum CMark {
 
     static func render(_ input: MarkdownInput, resolveLink: (LinkReference) -> String?) -> MarkdownOutput {
         _ = registerExtensions
+        if let wide = widestTable(input.text, limit: input.maxTableColumns) {
+            let error = Diagnostic.error(
+                "table-too-wide",
+                "this table has \(wide.columns) columns; the limit is \(input.maxTableColumns) (cmark-gfm's time grows with the square of a table's width): split the table, or raise `limits.tableColumns` in site.yml",
+                at: SourceLocation(line: wide.line + input.lineOffset, column: 1))
+            return MarkdownOutput(html: "", headings: [], links: [], tasks: [], sections: [], wordCount: 0, diagnostics: [error])
+        }
         var options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
         if input.allowRawHTML { options |= CMARK_OPT_UNSAFE }
 
@@ -43,6 +50,47 @@ enum CMark {
     }
 }
 
+extension CMark {
+    /// Bare cmark-gfm, parse and render with the same options and extensions and nothing of ours: the
+    /// baseline the linear-time checks compare against.
+    static func bare(_ text: String) {
+        _ = registerExtensions
+        guard let parser = cmark_parser_new(CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8) else { return }
+        defer { cmark_parser_free(parser) }
+        for name in extensionNames {
+            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
+        }
+        text.utf8CString.withUnsafeBufferPointer { cmark_parser_feed(parser, $0.baseAddress, $0.count - 1) }
+        guard let root = cmark_parser_finish(parser) else { return }
+        defer { cmark_node_free(root) }
+        if let html = cmark_render_html(root, CMARK_OPT_FOOTNOTES, cmark_parser_get_syntax_extensions(parser)) { free(html) }
+    }
+
+    /// The first GFM table delimiter row (`|---|:--:|`) with more than `limit` columns: its line and width.
+    /// One pass over the bytes; a row counts only when it holds nothing but pipes, dashes, colons and blanks.
+    static func widestTable(_ text: String, limit: Int) -> (line: Int, columns: Int)? {
+        var line = 1
+        var pipes = 0
+        var dashes = 0
+        var onlyDelimiters = true
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\n"):
+                if onlyDelimiters, dashes > 0, pipes > limit { return (line, pipes - 1) }
+                line += 1
+                pipes = 0
+                dashes = 0
+                onlyDelimiters = true
+            case UInt8(ascii: "|"): pipes += 1
+            case UInt8(ascii: "-"): dashes += 1
+            case UInt8(ascii: ":"), UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): break
+            default: onlyDelimiters = false
+            }
+        }
+        return onlyDelimiters && dashes > 0 && pipes > limit ? (line, pipes - 1) : nil
+    }
+}
+
 private typealias Node = OpaquePointer
 
 private func literal(_ node: Node) -> String {
@@ -59,6 +107,8 @@ private struct Walker {
     var headingNodes: [(Node, Heading, explicit: Bool)] = []
     var linkNodes: [(Node, LinkReference)] = []
     var taskNodes: [(Node, TaskItem)] = []
+    /// Keys given out so far, each with the last suffix number tried for it.
+    var taskKeys: [String: Int] = [:]
     /// Text per heading; `heading` indexes `headingNodes` (nil for text before the first heading).
     var sections: [(heading: Int?, text: String)] = [(nil, "")]
     var wordCount = 0
@@ -105,6 +155,9 @@ private struct Walker {
                 }
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
                 if headingDepth == 0 { append(node) }
+                if !openLinks.isEmpty, let c = cmark_node_get_literal(node) {
+                    linkText.append(contentsOf: UnsafeBufferPointer(start: UnsafeRawPointer(c).assumingMemoryBound(to: UInt8.self), count: strlen(c)))
+                }
             case CMARK_NODE_CODE_BLOCK:
                 if headingDepth == 0 {
                     append(node)
@@ -112,8 +165,15 @@ private struct Walker {
                 }
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
                 if headingDepth == 0 { body.append(0x20) }
+                if !openLinks.isEmpty { linkText.append(0x20) }
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
-                if entering { addLink(node) }
+                if entering {
+                    openLinks.append((linkNodes.count, linkText.count))
+                    addLink(node)
+                } else if let open = openLinks.popLast() {
+                    linkNodes[open.index].1.text = Self.text(linkText[open.start...], limit: Self.linkTextLimit)
+                    if openLinks.isEmpty { linkText.removeAll(keepingCapacity: true) }
+                }
             case CMARK_NODE_HTML_BLOCK, CMARK_NODE_HTML_INLINE:
                 // Safe mode drops it from the page; a comment loses nothing a reader would see.
                 if !input.allowRawHTML, !literal(node).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<!--") {
@@ -174,12 +234,29 @@ private struct Walker {
         sections.append((headingNodes.count - 1, ""))
     }
 
+    /// Links and images being walked: the index of each in `linkNodes` and where its text starts in
+    /// `linkText`. Their text is gathered in the same walk, so nested images cost one pass, not one
+    /// per nesting level.
+    var openLinks: [(index: Int, start: Int)] = []
+    var linkText: [UInt8] = []
+    /// A link's text is kept for checks (an image without alt text), never shown whole: a prefix is enough,
+    /// and caps what thousands of nested images would copy.
+    static let linkTextLimit = 256
+
+    /// The link's text is filled in when the walk leaves it.
     mutating func addLink(_ node: Node) {
         let url = cmark_node_get_url(node).map { String(cString: $0) } ?? ""
         let isImage = cmark_node_get_type(node) == CMARK_NODE_IMAGE
-        let reference = LinkReference(
-            destination: url, isImage: isImage, text: inlineText(node), location: linkLocation(node, url: url))
+        let reference = LinkReference(destination: url, isImage: isImage, text: "", location: linkLocation(node, url: url))
         linkNodes.append((node, reference))
+    }
+
+    /// Trimmed text of gathered UTF-8 bytes, at most `limit` bytes of them (cut at a character boundary).
+    static func text(_ bytes: ArraySlice<UInt8>, limit: Int = .max) -> String {
+        var end = bytes.count > limit ? bytes.startIndex + limit : bytes.endIndex
+        // Never split a UTF-8 sequence: back up over continuation bytes to the start of the cut one.
+        if end < bytes.endIndex { while end > bytes.startIndex, bytes[end] & 0xC0 == 0x80 { end -= 1 } }
+        return String(decoding: bytes[..<end], as: UTF8.self).trimmingCharacters(in: .whitespaces)
     }
 
     /// Where the previous link's destination ended (line, byte offset in that line): links come in
@@ -188,23 +265,41 @@ private struct Walker {
     var linkCursor = (line: 0, offset: 0)
     /// The last byte-to-scalar column conversion, continued from when the next is further right.
     var columnCursor = (line: 0, byte: 1, scalar: 1)
+    /// Bytes that link searches may scan without finding anything (see `linkLocation`).
+    lazy var searchBudget = 4 * input.text.utf8.count + 65_536
 
     /// cmark-gfm's column for inlines after a soft line break is unreliable, so the position is confirmed by
     /// finding the destination in the source lines the node spans.
     mutating func linkLocation(_ node: Node, url: String) -> SourceLocation {
-        let start = location(node)
+        // cmark's own position, converted only when used (from the line's start: a cost per link).
+        func start() -> SourceLocation {
+            let line = Int(cmark_node_get_start_line(node))
+            return SourceLocation(line: line + input.lineOffset, column: scalarColumn(line: line, byteColumn: Int(cmark_node_get_start_column(node))))
+        }
         let startLine = Int(cmark_node_get_start_line(node))
         let endLine = max(startLine, Int(cmark_node_get_end_line(node)))
         let needle = Array(url.utf8)
-        guard !needle.isEmpty else { return start }
+        guard !needle.isEmpty else { return start() }
         // Search the paragraph region; an autolink's text is its destination.
         var lineNumber = max(1, startLine)
         while lineNumber <= min(endLine + 1, lines.lineCount) {
             let bytes = lines.line(lineNumber)
             let from = linkCursor.line == lineNumber ? min(bytes.startIndex + linkCursor.offset, bytes.endIndex) : bytes.startIndex
             // After the previous link; from the line's start only when that finds nothing (a link nested
-            // in an image's text comes before the image's own destination).
-            let found = bytes[from...].firstRange(of: needle)?.lowerBound ?? (from > bytes.startIndex ? bytes.firstRange(of: needle)?.lowerBound : nil)
+            // in an image's text comes before the image's own destination). Searches that find nothing
+            // are paid from a budget in proportion to the file, so nesting cannot make this quadratic:
+            // once it is spent, cmark's own position is used.
+            guard searchBudget > 0 else { return start() }
+            var found = Self.find(needle, in: bytes[from...])
+            if found == nil {
+                searchBudget -= bytes.endIndex - from
+                if from > bytes.startIndex {
+                    // Successful or not, a search from the start is paid: nested images with distinct
+                    // destinations would each rescan the line.
+                    found = Self.find(needle, in: bytes)
+                    searchBudget -= (found ?? bytes.endIndex) - bytes.startIndex
+                }
+            }
             if let offset = found {
                 linkCursor = (lineNumber, offset - bytes.startIndex + needle.count)
                 let byteColumn = offset - bytes.startIndex + 1
@@ -221,7 +316,26 @@ private struct Walker {
             }
             lineNumber += 1
         }
-        return start
+        return start()
+    }
+
+    /// Where `needle` first occurs in `bytes` (an index of `bytes`): memchr for its first byte, then memcmp.
+    static func find(_ needle: [UInt8], in bytes: ArraySlice<UInt8>) -> Int? {
+        guard !needle.isEmpty, bytes.count >= needle.count else { return nil }
+        return bytes.withUnsafeBytes { hay -> Int? in
+            needle.withUnsafeBytes { n -> Int? in
+                let base = hay.baseAddress!
+                let last = hay.count - n.count
+                var i = 0
+                while i <= last {
+                    guard let hit = memchr(base + i, Int32(n[0]), last - i + 1) else { return nil }
+                    let offset = base.distance(to: UnsafeRawPointer(hit))
+                    if memcmp(base + offset, n.baseAddress!, n.count) == 0 { return bytes.startIndex + offset }
+                    i = offset + 1
+                }
+                return nil
+            }
+        }
     }
 
     /// `LineIndex.scalarColumn`, continuing the previous conversion on the same line when it can.
@@ -255,33 +369,40 @@ private struct Walker {
             key = slug.isEmpty ? "item-\(position + 1)" : slug
         }
         var unique = key!
-        if explicit, taskNodes.contains(where: { $0.1.key == unique }) {
+        if explicit, taskKeys[unique] != nil {
             diagnostics.append(.error("duplicate-task-key", "checklist key '\(unique)' is used twice in this guide", at: location(item)))
         }
-        var n = 1
-        while taskNodes.contains(where: { $0.1.key == unique }) {
+        // Repeated item texts get -2, -3…; the count kept per key makes a thousand equal items linear.
+        var n = taskKeys[key!] ?? 1
+        while taskKeys[unique] != nil {
             n += 1
             unique = "\(key!)-\(n)"
         }
+        taskKeys[key!] = max(n, taskKeys[key!] ?? 1)
+        taskKeys[unique] = taskKeys[unique] ?? 1
         taskNodes.append(
             (item, TaskItem(text: text, key: unique, explicitKey: explicit, checked: checked, location: location(item))))
     }
 
-    /// Text of a node's inline children (emphasis, code and links flattened).
+    /// Text of a node's inline children (emphasis, code and links flattened). One iterative walk: a
+    /// heading with 50,000 nested emphasis levels costs its length, not its depth squared, and no stack.
     func inlineText(_ node: Node) -> String {
-        var out = ""
-        var child = cmark_node_first_child(node)
-        while let c = child {
+        guard let iter = cmark_iter_new(node) else { return "" }
+        defer { cmark_iter_free(iter) }
+        var out: [UInt8] = []
+        while case let event = cmark_iter_next(iter), event != CMARK_EVENT_DONE {
+            guard event == CMARK_EVENT_ENTER, let c = cmark_iter_get_node(iter) else { continue }
             switch cmark_node_get_type(c) {
-            case CMARK_NODE_TEXT, CMARK_NODE_CODE: out += literal(c)
+            case CMARK_NODE_TEXT, CMARK_NODE_CODE:
+                if let text = cmark_node_get_literal(c) {
+                    out.append(contentsOf: UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text)))
+                }
             // Tags are not text: headings, the table of contents, checklists and search never show them.
-            case CMARK_NODE_HTML_INLINE: break
-            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out += " "
-            default: out += inlineText(c)
+            case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out.append(0x20)
+            default: break
             }
-            child = cmark_node_next(c)
         }
-        return out.trimmingCharacters(in: .whitespaces)
+        return Self.text(out[...])
     }
 
     /// Removes a trailing `{#key}` from the last text of `node` and returns it, as in

@@ -33,6 +33,7 @@ struct MarkdownStage: Sendable {
 
     let links: LinkResolver
     let allowRawHTML: Bool
+    let maxTableColumns: Int
     /// Hash of the link table and options, part of every key (0 when nothing is kept between builds).
     let sharedKey: UInt64
 
@@ -41,6 +42,7 @@ struct MarkdownStage: Sendable {
         for d in site.documents { pages[d.sourcePath] = d.urlPath }
         links = LinkResolver(pages: pages, drafts: site.drafts, files: site.files, basePath: basePath)
         allowRawHTML = site.config.unsafeHTML
+        maxTableColumns = site.config.limits.tableColumns
         var h = ContextHasher()
         if keyed {
             for path in pages.keys.sorted() {
@@ -51,6 +53,7 @@ struct MarkdownStage: Sendable {
             for f in site.files.sorted() { h.add(f) }
             h.add(basePath)
             h.add(allowRawHTML ? "raw" : "safe")
+            h.add(String(maxTableColumns))
         }
         sharedKey = keyed ? h.value : 0
     }
@@ -110,7 +113,7 @@ struct MarkdownStage: Sendable {
     func render(_ input: Input) -> RenderedDocument {
         let d = input.document
         let tasks: TaskRendering = d.kind == .guide ? .checklist(scope: d.translationKey, alignedKeys: input.alignedKeys) : .static
-        let markdown = MarkdownInput(text: d.body, lineOffset: d.bodyLineOffset, allowRawHTML: allowRawHTML, tasks: tasks)
+        let markdown = MarkdownInput(text: d.body, lineOffset: d.bodyLineOffset, allowRawHTML: allowRawHTML, tasks: tasks, maxTableColumns: maxTableColumns)
         var anchorChecks: [LinkResolver.AnchorCheck] = []
         var problems: [Diagnostic] = []
         var targets: [String] = []

@@ -8,12 +8,18 @@ public struct MarkdownInput: Sendable {
     public var allowRawHTML: Bool
     /// How GFM task-list items render; see `TaskRendering`.
     public var tasks: TaskRendering
+    /// Tables wider than this are an error instead of being parsed: cmark-gfm's table extension takes
+    /// time quadratic in the number of columns (`limits.tableColumns` in site.yml).
+    public var maxTableColumns: Int
 
-    public init(text: String, lineOffset: Int = 0, allowRawHTML: Bool = false, tasks: TaskRendering = .static) {
+    public init(
+        text: String, lineOffset: Int = 0, allowRawHTML: Bool = false, tasks: TaskRendering = .static, maxTableColumns: Int = SiteConfig.Limits().tableColumns
+    ) {
         self.text = text
         self.lineOffset = lineOffset
         self.allowRawHTML = allowRawHTML
         self.tasks = tasks
+        self.maxTableColumns = maxTableColumns
     }
 }
 

@@ -70,13 +70,16 @@ enum FileSystem {
     /// Reads a regular file. Anything else (a FIFO, a device such as `/dev/zero`, a socket, also behind
     /// a symbolic link) is refused after opening and before the first read: opening does not block
     /// (`O_NONBLOCK`), and reading such a file could block forever or never end.
-    static func readBytes(_ path: String) throws -> [UInt8] {
+    /// A file larger than `limit` bytes is refused from its size, before it is read (and a file that grows
+    /// while being read stops at `limit + 1` bytes and is refused too).
+    static func readBytes(_ path: String, limit: Int = .max) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw POSIXFailure(operation: "read", path: path, code: errno) }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw POSIXFailure(operation: "read", path: path, code: errno) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw NotARegularFile(path: path) }
+        guard Int(st.st_size) <= limit else { throw FileTooLarge(size: Int(st.st_size), limit: limit) }
         _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK)
         var bytes = [UInt8](repeating: 0, count: max(Int(st.st_size), 0))
         var filled = 0
@@ -89,6 +92,7 @@ enum FileSystem {
             }
             if n == 0 { break }
             filled += n
+            if filled > limit { throw FileTooLarge(size: filled, limit: limit) }
         }
         bytes.removeSubrange(filled...)
         return bytes
@@ -168,6 +172,11 @@ enum FileSystem {
 struct NotARegularFile: Error, CustomStringConvertible {
     var path: String
     var description: String { "\(path) is not a regular file (a pipe, device or socket); only regular files are read" }
+}
+
+struct FileTooLarge: Error {
+    var size: Int
+    var limit: Int
 }
 
 struct POSIXFailure: Error, CustomStringConvertible {

@@ -5,7 +5,9 @@ import Foundation
 /// They run the real pipeline code on arbitrary bytes; any crash, hang or sanitizer report is a bug.
 public enum FuzzTargets {
     /// The targets by the name `make fuzz` uses for their corpus and crasher folders.
-    public static let all: [String: @Sendable ([UInt8]) -> Void] = ["document": document, "query": query, "site-config": siteConfig]
+    public static let all: [String: @Sendable ([UInt8]) -> Void] = [
+        "document": document, "query": query, "site-config": siteConfig, "linear-time": { linearTime($0) },
+    ]
 
     static let resolver = LinkResolver(
         pages: ["en/articles/a/b.md": "en/articles/a/b/", "en/articles/a/c d.md": "en/articles/a/c-d/"],
@@ -25,6 +27,54 @@ public enum FuzzTargets {
         let input = MarkdownInput(text: String(body), lineOffset: offset, tasks: .checklist(scope: "guides/x", alignedKeys: ["a", "b"]))
         let out = Markdown.render(input) { resolver.resolve($0, from: source.path).url }
         _ = out.tableOfContents
+    }
+
+    /// Generated nesting: the input's first 64 bytes are split in half, an opening and a closing part
+    /// (`![a` and `](u)`, `*a ` and ` b*`), and the document `open×k + "x" + close×k` is rendered at k and 4k, as is bare
+    /// cmark-gfm on the same text. Rendering may not grow faster than about twice linear (8× for 4× the
+    /// input) unless cmark-gfm's own time grows as fast: any stage of ours that rescans nested structure
+    /// fails here with the shape that shows it. Returns the growth of both (for the regression tests).
+    @discardableResult
+    public static func linearTime(_ bytes: [UInt8], units: Int = 1000) -> (waymark: Double, cmark: Double) {
+        let seed = Array(bytes.prefix(64))
+        guard seed.count >= 2 else { return (1, 1) }
+        let open = seed[..<(seed.count / 2)]
+        let close = seed[(seed.count / 2)...]
+        func document(_ k: Int) -> String {
+            var out: [UInt8] = []
+            out.reserveCapacity(k * seed.count + 1)
+            for _ in 0..<k { out += open }
+            out.append(UInt8(ascii: "x"))
+            for _ in 0..<k { out += close }
+            return String(decoding: out, as: UTF8.self)
+        }
+        func seconds(_ body: () -> Void) -> Double {
+            // The fastest of three: a scheduling hiccup is not a finding.
+            var best = Double.infinity
+            for _ in 0..<3 {
+                let start = DispatchTime.now().uptimeNanoseconds
+                body()
+                best = min(best, Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
+            }
+            return best
+        }
+        func waymark(_ text: String) -> Double {
+            seconds {
+                let input = MarkdownInput(text: text, tasks: .checklist(scope: "guides/x", alignedKeys: []))
+                _ = Markdown.render(input) { resolver.resolve($0, from: "en/articles/a/x.md").url }.tableOfContents
+            }
+        }
+        func bare(_ text: String) -> Double { seconds { CMark.bare(text) } }
+        let small = document(units)
+        let large = document(4 * units)
+        // Below a few milliseconds the ratio is noise.
+        let floor = 0.003
+        let growth = max(waymark(large), floor) / max(waymark(small), floor)
+        let cmarkGrowth = max(bare(large), floor) / max(bare(small), floor)
+        if growth > 8, growth > 2 * cmarkGrowth {
+            fatalError("superlinear rendering: 4x the input took \(growth)x the time (cmark-gfm alone: \(cmarkGrowth)x) for the unit \(Array(seed))")
+        }
+        return (growth, cmarkGrowth)
     }
 
     /// site.yml bytes.

@@ -17,11 +17,11 @@ struct New: ParsableCommand {
         func scaffold() -> Scaffold { Scaffold(content: content, templates: templates, today: .today) }
     }
 
-    static func report(_ paths: [String]) {
-        for p in paths { print("created \(p)") }
+    static func report(_ changes: [Scaffold.Change]) {
+        for change in changes { print(change) }
     }
 
-    static func run(_ body: () throws -> [String]) throws {
+    static func run(_ body: () throws -> [Scaffold.Change]) throws {
         do { report(try body()) } catch let error as Scaffold.Failure {
             FileHandle.standardError.write(Data("error: \(error)\n".utf8))
             throw ExitCode(1)
@@ -37,7 +37,7 @@ struct New: ParsableCommand {
         func run() throws {
             let parts = path.split(separator: "/").map(String.init)
             guard parts.count == 3 else { throw ValidationError("expected <language>/<category>/<slug>, such as en/billing/refunds") }
-            try New.run { [try location.scaffold().article(language: parts[0], category: parts[1], slug: parts[2], title: title)] }
+            try New.run { [.created(try location.scaffold().article(language: parts[0], category: parts[1], slug: parts[2], title: title))] }
         }
     }
 
@@ -51,7 +51,7 @@ struct New: ParsableCommand {
         @Option(help: "The title (default: from the slug).") var title: String?
 
         func run() throws {
-            try New.run { [try location.scaffold().guide(language: lang, segment: segment, slug: slug, title: title, stage: stage)] }
+            try New.run { [.created(try location.scaffold().guide(language: lang, segment: segment, slug: slug, title: title, stage: stage))] }
         }
     }
 

@@ -34,6 +34,18 @@ struct BuildTests {
         #expect(tree.read("output/robots.txt")?.contains("Sitemap: https://help.example.com/docs/sitemap.xml") == true)
     }
 
+    @Test("footnote back-links are labelled in the page's language, not cmark-gfm's English")
+    func footnoteLabels() throws {
+        let tree = try SmallSite.tree([
+            "content/fa/articles/billing/notes.md": "---\ntitle: یادداشت\n---\n\nمتن[^1]\n\n[^1]: توضیح\n",
+            "content/en/articles/billing/notes.md": "---\ntitle: Notes\n---\n\nText[^1]\n\n[^1]: A note\n",
+        ])
+        #expect(SiteBuilder.build(SmallSite.options(tree)).errors == 0)
+        let fa = try #require(tree.read("output/fa/articles/billing/notes/index.html"))
+        #expect(fa.contains(#"data-footnote-backref aria-label="بازگشت به متن""#) && !fa.contains("Back to content"))
+        #expect(tree.read("output/en/articles/billing/notes/index.html")?.contains(#"aria-label="Back to the text""#) == true)
+    }
+
     @Test("titles, summaries and tags are escaped everywhere they appear")
     func escaping() throws {
         let tree = try SmallSite.tree([

@@ -71,7 +71,10 @@ struct HealthTests {
         let captions = html.matches(of: #/<p class="caption">([^<]*)</p>/#).map { String($0.output.1) }
         #expect(captions.count == 5 && !captions.contains { $0.contains("`") }, "captions show literal backticks: \(captions)")
         #expect(html.contains(#"<meta name="robots" content="noindex">"#))
-        #expect(html.contains("content/en/articles/billing/invoices.md:7:1: error: broken link"))
+        #expect(html.contains("<code>content/en/articles/billing/invoices.md:7:1</code> error: broken link"))
+        // Findings quote keys and commands in backticks for terminals; the page shows them as code.
+        #expect(HealthReport.codeSpans("update `reviewed` <now>") == "update <code>reviewed</code> &lt;now&gt;")
+        #expect(HealthReport.codeSpans("`a` and `b") == "<code>a</code> and `b")
         #expect(!html.contains("<script"))
         let json = try #require(
             try JSONSerialization.jsonObject(with: Data(HealthReport.json(health, diagnostics: summary.diagnostics).utf8)) as? [String: Any])
@@ -113,8 +116,12 @@ struct HealthTests {
         let s = Scaffold(content: tree.path + "/content", templates: tree.path + "/templates", today: Day(iso: "2026-11-27")!)
         try FileManager.default.createDirectory(atPath: tree.path + "/templates/i18n", withIntermediateDirectories: true)
         try tree.write("templates/i18n/en.yml", "search: \"Search\"\n")
-        _ = try s.segment(id: "developer", title: "Developers")
-        _ = try s.language(code: "ar", name: "العربية", rightToLeft: nil)
+        let segment = try s.segment(id: "developer", title: "Developers")
+        // site.yml is reported as edited, not as created.
+        #expect(segment.first == .updated(tree.path + "/content/site.yml") && segment.dropFirst().allSatisfy { "\($0)".hasPrefix("created ") })
+        #expect(segment.map(\.description).contains("created \(tree.path)/content/en/landing/developer.yml"))
+        let language = try s.language(code: "ar", name: "العربية", rightToLeft: nil)
+        #expect(language.first == .updated(tree.path + "/content/site.yml") && language.count == 3)
         let (config, diagnostics) = SiteConfig.parse(SourceFile(path: "site.yml", text: tree.read("content/site.yml")!))
         #expect(diagnostics.isEmpty)
         #expect(config?.segment("developer") != nil)

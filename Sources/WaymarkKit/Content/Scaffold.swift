@@ -141,8 +141,22 @@ public struct Scaffold: Sendable {
             """)
     }
 
+    /// What a command did to one file, as `waymark new` reports it.
+    public enum Change: Equatable, CustomStringConvertible {
+        case created(String)
+        /// An existing file edited in place (site.yml).
+        case updated(String)
+
+        public var description: String {
+            switch self {
+            case .created(let path): return "created \(path)"
+            case .updated(let path): return "updated \(path)"
+            }
+        }
+    }
+
     /// Adds the segment to site.yml and creates its landing file and first guide.
-    public func segment(id: String, title: String?) throws -> [String] {
+    public func segment(id: String, title: String?) throws -> [Change] {
         let config = try config()
         try Self.checkSlug(id, what: "segment id")
         if config.segment(id) != nil { throw Failure("segment '\(id)' already exists in site.yml") }
@@ -167,11 +181,11 @@ public struct Scaffold: Sendable {
                 """),
             try guide(language: config.defaultLanguage, segment: id, slug: "welcome", title: "Welcome", stage: config.stages.first!.id),
         ]
-        return [content + "/site.yml"] + files
+        return [.updated(content + "/site.yml")] + files.map(Change.created)
     }
 
     /// Adds the language to site.yml, creates its home page and a strings file to translate.
-    public func language(code: String, name: String?, rightToLeft: Bool?) throws -> [String] {
+    public func language(code: String, name: String?, rightToLeft: Bool?) throws -> [Change] {
         let config = try config()
         guard SiteConfig.isLanguageCode(code) else { throw Failure("'\(code)' is not a language code (use BCP 47, such as de, pt-br)") }
         if config.language(code) != nil { throw Failure("language '\(code)' already exists in site.yml") }
@@ -181,12 +195,12 @@ public struct Scaffold: Sendable {
         let home = "\(code)/landing/home.yml"
         if FileSystem.entryExists(content + "/" + home) { throw Failure("\(content)/\(home) already exists; not overwriting it") }
         try addToSiteConfig(key: "languages", entry: entry) { $0.language(code) != nil }
-        var files = [content + "/site.yml"]
-        files.append(try create(home, "title: \(Self.quoted(config.text(config.title, code)))\nsubtitle: \"\"\n"))
+        var files: [Change] = [.updated(content + "/site.yml")]
+        files.append(.created(try create(home, "title: \(Self.quoted(config.text(config.title, code)))\nsubtitle: \"\"\n")))
         let strings = templates + "/i18n/\(code).yml"
         if !FileManager.default.fileExists(atPath: strings), let english = try? String(contentsOfFile: templates + "/i18n/en.yml", encoding: .utf8) {
             try FileSystem.write("# Translate these interface strings into \(name ?? code); keys left out fall back to English.\n" + english, to: strings)
-            files.append(strings)
+            files.append(.created(strings))
         }
         return files
     }

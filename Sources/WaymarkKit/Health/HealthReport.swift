@@ -34,6 +34,19 @@ public enum HealthReport {
         ]).encoded(pretty: true)
     }
 
+    /// Escaped message text with its `quoted` parts (keys, values, commands) as `<code>`: terminals show
+    /// the backticks, the page shows code. An unpaired backtick stays as it is.
+    static func codeSpans(_ text: String) -> String {
+        let parts = text.split(separator: "`", omittingEmptySubsequences: false)
+        let spans = (parts.count - 1) / 2
+        var out = ""
+        for (i, part) in parts.enumerated() {
+            let escaped = HTML.escape(String(part))
+            if i % 2 == 1, i < 2 * spans { out += "<code>" + escaped + "</code>" } else if i == 2 * spans + 1 { out += "`" + escaped } else { out += escaped }
+        }
+        return out
+    }
+
     /// The report as a page, through `templates/report.mustache` like every other page; the charts are
     /// SVG drawn here (their text escaped as they are drawn).
     public static func html(_ h: HealthData, diagnostics: [Diagnostic], formatter: DiagnosticFormatter, templates: TemplateSet) throws -> String {
@@ -72,7 +85,13 @@ public enum HealthReport {
                 ] as [String: Any]
             },
             "hasFindings": !diagnostics.isEmpty,
-            "findings": diagnostics.map { ["severity": $0.severity.rawValue, "text": formatter.text($0)] as [String: Any] },
+            "findings": diagnostics.map { d -> [String: Any] in
+                var place = formatter.path(of: d).map { DiagnosticFormatter.visible($0) } ?? ""
+                if !place.isEmpty, let l = d.location { place += ":\(l.line):\(l.column)" }
+                return [
+                    "severity": d.severity.rawValue, "where": place, "message": Self.codeSpans(DiagnosticFormatter.visible(d.message, keepingNewlines: true)),
+                ]
+            },
         ]
         return templates.render("report", context)
     }

@@ -112,6 +112,7 @@ private struct Walker {
     /// Text per heading; `heading` indexes `headingNodes` (nil for text before the first heading).
     var sections: [(heading: Int?, text: String)] = [(nil, "")]
     var wordCount = 0
+    var hasFootnotes = false
     var slugger = HeadingSlugger()
     /// Where raw HTML was written that the page will not show (no `unsafeHTML`).
     var droppedHTML: [SourceLocation] = []
@@ -179,6 +180,8 @@ private struct Walker {
                 if !input.allowRawHTML, !literal(node).trimmingCharacters(in: .whitespacesAndNewlines).hasPrefix("<!--") {
                     droppedHTML.append(location(node))
                 }
+            case CMARK_NODE_FOOTNOTE_DEFINITION:
+                hasFootnotes = true
             case CMARK_NODE_PARAGRAPH, CMARK_NODE_BLOCK_QUOTE:
                 if !entering { body.append(0x0A) }
             case CMARK_NODE_ITEM:
@@ -444,7 +447,7 @@ private struct Walker {
         }
         return MarkdownOutput(
             html: "", headings: headings, links: linkNodes.map(\.1), tasks: taskNodes.map(\.1),
-            sections: textSections, wordCount: wordCount, diagnostics: diagnostics)
+            sections: textSections, wordCount: wordCount, diagnostics: diagnostics, hasFootnotes: hasFootnotes)
     }
 
     /// Replaces `<hN>` with a custom block carrying the id: cmark's renderer has no attribute hook, and

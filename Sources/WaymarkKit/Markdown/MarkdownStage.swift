@@ -11,6 +11,7 @@ struct RenderedDocument: Sendable {
     var wordCount: Int
     var linkTargets: [String]
     var html: String
+    var hasFootnotes = false
     /// Problems found while rendering, reported again when the result is reused.
     var diagnostics: [Diagnostic] = []
     /// The key of the inputs this rendering came from: it stands for the HTML and text in the keys of
@@ -136,7 +137,7 @@ struct MarkdownStage: Sendable {
         }
         return RenderedDocument(
             headingIDs: Set(out.headings.map(\.id)), anchorChecks: anchorChecks, sections: out.sections, tasks: out.tasks, toc: out.tableOfContents,
-            wordCount: out.wordCount, linkTargets: targets, html: out.html, diagnostics: problems.sorted())
+            wordCount: out.wordCount, linkTargets: targets, html: out.html, hasFootnotes: out.hasFootnotes, diagnostics: problems.sorted())
     }
 
     /// Explicit checklist keys in a translation that the default-language guide does not have: progress

@@ -78,4 +78,6 @@ public struct MarkdownOutput: Sendable {
     public var sections: [TextSection]
     public var wordCount: Int
     public var diagnostics: [Diagnostic]
+    /// Whether the page has footnotes (whose back-links cmark-gfm labels in English; see `Localization`).
+    public var hasFootnotes = false
 }

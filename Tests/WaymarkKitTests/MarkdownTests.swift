@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 
 @testable import WaymarkKit
@@ -47,6 +48,44 @@ struct MarkdownTests {
         // Keys of equal items count on from the last one given.
         let items = render(String(repeating: "- [ ] Same\n", count: 4) + "- [ ] Same-2\n", tasks: .checklist(scope: "g", alignedKeys: []))
         #expect(items.tasks.map(\.key) == ["same", "same-2", "same-3", "same-4", "same-2-2"])
+    }
+
+    @Test("GitHub-style callouts: each kind titled in the page's language, marker removed, unknown kinds stay quotes with a warning")
+    func callouts() {
+        var labels = MarkdownLabels()
+        labels.callouts = ["note": "یادداشت", "tip": "نکته", "important": "مهم", "warning": "هشدار", "caution": "احتیاط"]
+        for kind in Callout.kinds {
+            let out = Markdown.render(MarkdownInput(text: "> [!\(kind.uppercased())]\n> Read *this* first.\n", labels: labels))
+            #expect(
+                out.html.contains(#"<div class="callout callout-\#(kind)" role="note"><p class="callout-title">\#(labels.callouts[kind]!)</p>"#), "\(out.html)")
+            #expect(out.html.contains("<p>Read <em>this</em> first.</p>") && !out.html.contains("[!") && !out.html.contains("<blockquote>"))
+            #expect(
+                out.sections.map(\.text).joined().trimmingCharacters(in: .whitespacesAndNewlines) == "Read this first.", "the marker is not searchable text")
+            #expect(out.diagnostics.isEmpty)
+        }
+        // Lowercase works as on GitHub; the marker alone makes a callout of the following blocks.
+        let alone = render("> [!tip]\n>\n> - one\n> - two\n")
+        #expect(alone.html.hasPrefix(#"<div class="callout callout-tip" role="note"><p class="callout-title">Tip</p>"#) && alone.html.contains("<li>one</li>"))
+        let unknown = render("Intro.\n\n> [!DANGER]\n> Careful.\n", lineOffset: 2)
+        #expect(unknown.html.contains("<blockquote>") && unknown.html.contains("[!DANGER]"))
+        #expect(unknown.diagnostics.map(\.code) == ["unknown-callout"] && unknown.diagnostics[0].location == SourceLocation(line: 5, column: 1))
+        // Not a marker: text after it on the same line, or a plain quote.
+        #expect(render("> [!NOTE] and more\n").html.contains("<blockquote>"))
+        #expect(render("> Just a quote.\n").html == "<blockquote>\n<p>Just a quote.</p>\n</blockquote>\n")
+    }
+
+    @Test("headings carry a labelled link to themselves, after the heading so its name stays its text; footnote links are labelled too")
+    func headingLinksAndFootnotes() {
+        var labels = MarkdownLabels()
+        labels.headingLink = "پیوند به این بخش: {title}"
+        labels.linkCopied = "کپی شد"
+        labels.footnoteBack = "بازگشت به متن"
+        let out = Markdown.render(MarkdownInput(text: "## نرخ \"فعال\" {#rate}\n\nمتن[^1]\n\n[^1]: توضیح\n", labels: labels))
+        #expect(
+            out.html.contains(
+                ##"<div class="heading heading-2"><h2 id="rate">\##nنرخ &quot;فعال&quot;\##n</h2><a class="heading-anchor" href="#rate" aria-label="پیوند به این بخش: نرخ &quot;فعال&quot;" data-copied="کپی شد">#</a></div>"##
+            ), "\(out.html)")
+        #expect(out.html.contains(#"data-footnote-backref aria-label="بازگشت به متن""#) && !out.html.contains("Back to content"))
     }
 
     @Test("heading ids keep Vietnamese, Persian and Russian letters")

@@ -48,6 +48,22 @@
     if (block.scrollWidth > block.clientWidth + 1) block.setAttribute("tabindex", "0");
   });
 
+  // ---- heading links: following one also copies its address, and says so next to it ----
+  doc.addEventListener("click", function (event) {
+    var anchor = event.target.closest && event.target.closest(".heading-anchor");
+    if (!anchor || !navigator.clipboard) return;
+    navigator.clipboard.writeText(anchor.href).then(function () {
+      anchor.classList.add("is-copied");
+      var status = doc.getElementById("waymark-status");
+      if (!status) {
+        status = el("span", { id: "waymark-status", role: "status", "class": "visually-hidden" });
+        doc.body.appendChild(status);
+      }
+      status.textContent = anchor.getAttribute("data-copied");
+      setTimeout(function () { anchor.classList.remove("is-copied"); status.textContent = ""; }, 2000);
+    }, function () { /* no clipboard permission: following the link is enough */ });
+  });
+
   // ---- languages: remember the reader's choice; the root page forwards to it ----
   doc.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-lang]");

@@ -83,7 +83,11 @@ public enum SiteBuilder {
         // Markdown.
         progress?(.phase("rendering \(site.documents.count) pages"))
         let basePath = options.basePath(site.config)
-        let markdown = MarkdownStage(site: site, basePath: basePath, keyed: cache != nil)
+        let labels = Dictionary(
+            uniqueKeysWithValues: site.config.languages.map {
+                ($0.code, templates.strings(for: $0.code, defaultLanguage: site.config.defaultLanguage).markdownLabels)
+            })
+        let markdown = MarkdownStage(site: site, basePath: basePath, keyed: cache != nil, labels: labels)
         var rendered = markdown.run(site, memo: cache?.markdown, diagnostics: diagnostics, progress: progress)
         diagnostics.report(contentsOf: MarkdownStage.brokenAnchors(site, rendered))
         // No later stage reads the Markdown: its memory (as much as the HTML) is not held through them.

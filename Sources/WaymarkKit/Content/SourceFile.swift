@@ -118,7 +118,9 @@ struct LineIndex {
         guard line >= 1, line <= lineStarts.count else { return 0 }
         let start = lineStarts[line - 1]
         var count = 0
-        for i in (start + range.lowerBound)..<min(start + range.upperBound, utf8.count) where utf8[i] & 0xC0 != 0x80 { count += 1 }
+        // cmark-gfm's columns can point past the line (it writes U+FFFD, 3 bytes, for each NUL byte).
+        let end = min(start + range.upperBound, utf8.count)
+        for i in min(start + range.lowerBound, end)..<end where utf8[i] & 0xC0 != 0x80 { count += 1 }
         return count
     }
 

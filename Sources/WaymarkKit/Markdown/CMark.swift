@@ -46,6 +46,13 @@ enum CMark {
         }
         defer { free(html) }
         output.html = String(cString: html)
+        // cmark-gfm names footnote back-links in English in its C code. Content cannot produce this
+        // attribute: quotes in text and code are escaped.
+        if walker.hasFootnotes {
+            output.html = output.html.replacingOccurrences(
+                of: #"data-footnote-backref aria-label="Back to content""#,
+                with: #"data-footnote-backref aria-label=""# + HTML.escape(input.labels.footnoteBack) + "\"")
+        }
         return output
     }
 }
@@ -155,7 +162,7 @@ private struct Walker {
                     addHeading(node)
                 }
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
-                if headingDepth == 0 { append(node) }
+                if headingDepth == 0, node != calloutMarker { append(node) }
                 if !openLinks.isEmpty, let c = cmark_node_get_literal(node) {
                     linkText.append(contentsOf: UnsafeBufferPointer(start: UnsafeRawPointer(c).assumingMemoryBound(to: UInt8.self), count: strlen(c)))
                 }
@@ -182,7 +189,9 @@ private struct Walker {
                 }
             case CMARK_NODE_FOOTNOTE_DEFINITION:
                 hasFootnotes = true
-            case CMARK_NODE_PARAGRAPH, CMARK_NODE_BLOCK_QUOTE:
+            case CMARK_NODE_BLOCK_QUOTE:
+                if entering { addCallout(node) } else { body.append(0x0A) }
+            case CMARK_NODE_PARAGRAPH:
                 if !entering { body.append(0x0A) }
             case CMARK_NODE_ITEM:
                 if entering, isType(node, Self.tasklist) { addTask(node) }
@@ -235,6 +244,33 @@ private struct Walker {
         headingNodes.append((node, heading, explicit: id != nil))
         // Text under this heading starts a new section (level 1 headings in the body count too).
         sections.append((headingNodes.count - 1, ""))
+    }
+
+    /// Quotes that are callouts, with their kind and the `[!KIND]` text node to remove.
+    var callouts: [(quote: Node, kind: String, marker: Node)] = []
+    /// The marker of the callout being walked: not text of the page.
+    var calloutMarker: Node?
+
+    /// A quote whose first paragraph starts with a line holding only `[!KIND]` is a callout; an unknown
+    /// kind stays a quote, with a warning (a typo would otherwise show the marker to readers).
+    mutating func addCallout(_ quote: Node) {
+        guard let paragraph = cmark_node_first_child(quote), cmark_node_get_type(paragraph) == CMARK_NODE_PARAGRAPH,
+            let text = cmark_node_first_child(paragraph), cmark_node_get_type(text) == CMARK_NODE_TEXT
+        else { return }
+        if let next = cmark_node_next(text), ![CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK].contains(cmark_node_get_type(next)) { return }
+        let marker = literal(text).trimmingCharacters(in: .whitespaces)
+        guard marker.hasPrefix("[!"), marker.hasSuffix("]"), marker.count > 3, marker.dropFirst(2).dropLast().allSatisfy(\.isLetter) else { return }
+        let kind = marker.dropFirst(2).dropLast().lowercased()
+        guard Callout.kinds.contains(kind) else {
+            diagnostics.append(
+                .warning(
+                    "unknown-callout",
+                    "'\(marker)' is not a callout (\(Callout.kinds.map { "[!\($0.uppercased())]" }.joined(separator: ", "))); it is shown as a plain quote",
+                    at: location(quote)))
+            return
+        }
+        callouts.append((quote, kind, text))
+        calloutMarker = text
     }
 
     /// Links and images being walked: the index of each in `linkNodes` and where its text starts in
@@ -433,12 +469,13 @@ private struct Walker {
             var heading = entry.1
             if !entry.explicit { heading.id = slugger.slug(for: heading.text) }
             headings.append(heading)
-            wrapHeading(entry.0, level: heading.level, id: heading.id)
+            wrapHeading(entry.0, heading)
         }
         for (node, reference) in linkNodes {
             if let url = resolveLink(reference) { cmark_node_set_url(node, url) }
         }
         for (node, task) in taskNodes { renderTask(node, task) }
+        for callout in callouts { renderCallout(callout.quote, kind: callout.kind, marker: callout.marker) }
         let textSections = sections.compactMap { section -> TextSection? in
             guard let h = section.heading else {
                 return section.text.isEmpty ? nil : TextSection(anchor: nil, heading: "", text: section.text)
@@ -447,16 +484,21 @@ private struct Walker {
         }
         return MarkdownOutput(
             html: "", headings: headings, links: linkNodes.map(\.1), tasks: taskNodes.map(\.1),
-            sections: textSections, wordCount: wordCount, diagnostics: diagnostics, hasFootnotes: hasFootnotes)
+            sections: textSections, wordCount: wordCount, diagnostics: diagnostics)
     }
 
     /// Replaces `<hN>` with a custom block carrying the id: cmark's renderer has no attribute hook, and
     /// custom blocks are emitted verbatim (we build their markup, escaping the id ourselves).
-    func wrapHeading(_ heading: Node, level: Int, id: String) {
+    /// A link to the heading follows it, outside it so that the heading's accessible name stays its text.
+    func wrapHeading(_ heading: Node, _ h: Heading) {
         guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
-        let escaped = HTML.escape(id)
-        cmark_node_set_on_enter(block, "<h\(level) id=\"\(escaped)\">")
-        cmark_node_set_on_exit(block, "</h\(level)>")
+        let id = HTML.escape(h.id)
+        let label = HTML.escape(Strings.fill(input.labels.headingLink, ["title": h.text]))
+        cmark_node_set_on_enter(block, "<div class=\"heading heading-\(h.level)\"><h\(h.level) id=\"\(id)\">")
+        cmark_node_set_on_exit(
+            block,
+            "</h\(h.level)><a class=\"heading-anchor\" href=\"#\(id)\" aria-label=\"\(label)\" data-copied=\"\(HTML.escape(input.labels.linkCopied))\">#</a></div>"
+        )
         while let child = cmark_node_first_child(heading) {
             cmark_node_unlink(child)
             cmark_node_append_child(block, child)
@@ -464,6 +506,33 @@ private struct Walker {
         cmark_node_insert_before(heading, block)
         cmark_node_unlink(heading)
         cmark_node_free(heading)
+    }
+
+    /// A callout's quote becomes a titled box; its `[!KIND]` line is removed (with the paragraph, when
+    /// that line was all of it).
+    func renderCallout(_ quote: Node, kind: String, marker: Node) {
+        guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
+        let paragraph = cmark_node_parent(marker)
+        if let next = cmark_node_next(marker) {
+            cmark_node_unlink(next)
+            cmark_node_free(next)
+        }
+        cmark_node_unlink(marker)
+        cmark_node_free(marker)
+        if let paragraph, cmark_node_first_child(paragraph) == nil {
+            cmark_node_unlink(paragraph)
+            cmark_node_free(paragraph)
+        }
+        let title = HTML.escape(input.labels.callouts[kind] ?? kind)
+        cmark_node_set_on_enter(block, "<div class=\"callout callout-\(kind)\" role=\"note\"><p class=\"callout-title\">\(title)</p>")
+        cmark_node_set_on_exit(block, "</div>")
+        while let child = cmark_node_first_child(quote) {
+            cmark_node_unlink(child)
+            cmark_node_append_child(block, child)
+        }
+        cmark_node_insert_before(quote, block)
+        cmark_node_unlink(quote)
+        cmark_node_free(quote)
     }
 
     /// Articles show a read-only box; a guide's checklist item carries its storage id for the browser

@@ -11,7 +11,6 @@ struct RenderedDocument: Sendable {
     var wordCount: Int
     var linkTargets: [String]
     var html: String
-    var hasFootnotes = false
     /// Problems found while rendering, reported again when the result is reused.
     var diagnostics: [Diagnostic] = []
     /// The key of the inputs this rendering came from: it stands for the HTML and text in the keys of
@@ -35,10 +34,13 @@ struct MarkdownStage: Sendable {
     let links: LinkResolver
     let allowRawHTML: Bool
     let maxTableColumns: Int
+    /// Words written into pages by this stage (heading links, callout titles, footnote links), per language.
+    let labels: [String: MarkdownLabels]
     /// Hash of the link table and options, part of every key (0 when nothing is kept between builds).
     let sharedKey: UInt64
 
-    init(site: SiteIndex, basePath: String, keyed: Bool) {
+    init(site: SiteIndex, basePath: String, keyed: Bool, labels: [String: MarkdownLabels] = [:]) {
+        self.labels = labels
         var pages: [String: String] = [:]
         for d in site.documents { pages[d.sourcePath] = d.urlPath }
         links = LinkResolver(pages: pages, drafts: site.drafts, files: site.files, basePath: basePath)
@@ -55,6 +57,7 @@ struct MarkdownStage: Sendable {
             h.add(basePath)
             h.add(allowRawHTML ? "raw" : "safe")
             h.add(String(maxTableColumns))
+            for language in labels.keys.sorted() { h.add(labels[language]!.fingerprint) }
         }
         sharedKey = keyed ? h.value : 0
     }
@@ -114,7 +117,9 @@ struct MarkdownStage: Sendable {
     func render(_ input: Input) -> RenderedDocument {
         let d = input.document
         let tasks: TaskRendering = d.kind == .guide ? .checklist(scope: d.translationKey, alignedKeys: input.alignedKeys) : .static
-        let markdown = MarkdownInput(text: d.body, lineOffset: d.bodyLineOffset, allowRawHTML: allowRawHTML, tasks: tasks, maxTableColumns: maxTableColumns)
+        let markdown = MarkdownInput(
+            text: d.body, lineOffset: d.bodyLineOffset, allowRawHTML: allowRawHTML, tasks: tasks, maxTableColumns: maxTableColumns,
+            labels: labels[d.language] ?? MarkdownLabels())
         var anchorChecks: [LinkResolver.AnchorCheck] = []
         var problems: [Diagnostic] = []
         var targets: [String] = []
@@ -137,7 +142,7 @@ struct MarkdownStage: Sendable {
         }
         return RenderedDocument(
             headingIDs: Set(out.headings.map(\.id)), anchorChecks: anchorChecks, sections: out.sections, tasks: out.tasks, toc: out.tableOfContents,
-            wordCount: out.wordCount, linkTargets: targets, html: out.html, hasFootnotes: out.hasFootnotes, diagnostics: problems.sorted())
+            wordCount: out.wordCount, linkTargets: targets, html: out.html, diagnostics: problems.sorted())
     }
 
     /// Explicit checklist keys in a translation that the default-language guide does not have: progress

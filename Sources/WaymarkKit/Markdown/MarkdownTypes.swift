@@ -11,10 +11,14 @@ public struct MarkdownInput: Sendable {
     /// Tables wider than this are an error instead of being parsed: cmark-gfm's table extension takes
     /// time quadratic in the number of columns (`limits.tableColumns` in site.yml).
     public var maxTableColumns: Int
+    /// Words the page gets from Markdown itself, in the page's language.
+    public var labels: MarkdownLabels
 
     public init(
-        text: String, lineOffset: Int = 0, allowRawHTML: Bool = false, tasks: TaskRendering = .static, maxTableColumns: Int = SiteConfig.Limits().tableColumns
+        text: String, lineOffset: Int = 0, allowRawHTML: Bool = false, tasks: TaskRendering = .static,
+        maxTableColumns: Int = SiteConfig.Limits().tableColumns, labels: MarkdownLabels = MarkdownLabels()
     ) {
+        self.labels = labels
         self.text = text
         self.lineOffset = lineOffset
         self.allowRawHTML = allowRawHTML
@@ -78,6 +82,29 @@ public struct MarkdownOutput: Sendable {
     public var sections: [TextSection]
     public var wordCount: Int
     public var diagnostics: [Diagnostic]
-    /// Whether the page has footnotes (whose back-links cmark-gfm labels in English; see `Localization`).
-    public var hasFootnotes = false
+}
+
+/// Words the Markdown stage writes into a page itself, from the interface strings of the page's language
+/// (`templates/i18n/<lang>.yml`); English when rendering outside a site.
+public struct MarkdownLabels: Sendable, Hashable {
+    /// The footnote back-link's accessible name (cmark-gfm writes "Back to content" in its C code).
+    public var footnoteBack = "Back to the text"
+    /// A heading link's accessible name, with `{title}`.
+    public var headingLink = "Link to this section: {title}"
+    /// Shown and announced when a heading link was copied.
+    public var linkCopied = "Link copied"
+    /// Callout titles by kind (`note`, `tip`, `important`, `warning`, `caution`).
+    public var callouts: [String: String] = ["note": "Note", "tip": "Tip", "important": "Important", "warning": "Warning", "caution": "Caution"]
+
+    public init() {}
+
+    /// Stands for the labels in stage keys.
+    var fingerprint: String {
+        ([footnoteBack, headingLink, linkCopied] + Callout.kinds.map { callouts[$0] ?? "" }).joined(separator: "\u{1F}")
+    }
+}
+
+/// GitHub-style alerts: a quote whose first line is `[!NOTE]` (or TIP, IMPORTANT, WARNING, CAUTION).
+public enum Callout {
+    public static let kinds = ["note", "tip", "important", "warning", "caution"]
 }

@@ -27,12 +27,14 @@ public struct Strings: Sendable {
 
     public subscript(key: String) -> String { values[key] ?? key }
 
-    /// A page's HTML with cmark-gfm's English footnote back-link label (`aria-label="Back to content"`,
-    /// fixed in its C code) in this language; pages without footnotes are returned as they are.
-    func localizingFootnotes(_ rendered: RenderedDocument) -> String {
-        guard rendered.hasFootnotes else { return rendered.html }
-        return rendered.html.replacingOccurrences(
-            of: #"data-footnote-backref aria-label="Back to content""#, with: #"data-footnote-backref aria-label=""# + HTML.escape(self["footnoteBack"]) + "\"")
+    /// The words the Markdown stage writes into pages itself.
+    var markdownLabels: MarkdownLabels {
+        var labels = MarkdownLabels()
+        labels.footnoteBack = self["footnoteBack"]
+        labels.headingLink = self["headingLink"]
+        labels.linkCopied = self["linkCopied"]
+        for kind in Callout.kinds { labels.callouts[kind] = self["callout" + kind.prefix(1).uppercased() + kind.dropFirst()] }
+        return labels
     }
 
     /// The table as a Mustache context (`{{t.search}}`).

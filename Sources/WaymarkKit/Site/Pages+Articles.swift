@@ -89,6 +89,6 @@ struct ArticlePage: PageKind {
                 headline: d.title, description: fm.summary, language: language, url: factory.absolute(d.urlPath),
                 modified: fm.updated, publisher: site.config.text(site.config.title, language)),
         ]
-        return ["content": t.localizingFootnotes(rendered)]
+        return ["content": rendered.html]
     }
 }

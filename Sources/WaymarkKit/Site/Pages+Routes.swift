@@ -210,7 +210,7 @@ struct StepPage: PageKind {
             "editURL": factory.editURL(d.sourcePath),
             "feedback": true,
         ]
-        return ["content": t.localizingFootnotes(rendered)]
+        return ["content": rendered.html]
     }
 }
 /// A segment's landing page: `<lang>/segments/<segment>/`, from `landing/<segment>.yml` (or site.yml).

@@ -40,7 +40,7 @@ let package = Package(
         // The live preview server: a separate module so the library builds and tests without it.
         .target(
             name: "WaymarkServe",
-            dependencies: ["WaymarkKit", "CWaymarkSupport"]
+            dependencies: ["WaymarkKit"]
         ),
         .executableTarget(
             name: "waymark",

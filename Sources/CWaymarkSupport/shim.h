@@ -6,8 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <unistd.h>
-#include <sys/socket.h>
 
 /// Atomically exchanges two paths (Linux renameat2 RENAME_EXCHANGE). Returns 0 on success, else -1 and errno.
 /// Other systems report ENOSYS so the caller falls back to two renames.
@@ -19,15 +17,5 @@ static inline int waymark_exchange_paths(const char *a, const char *b) {
     errno = ENOSYS;
     return -1;
 #endif
-}
-
-/// A non-blocking, close-on-exec pipe (the preview server's wake-up channel).
-static inline int waymark_pipe(int fds[2]) {
-    return pipe2(fds, O_NONBLOCK | O_CLOEXEC);
-}
-
-/// Accepts a connection as a non-blocking, close-on-exec socket.
-static inline int waymark_accept(int listener) {
-    return accept4(listener, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 }
 #endif

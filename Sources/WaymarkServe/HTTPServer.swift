@@ -1,4 +1,3 @@
-import CWaymarkSupport
 import Foundation
 
 #if canImport(Glibc)
@@ -98,7 +97,8 @@ final class HTTPServer: @unchecked Sendable {
         port = UInt16(bigEndian: actual.sin_port)
 
         var fds: [Int32] = [0, 0]
-        guard waymark_pipe(&fds) == 0 else { throw StartError.system("pipe", errno) }
+        guard pipe(&fds) == 0 else { throw StartError.system("pipe", errno) }
+        for fd in fds { Self.configure(fd) }
         wake = (fds[0], fds[1])
         reserve = open("/dev/null", O_RDONLY | O_CLOEXEC)
 
@@ -108,6 +108,13 @@ final class HTTPServer: @unchecked Sendable {
         anyAddressLiteral = ip == "0.0.0.0"
         connectionCap = limits.maxConnections ?? Self.connectionCapFromDescriptorLimit()
         return port
+    }
+
+    /// Non-blocking and closed on exec (set after the call: the GNU `pipe2`/`accept4` are not visible to
+    /// Swift without `_GNU_SOURCE`, which clashes with Dispatch's view of the system headers).
+    static func configure(_ fd: Int32) {
+        _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+        _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
     }
 
     /// Raises the soft descriptor limit to the hard one (as servers commonly do), then keeps room for the
@@ -201,7 +208,7 @@ final class HTTPServer: @unchecked Sendable {
 
     private func acceptAll() {
         while true {
-            let fd = waymark_accept(listener)
+            let fd = accept(listener, nil, nil)
             if fd < 0 {
                 if errno == EMFILE || errno == ENFILE {
                     // Out of descriptors: give up the reserved one, take the connection and drop it.
@@ -219,6 +226,7 @@ final class HTTPServer: @unchecked Sendable {
                 close(fd)
                 continue
             }
+            Self.configure(fd)
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
             connections[fd] = Connection(fd: fd, id: nextID, limits: limits)

@@ -60,6 +60,35 @@ struct RouteTests {
         #expect(steps.map { $0["fallback"] as? Bool } == [true, true])
     }
 
+    @Test("the whole route on one page: stages and steps in order, ids kept unique, headings under the step's; the guides folder leads to the route")
+    func wholeRoute() throws {
+        let (tree, summary) = try build([
+            "content/en/guides/accountant/02-first-close.md":
+                "---\ntitle: First close\nstage: first-value\nduration: 30\n---\n\n## Checklist\n\nSee [the list](#checklist)[^1].\n\n- [ ] Close the month\n\n[^1]: A note.\n"
+        ])
+        #expect(summary.errors == 0, "\(summary.diagnostics)")
+        let page = try #require(tree.read("output/en/segments/accountant/route/all/index.html"))
+        #expect(page.contains(#"<meta name="robots" content="noindex">"#))
+        let order = ["stage-welcome", "step-1", "s1-checklist", "stage-first-value", "step-2", "s2-checklist"].map {
+            page.range(of: #"id="\#($0)""#)?.lowerBound
+        }
+        #expect(order.allSatisfy { $0 != nil } && order.map { $0! } == order.map { $0! }.sorted(), "stages and steps in route order")
+        // Both steps have a "Checklist" heading: each id is scoped to its step, and links follow.
+        #expect(page.contains(#"<h4 id="s1-checklist">"#) && page.contains(#"<h4 id="s2-checklist">"#) && page.contains(##"href="#s2-checklist""##))
+        #expect(page.contains(#"id="s2-fn-1""#) && page.contains(##"href="#s2-fn-1""##))
+        let ids = page.matches(of: #/ id="([^"]+)"/#).map { String($0.output.1) }
+        #expect(Set(ids).count == ids.count, "duplicate ids: \(ids)")
+        #expect(page.contains(#"data-task="guides/accountant/01-welcome#sign""#))
+        #expect(page.contains("40 min"))
+        // Linked from the route page; the folder of the steps leads to the route page.
+        #expect(tree.read("output/en/segments/accountant/route/index.html")?.contains(#"href="/docs/en/segments/accountant/route/all/""#) == true)
+        let folder = try #require(tree.read("output/en/guides/accountant/index.html"))
+        #expect(folder.contains(#"<meta http-equiv="refresh" content="0; url=/docs/en/segments/accountant/route/">"#))
+        #expect(folder.contains(#"<link rel="canonical" href="https://help.example.com/docs/en/segments/accountant/route/">"#))
+        let sitemap = try #require(tree.read("output/sitemap.xml"))
+        #expect(!sitemap.contains("guides/accountant/</loc>") && !sitemap.contains("route/all/"))
+    }
+
     @Test("route validation: duplicate order, unknown stage and segment, landing problems, empty route")
     func validation() throws {
         let (_, summary) = try build([

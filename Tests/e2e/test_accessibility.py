@@ -16,6 +16,7 @@ PAGES = {
     "article": "/{lang}/articles/metrics/onboarding-metrics/",
     "landing": "/{lang}/segments/accountant/",
     "route": "/{lang}/segments/accountant/route/",
+    "route-all": "/{lang}/segments/accountant/route/all/",
     "step": "/{lang}/guides/accountant/03-set-up-the-client-ledger/",
     "search": "/{lang}/search/?q=onboarding",
     "404": "/{lang}/404.html",

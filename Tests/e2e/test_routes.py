@@ -1,5 +1,8 @@
 """Onboarding routes in a real browser: checklists that remember progress, across reloads and languages,
 progress bars, stage celebrations, reset, and right-to-left layout."""
+import json
+import os
+
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
@@ -103,3 +106,30 @@ def test_home_remembers_the_chosen_segment(driver, server):
     assert "is-chosen" in card.get_attribute("class")
     continue_link = driver.find_element(By.CSS_SELECTOR, "[data-continue-route] a")
     assert continue_link.get_attribute("href").endswith("/en/segments/developer/")
+
+
+def test_whole_route_page_prints_every_step_with_boxes_and_the_guides_folder_leads_to_the_route(driver, server):
+    route = json.loads(open(os.path.join(server.directory, "fa", "segments", "accountant", "route.json"), encoding="utf-8").read())
+    driver.get(server.url + "/fa/segments/accountant/route/")
+    driver.find_element(By.CSS_SELECTOR, "a[href$='/fa/segments/accountant/route/all/']").click()
+    WebDriverWait(driver, 5).until(lambda d: d.current_url.endswith("/route/all/"))
+    steps = driver.find_elements(By.CSS_SELECTOR, ".route-step")
+    titles = [s.find_element(By.CSS_SELECTOR, "h3").get_attribute("textContent").strip() for s in steps]
+    assert len(titles) == len(route["steps"]) and all(t.endswith(s["title"]) for t, s in zip(titles, route["steps"])), titles
+    assert len(driver.find_elements(By.CSS_SELECTOR, ".route-stage")) == len(route["stages"])
+    ids = driver.execute_script("return Array.from(document.querySelectorAll('[id]')).map(e => e.id)")
+    assert len(ids) == len(set(ids))
+    box = driver.execute_script("return getComputedStyle(document.querySelector('.route-document .task-item[data-task]'), '::before').content")
+    assert box == '"☐"'
+    button = driver.find_element(By.CSS_SELECTOR, "[data-print]")
+    assert button.is_displayed()
+    driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
+    try:
+        assert not button.is_displayed()
+        assert not driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed()
+        assert all(s.is_displayed() for s in steps)
+    finally:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})
+    # The folder of the steps is not a 404 or a listing: it leads to the route page.
+    driver.get(server.url + "/fa/guides/accountant/")
+    WebDriverWait(driver, 5).until(lambda d: d.current_url.endswith("/fa/segments/accountant/route/"))

@@ -48,6 +48,12 @@
     if (block.scrollWidth > block.clientWidth + 1) block.setAttribute("tabindex", "0");
   });
 
+  // ---- the whole-route page prints from a button (hidden without script) ----
+  doc.querySelectorAll("[data-print]").forEach(function (button) {
+    button.hidden = false;
+    button.addEventListener("click", function () { window.print(); });
+  });
+
   // ---- heading links: following one also copies its address, and says so next to it ----
   doc.addEventListener("click", function (event) {
     var anchor = event.target.closest && event.target.closest(".heading-anchor");

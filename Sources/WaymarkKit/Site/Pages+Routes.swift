@@ -122,6 +122,7 @@ struct RoutePage: PageKind {
             "stepCount": t.format("stepCount", ["n": t.number(route.steps.count)]),
             "stages": stages,
             "startHref": factory.href(route.steps[0].urlPath),
+            "allHref": factory.href(RouteDocumentPage.path(r, language, route.segment)),
             "routeJSON": shared.inline,
             "jsonLD": StructuredData.howTo(
                 name: shared.title, description: segment.description.map { config.text($0, language) }, language: language,
@@ -277,6 +278,112 @@ struct LandingPage: PageKind {
             "cta": cta,
             "articleGroups": groups,
         ]
+        return [:]
+    }
+}
+
+/// A route as one document, `<lang>/segments/<s>/route/all/`: every step's text in order under its stage,
+/// checklists as boxes, the total time; for reading offline, printing and saving as PDF.
+struct RouteDocumentPage: PageKind {
+    static let template = "route-all"
+    var route: Int
+    var language: String
+
+    static func all(_ r: PageRenderer) -> [RouteDocumentPage] {
+        r.site.routes.indices.map { RouteDocumentPage(route: $0, language: r.site.routes[$0].language) }
+    }
+
+    static func path(_ r: PageRenderer, _ language: String, _ segment: String) -> String { r.routePath(language, segment) + "all/" }
+
+    func meta(_ r: PageRenderer) -> PageMeta {
+        let route = r.site.routes[self.route]
+        let shared = r.routeShared(route)
+        let t = r.factory.strings[language]!
+        var meta = PageMeta(
+            kind: "route-all", title: t.format("routeAllTitle", ["route": shared.title]), urlPath: Self.path(r, language, route.segment),
+            description: r.site.config.segment(route.segment)!.description.map { r.site.config.text($0, language) },
+            translations: r.routeVersions(route.segment) { Self.path(r, $0, $1) },
+            breadcrumbs: [shared.landingCrumb, (shared.title, r.routePath(language, route.segment))])
+        // The steps' own pages are what search engines should send readers to.
+        meta.noindex = true
+        return meta
+    }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let (site, factory) = (r.site, r.factory)
+        let config = site.config
+        let route = site.routes[self.route]
+        let t = factory.strings[language]!
+        let stages: [[String: Any]] = route.stages.map { stage in
+            let s = config.stages[stage.stageIndex]
+            return [
+                "id": s.id,
+                "title": config.text(s.title, language),
+                "description": s.description.map { config.text($0, language) } ?? false,
+                "time": factory.minutes(stage.steps.reduce(0) { $0 + route.steps[$1].duration }, language),
+                "steps": stage.steps.map { i -> [String: Any] in
+                    let step = route.steps[i]
+                    let d = site.documents[step.document]
+                    let source = config.language(d.language)!
+                    return [
+                        "number": t.number(i + 1), "title": d.title, "anchor": "step-\(i + 1)",
+                        "href": factory.href(step.urlPath), "time": factory.minutes(step.duration, language),
+                        "content": RouteDocumentPage.scoped(r.rendered[step.document].html, prefix: "s\(i + 1)-"),
+                        "fallback": step.isFallback
+                            ? ["notice": t.format("fallbackNotice", ["language": source.name]), "lang": d.language, "dir": source.direction.rawValue]
+                                as [String: Any] : false,
+                    ]
+                },
+            ]
+        }
+        meta.fields = [
+            "segment": ["id": route.segment, "title": config.text(config.segment(route.segment)!.title, language)],
+            "totalTime": factory.minutes(route.totalMinutes, language),
+            "stepCount": t.format("stepCount", ["n": t.number(route.steps.count)]),
+            "stages": stages,
+        ]
+        return [:]
+    }
+
+    /// A step's HTML made to live beside the others on one page: its ids (headings, footnotes) and the
+    /// links to them get `prefix`, and its headings go two levels down, under the stage (h2) and step
+    /// (h3) headings. Content cannot forge these patterns: quotes and angle brackets in text are escaped,
+    /// and raw HTML passes only when the site trusts every writer (`unsafeHTML`).
+    static func scoped(_ html: String, prefix: String) -> String {
+        var out = html.replacingOccurrences(of: " id=\"", with: " id=\"" + prefix)
+        out = out.replacingOccurrences(of: " href=\"#", with: " href=\"#" + prefix)
+        for level in stride(from: 6, through: 1, by: -1) {
+            let lower = min(level + 2, 6)
+            out = out.replacingOccurrences(of: "<h\(level) ", with: "<h\(lower) ").replacingOccurrences(of: "<h\(level)>", with: "<h\(lower)>")
+                .replacingOccurrences(of: "</h\(level)>", with: "</h\(lower)>")
+        }
+        return out
+    }
+}
+
+/// `<lang>/guides/<segment>/`, the folder of a route's steps, leads to the route page instead of a 404
+/// or a server's directory listing.
+struct RouteFolderRedirect: PageKind {
+    static let template = "redirect"
+    var route: Int
+    var language: String
+
+    static func all(_ r: PageRenderer) -> [RouteFolderRedirect] {
+        r.site.routes.indices.map { RouteFolderRedirect(route: $0, language: r.site.routes[$0].language) }
+    }
+
+    func meta(_ r: PageRenderer) -> PageMeta {
+        let route = r.site.routes[self.route]
+        var meta = PageMeta(kind: "redirect", title: r.routeShared(route).title, urlPath: "\(language)/guides/\(route.segment)/", translations: [:])
+        meta.noindex = true
+        meta.canonicalPath = r.routePath(language, route.segment)
+        return meta
+    }
+
+    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+        let route = r.site.routes[self.route]
+        let shared = r.routeShared(route)
+        meta.fields = ["target": shared.href, "moved": r.factory.strings[language]!.format("movedTo", ["title": shared.title])]
         return [:]
     }
 }

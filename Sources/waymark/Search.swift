@@ -30,7 +30,6 @@ struct Search: ParsableCommand {
     var query: [String]
 
     func validate() throws {
-        if let kind, kind != "article", kind != "guide" { throw ValidationError("--kind must be article or guide") }
         if limit < 0 { throw ValidationError("--limit must not be negative") }
     }
 
@@ -38,6 +37,14 @@ struct Search: ParsableCommand {
         let engine: SearchEngine
         do { engine = try SearchEngine(site: site, language: lang) } catch {
             throw ValidationError("\(error)")
+        }
+        // An unknown filter is a mistake to point out, not a search that finds nothing.
+        let known = engine.filterValues
+        for (option, value, valid) in [("--segment", segment, known.segments), ("--stage", stage, known.stages), ("--kind", kind, known.kinds)] {
+            guard let value, !valid.contains(value) else { continue }
+            let list = valid.isEmpty ? "this site has none" : "use one of: " + valid.joined(separator: ", ")
+            FileHandle.standardError.write(Data("error: \(option) '\(DiagnosticFormatter.visible(value))' is not known to this site's index; \(list)\n".utf8))
+            throw ExitCode(2)
         }
         let results = try engine.search(SearchQuery(query.joined(separator: " "), segment: segment, stage: stage, kind: kind, limit: limit))
         if json {

@@ -89,6 +89,18 @@ struct RouteTests {
         #expect(!sitemap.contains("guides/accountant/</loc>") && !sitemap.contains("route/all/"))
     }
 
+    @Test("links to a step that falls back to the default language resolve to its page in the linking language")
+    func linksToFallbackSteps() throws {
+        let (tree, summary) = try build([
+            "content/fa/guides/accountant/01-welcome.md": "---\ntitle: خوش آمد\nstage: welcome\n---\n\nگام بعد: [بستن ماه](02-first-close.md)\n"
+        ])
+        #expect(!summary.diagnostics.contains { $0.code == "broken-link" }, "\(summary.diagnostics)")
+        let page = try #require(tree.read("output/fa/guides/accountant/01-welcome/index.html"))
+        #expect(page.contains(#"href="/docs/fa/guides/accountant/02-first-close/""#))
+        // It is still reported as a missing translation.
+        #expect(summary.diagnostics.contains { $0.code == "missing-translation" && $0.file == "en/guides/accountant/02-first-close.md" })
+    }
+
     @Test("route validation: duplicate order, unknown stage and segment, landing problems, empty route")
     func validation() throws {
         let (_, summary) = try build([

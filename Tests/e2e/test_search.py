@@ -44,6 +44,18 @@ def test_filters_match_cli(driver, server, site_dir):
         assert results_on_page(driver, server, lang, query, **filters) == expected
 
 
+def test_unknown_filters_are_an_error_in_the_cli_and_ignored_in_the_browser(driver, server, site_dir):
+    import subprocess
+    from helpers import WAYMARK
+    for option, value, valid in [("--stage", "nonsense", "welcome, first-value"), ("--segment", "dentists", "small-business"), ("--kind", "faq", "article, guide")]:
+        result = subprocess.run([WAYMARK, "search", "--site", site_dir, "--lang", "en", option, value, "--", "onboarding"], capture_output=True, text=True)
+        assert result.returncode == 2 and result.stdout == "", (option, result)
+        assert f"{option} '{value}'" in result.stderr and valid in result.stderr, result.stderr
+    # A stale or hand-edited link with an unknown id searches without that filter.
+    everything = [r["url"] for r in waymark_search(site_dir, "en", "onboarding", "--limit", "20")]
+    assert results_on_page(driver, server, "en", "onboarding", stage="nonsense", segment="dentists") == everything
+
+
 def test_typing_in_the_header_box(driver, server, site_dir):
     driver.get(f"{server.url}/en/")
     box = driver.find_element(By.CSS_SELECTOR, ".search-form input[type=search]")

@@ -38,7 +38,7 @@ public struct DiagnosticFormatter: Sendable {
 
     /// `text` with C0 and C1 control characters (and DEL) written as `\u{XX}`; multi-line messages
     /// (YAML errors quote the line) may keep their line breaks.
-    static func visible(_ text: String, keepingNewlines: Bool = false) -> String {
+    public static func visible(_ text: String, keepingNewlines: Bool = false) -> String {
         let escaped = { (c: Unicode.Scalar) in isControl(c) && !(keepingNewlines && c == "\n") }
         guard text.unicodeScalars.contains(where: escaped) else { return text }
         var out = ""

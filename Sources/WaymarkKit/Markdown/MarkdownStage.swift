@@ -43,6 +43,14 @@ struct MarkdownStage: Sendable {
         self.labels = labels
         var pages: [String: String] = [:]
         for d in site.documents { pages[d.sourcePath] = d.urlPath }
+        // A step missing in a language is published there from the default language: links written to
+        // where its translation would be lead to that page, as they will once it is translated.
+        for route in site.routes {
+            for step in route.steps where step.isFallback {
+                let source = site.documents[step.document].sourcePath
+                pages[route.language + source.drop { $0 != "/" }] = step.urlPath
+            }
+        }
         links = LinkResolver(pages: pages, drafts: site.drafts, files: site.files, basePath: basePath)
         allowRawHTML = site.config.unsafeHTML
         maxTableColumns = site.config.limits.tableColumns

@@ -120,6 +120,9 @@ public final class SearchEngine {
     }
 
     /// Opens the index of `language` in a built site folder.
+    /// The filter values this index knows: its segment and stage ids, and the two kinds.
+    public var filterValues: (segments: [String], stages: [String], kinds: [String]) { (meta.segments, meta.stages, ["article", "guide"]) }
+
     public init(site: String, language: String) throws {
         self.language = language
         folder = site + "/search/" + language + "/"

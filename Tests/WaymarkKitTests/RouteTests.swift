@@ -101,6 +101,33 @@ struct RouteTests {
         #expect(summary.diagnostics.contains { $0.code == "missing-translation" && $0.file == "en/guides/accountant/02-first-close.md" })
     }
 
+    @Test("an article missing in a language is published there from the default language: notice, canonical, listings, links and featured entries")
+    func articleFallback() throws {
+        let (tree, summary) = try build([
+            "content/fa/articles/billing/refunds.md": "---\ntitle: بازپرداخت\n---\n\nاول [صورتحساب‌ها](invoices.md#due-dates) را بخوانید.\n",
+            "content/fa/landing/accountant.yml": "title: برای حسابداران\nfeatured:\n  - articles/billing/invoices.md\n",
+            "content/en/articles/billing/invoices.md": "---\ntitle: Invoices\n---\n\n## Due dates\n\nSee [refunds](refunds.md), <b>now</b>.\n",
+        ])
+        // Links and featured entries in Persian resolve to the copy; the original's problems are reported once, at the original.
+        #expect(summary.errors == 0, "\(summary.diagnostics)")
+        #expect(summary.diagnostics.filter { $0.code == "raw-html-dropped" }.map(\.file) == ["en/articles/billing/invoices.md"])
+        #expect(!summary.diagnostics.contains { $0.code == "broken-featured" || $0.file == "fa/articles/billing/invoices.md" })
+        let copy = try #require(tree.read("output/fa/articles/billing/invoices/index.html"))
+        #expect(copy.contains(#"<html lang="fa" dir="rtl""#) && copy.contains(#"<div class="prose" lang="en" dir="ltr">"#))
+        #expect(copy.contains("This article has not been translated yet") == false && copy.contains("این مقاله هنوز ترجمه نشده است"))
+        #expect(copy.contains(#"<link rel="canonical" href="https://help.example.com/docs/en/articles/billing/invoices/">"#))
+        #expect(!copy.contains(#"<link rel="alternate" hreflang="fa""#), "a copy is not offered to search engines as the Persian version")
+        // Its own links stay in Persian.
+        #expect(copy.contains(#"href="/docs/fa/articles/billing/refunds/""#))
+        let refunds = try #require(tree.read("output/fa/articles/billing/refunds/index.html"))
+        #expect(refunds.contains(#"href="/docs/fa/articles/billing/invoices/#due-dates""#))
+        #expect(tree.read("output/fa/articles/billing/index.html")?.contains("/docs/fa/articles/billing/invoices/") == true)
+        #expect(tree.read("output/fa/segments/accountant/index.html")?.contains("/docs/fa/articles/billing/invoices/") == true)
+        let sitemap = try #require(tree.read("output/sitemap.xml"))
+        #expect(!sitemap.contains("<loc>https://help.example.com/docs/fa/articles/billing/invoices/</loc>"))
+        #expect(tree.read("output/fa/feed.xml")?.contains("invoices") == false)
+    }
+
     @Test("route validation: duplicate order, unknown stage and segment, landing problems, empty route")
     func validation() throws {
         let (_, summary) = try build([

@@ -43,6 +43,10 @@ public struct Document: Sendable {
     public var translationKey: String
     /// Site-relative URL path without leading slash, ending in `/` (`en/articles/billing/refunds/`).
     public var urlPath: String
+    /// Set on an article published in `language` from another language's text, because `language` has
+    /// no translation yet: the language of the text (see `SiteIndex`). Its `sourcePath` is where the
+    /// translation would be, which is how links written in `language` find it.
+    public var fallbackFrom: String? = nil
 
     public var title: String { frontMatter.title }
 }

@@ -72,7 +72,7 @@ extension HealthData {
         // Stale articles: reviewed (or updated) longer ago than reviewEvery.
         var stale: [HealthData.StaleArticle] = []
         var ages: [Int] = []
-        for d in site.documents where d.kind == .article {
+        for d in site.documents where d.kind == .article && d.fallbackFrom == nil {
             let limit = d.frontMatter.reviewEvery ?? config.reviewEvery
             let reviewed = d.frontMatter.reviewed ?? d.frontMatter.updated
             let age = reviewed.map { today.ordinal - $0.ordinal } ?? Int.max
@@ -98,7 +98,7 @@ extension HealthData {
             }
         }
         var orphans: [String] = []
-        for d in site.documents where d.kind == .article && !linked.contains(d.sourcePath) {
+        for d in site.documents where d.kind == .article && d.fallbackFrom == nil && !linked.contains(d.sourcePath) {
             orphans.append(d.sourcePath)
             issues.append(
                 .warning(
@@ -109,7 +109,7 @@ extension HealthData {
         // The same title twice in one language confuses search results and navigation.
         var titles: [String: String] = [:]
         var duplicates: [String] = []
-        for d in site.documents {
+        for d in site.documents where d.fallbackFrom == nil {
             let key = d.language + "\u{0}" + d.title.lowercased()
             if let other = titles[key] {
                 duplicates.append(d.sourcePath)

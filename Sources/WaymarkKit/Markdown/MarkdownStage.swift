@@ -74,7 +74,7 @@ struct MarkdownStage: Sendable {
     func key(_ input: Input) -> UInt64 {
         let d = input.document
         var h = ContextHasher()
-        h.add(any: [d.body, d.kind.rawValue, d.translationKey, String(d.bodyLineOffset), d.sourcePath] + input.alignedKeys)
+        h.add(any: [d.body, d.kind.rawValue, d.translationKey, String(d.bodyLineOffset), d.sourcePath, d.fallbackFrom ?? ""] + input.alignedKeys)
         h.add([sharedKey])
         return h.value
     }
@@ -147,6 +147,11 @@ struct MarkdownStage: Sendable {
                 .warning(
                     "missing-alt-text", "image has no alt text; describe it for readers who cannot see it: ![what it shows](\(link.destination))",
                     file: d.sourcePath, at: link.location))
+        }
+        // A fallback copy's problems are its original's, reported there (at a file that exists).
+        if d.fallbackFrom != nil {
+            problems = []
+            anchorChecks = []
         }
         return RenderedDocument(
             headingIDs: Set(out.headings.map(\.id)), anchorChecks: anchorChecks, sections: out.sections, tasks: out.tasks, toc: out.tableOfContents,

@@ -8,6 +8,9 @@ struct SiteIndex: Sendable {
     let byPath: [String: Int]
     /// (kind, translationKey) → language → document index.
     let translations: [String: [String: Int]]
+    /// (kind, translationKey) → language → the document published there from the default language's
+    /// text (`Document.fallbackFrom`), for languages without a translation.
+    let fallbacks: [String: [String: Int]]
     /// Per language: categories in display order, each with its articles in display order.
     let categories: [String: [(id: String, articles: [Int])]]
     /// Each article's previous and next article in its category (document indices), from `categories`.
@@ -83,6 +86,28 @@ struct SiteIndex: Sendable {
                 translations[id, default: [:]][d.language] = i
             }
         }
+        // An article missing in a language is published there from the default language, with a notice
+        // and a canonical link to the original, as steps are: links, listings and featured entries in that
+        // language lead to it, and it is still reported as a missing translation. Not where the same path
+        // or URL belongs to a page of that language with another translation key.
+        var fallbacks: [String: [String: Int]] = [:]
+        var urls = Set(kept.map(\.urlPath))
+        let originals = kept.filter { $0.kind == .article && $0.language == config.defaultLanguage && !$0.frontMatter.draft }
+        for d in originals {
+            for language in config.languages.map(\.code) where translations[Self.translationID(d)]?[language] == nil {
+                var copy = d
+                copy.language = language
+                copy.sourcePath = language + d.sourcePath.drop { $0 != "/" }
+                copy.urlPath = language + d.urlPath.drop { $0 != "/" }
+                copy.fallbackFrom = d.language
+                guard byPath[copy.sourcePath] == nil, urls.insert(copy.urlPath).inserted else { continue }
+                byPath[copy.sourcePath] = kept.count
+                fallbacks[Self.translationID(d), default: [:]][language] = kept.count
+                kept.append(copy)
+            }
+        }
+        self.documents = kept
+        self.fallbacks = fallbacks
         self.byPath = byPath
         self.translations = translations
 
@@ -203,5 +228,12 @@ struct SiteIndex: Sendable {
     /// Every published version of a document, by language code.
     func translationsOf(_ d: Document) -> [String: Int] {
         translations[Self.translationID(d)] ?? [:]
+    }
+
+    /// Every page of a document by language: its translations and the fallback copies published where
+    /// it has none.
+    func versionsOf(_ d: Document) -> (pages: [String: Int], copies: Set<String>) {
+        let copies = fallbacks[Self.translationID(d)] ?? [:]
+        return (translationsOf(d).merging(copies) { real, _ in real }, Set(copies.keys))
     }
 }

@@ -34,7 +34,8 @@ enum AnalysisStage {
     static func inputs(_ site: SiteIndex, _ rendered: [RenderedDocument]) -> [Input] {
         let config = site.config
         var out: [Input] = []
-        for (i, d) in site.documents.enumerated() where !d.frontMatter.draft {
+        // Fallback copies are left out: their text is in another language than the index's analysis.
+        for (i, d) in site.documents.enumerated() where !d.frontMatter.draft && d.fallbackFrom == nil {
             var context = config.categoryTitle(d.group, d.language)
             var segments = d.frontMatter.segments ?? []
             if d.kind == .guide, let stage = d.frontMatter.stage.flatMap(config.stage), let segment = config.segment(d.group) {

@@ -8,7 +8,10 @@ extension PageRenderer {
         let config = site.config
         // Newest first, then by URL; the sort keys are taken once, not in every comparison.
         let articles = site.documents.indices
-            .filter { site.documents[$0].kind == .article && site.documents[$0].language == language && !site.documents[$0].frontMatter.draft }
+            .filter {
+                let d = site.documents[$0]
+                return d.kind == .article && d.language == language && !d.frontMatter.draft && d.fallbackFrom == nil
+            }
             .map { (day: site.documents[$0].frontMatter.updated?.ordinal ?? Int.min, url: site.documents[$0].urlPath, index: $0) }
             .sorted { $0.day != $1.day ? $0.day > $1.day : $0.url < $1.url }
             .prefix(Self.feedSize)

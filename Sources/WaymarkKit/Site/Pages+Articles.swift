@@ -1,7 +1,7 @@
 extension PageRenderer {
-    /// Translations of a document as language → URL path.
+    /// Pages of a document as language → URL path (translations and fallback copies).
     func translationPaths(_ d: Document) -> [String: String] {
-        site.translationsOf(d).mapValues { site.documents[$0].urlPath }
+        site.versionsOf(d).pages.mapValues { site.documents[$0].urlPath }
     }
 
     func tocContext(_ entries: [TOCEntry]) -> [[String: Any]] {
@@ -19,7 +19,14 @@ extension PageRenderer {
             kind: "article", title: d.title, urlPath: d.urlPath, description: d.frontMatter.summary,
             translations: translationPaths(d), breadcrumbs: [(categoryTitle, "\(d.language)/articles/\(d.group)/")])
         meta.noindex = d.frontMatter.draft
-        meta.lastModified = d.frontMatter.updated
+        // Copies of the default language's text are not offered to search engines as alternates, and
+        // point at the original.
+        meta.copies = site.versionsOf(d).copies
+        if let source = d.fallbackFrom, let original = meta.translations[source] {
+            meta.canonicalPath = original
+        } else {
+            meta.lastModified = d.frontMatter.updated
+        }
         return meta
     }
 }
@@ -43,7 +50,7 @@ struct ArticlePage: PageKind {
         var h = ContextHasher()
         // Front matter's own Hashable: the memo lives in one process, so per-process seeds are fine.
         h.add([r.rendered[index].key, UInt64(bitPattern: Int64(d.frontMatter.hashValue))])
-        h.add(any: [d.urlPath, d.translationKey])
+        h.add(any: [d.urlPath, d.translationKey, d.fallbackFrom ?? ""])
         for (language, path) in r.translationPaths(d).sorted(by: { $0.key < $1.key }) { h.add(any: [language, path]) }
         let (prev, next) = neighbours(r)
         for i in [prev, next].compactMap({ $0 }) + (r.related[index] ?? []) { r.addCard(i, to: &h) }
@@ -82,7 +89,12 @@ struct ArticlePage: PageKind {
             "segments": segments,
             "draft": fm.draft,
             "related": (r.related[index] ?? []).map { r.articleCard($0, language: language) },
-            "editURL": factory.editURL(d.sourcePath),
+            "fallback": d.fallbackFrom.flatMap(site.config.language).map { source in
+                ["notice": t.format("fallbackArticleNotice", ["language": source.name]), "lang": source.code, "dir": source.direction.rawValue]
+                    as [String: Any]
+            } ?? false,
+            // A copy is edited in the original it comes from.
+            "editURL": factory.editURL(d.fallbackFrom.map { $0 + d.sourcePath.drop { $0 != "/" } } ?? d.sourcePath),
             "feedback": true,
             "isArticle": true,
             "jsonLD": StructuredData.article(

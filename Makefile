@@ -80,7 +80,7 @@ FUZZ_SECONDS ?= 60
 fuzz: deps
 	swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
 	@for name in document query site-config linear-time; do \
-	  mkdir -p .build-fuzz-corpus/$$name; \
+	  mkdir -p .build-fuzz-corpus/$$name Tests/Fixtures/fuzz-regressions/$$name; \
 	  echo "== $$name for $(FUZZ_SECONDS) s"; \
 	  WAYMARK_FUZZ_TARGET=$$name Fuzz/.build/release/WaymarkFuzz .build-fuzz-corpus/$$name Fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \
 	    -artifact_prefix=Tests/Fixtures/fuzz-regressions/$$name/ -print_final_stats=1 > .build-fuzz-corpus/$$name.log 2>&1; \

@@ -31,8 +31,12 @@ def larger_site(folder, copies=12):
             continue
         for category in os.listdir(articles):
             for name in [n for n in os.listdir(os.path.join(articles, category)) if n.endswith(".md")]:
+                text = open(os.path.join(articles, category, name), encoding="utf-8").read()
+                # A copy cannot claim the original's old addresses: one alias, one page.
+                text = "\n".join(line for line in text.split("\n") if not line.startswith("aliases:"))
                 for k in range(copies):
-                    shutil.copyfile(os.path.join(articles, category, name), os.path.join(articles, category, f"copy-{k}-{name}"))
+                    with open(os.path.join(articles, category, f"copy-{k}-{name}"), "w", encoding="utf-8") as f:
+                        f.write(text)
 
 
 def two_versions(tmp):

@@ -28,7 +28,7 @@ def nginx():
         for name in dirs + files:
             os.chmod(os.path.join(folder, name), 0o755 if name in dirs else 0o644)
     site = open(os.path.join(ROOT, "docs", "nginx", "waymark.conf")).read()
-    site = site.replace("listen 8080;", f"listen 127.0.0.1:{port};").replace("root /srv/www;", f"root {www};")
+    site = site.replace("listen 8080;", f"listen 127.0.0.1:{port};").replace("root /srv/www;", f"root {www};").replace("/srv/www/", www + "/")
     open(os.path.join(tmp, "waymark.conf"), "w").write(site)
     conf = os.path.join(tmp, "nginx.conf")
     open(conf, "w").write(f"""
@@ -113,3 +113,23 @@ def test_search_and_checklists_work_under_the_csp(driver, nginx):
     box.click()
     errors = [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"] or entry["level"] == "SEVERE"]
     assert not errors, errors
+
+
+def test_moved_pages_and_route_folders_answer_301(nginx):
+    import http.client
+    url, _ = nginx
+    host, port = url.replace("http://", "").split(":")
+    cases = {
+        "/help/en/articles/metrics/key-metrics/": "/help/en/articles/metrics/onboarding-metrics/",
+        "/help/en/articles/metrics/key-metrics": "/help/en/articles/metrics/onboarding-metrics/",
+        "/help/fa/guides/accountant/": "/help/fa/segments/accountant/route/",
+    }
+    for old, new in cases.items():
+        connection = http.client.HTTPConnection(host, int(port), timeout=5)
+        connection.request("GET", old)
+        response = connection.getresponse()
+        assert (response.status, response.getheader("Location", "").split(port, 1)[-1]) == (301, new), old
+        connection.close()
+    # Following it lands on the page.
+    with urllib.request.urlopen(url + "/help/en/articles/metrics/key-metrics/") as response:
+        assert response.url.endswith("/help/en/articles/metrics/onboarding-metrics/") and b"<h1>" in response.read()

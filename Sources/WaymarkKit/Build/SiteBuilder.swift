@@ -111,6 +111,12 @@ public enum SiteBuilder {
         // Pages.
         let pages = renderer.run()
         site.checkUniqueURLs(extra: renderer.extraURLs, diagnostics: diagnostics)
+        // Compared with what the output holds now (the previous build; not yet replaced by this one).
+        let published = renderer.publishedURLs
+        if memory == nil, let previous = PublishedURLs.read(output: options.output) {
+            diagnostics.report(contentsOf: PublishedURLs.vanished(previous: previous, current: published, site: site))
+        }
+        renderer.write(PublishedURLs.file, PublishedURLs.encode(published))
         if let cache {
             let counts = renderer.counts
             cache.count(rendered: counts.rendered, reused: counts.reused)

@@ -8,6 +8,8 @@ public struct FrontMatter: Sendable, Hashable {
     public var title: String = ""
     public var summary: String?
     public var tags: [String] = []
+    /// Old URL paths of the page (`/en/articles/billing/old-name/`), each published as a redirect to it.
+    public var aliases: [String] = []
     /// Segment ids; nil means "relevant to all segments".
     public var segments: [String]?
     public var updated: Day?

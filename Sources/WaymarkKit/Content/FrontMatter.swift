@@ -1,6 +1,8 @@
 extension FrontMatter {
-    static let articleKeys = ["title", "summary", "tags", "segments", "updated", "reviewed", "reviewEvery", "draft", "translationKey", "order"]
-    static let guideKeys = ["title", "summary", "tags", "stage", "order", "duration", "updated", "reviewed", "reviewEvery", "draft", "translationKey"]
+    static let articleKeys = ["title", "summary", "tags", "segments", "updated", "reviewed", "reviewEvery", "draft", "translationKey", "order", "aliases"]
+    static let guideKeys = [
+        "title", "summary", "tags", "stage", "order", "duration", "updated", "reviewed", "reviewEvery", "draft", "translationKey", "aliases",
+    ]
 
     /// Splits `--- yaml --- body` at the start of a Markdown file by scanning bytes (Foundation's string
     /// splitting costs ~300 µs a file on Linux; this costs ~1 µs). Returns nil when there is no front matter,
@@ -68,6 +70,7 @@ extension FrontMatter {
             case "title": fm.title = reader.string(value, what: "title")?.trimmingSpaces.description ?? ""
             case "summary": fm.summary = reader.string(value, what: "summary")
             case "tags": fm.tags = reader.stringList(value, what: "tags")
+            case "aliases": fm.aliases = reader.stringList(value, what: "aliases")
             case "segments": fm.segments = reader.stringList(value, what: "segments")
             case "updated": fm.updated = reader.date(value, what: "updated")
             case "reviewed": fm.reviewed = reader.date(value, what: "reviewed")

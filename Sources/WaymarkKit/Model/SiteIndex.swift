@@ -16,6 +16,8 @@ struct SiteIndex: Sendable {
     /// Each article's previous and next article in its category (document indices), from `categories`.
     let neighbours: [Int: (prev: Int?, next: Int?)]
     let routes: [Route]
+    /// Redirects from old URL paths (front matter `aliases`, validated) to document indices.
+    let aliases: [(from: String, to: Int)]
     /// language → landing name (`home` or a segment id) → landing file.
     let landings: [String: [String: LandingFile]]
     let assets: [String]
@@ -108,6 +110,21 @@ struct SiteIndex: Sendable {
         }
         self.documents = kept
         self.fallbacks = fallbacks
+        var aliases: [(from: String, to: Int)] = []
+        for (i, d) in kept.enumerated() where d.fallbackFrom == nil {
+            for alias in d.frontMatter.aliases {
+                switch Self.aliasPath(alias) {
+                case .success(let path): aliases.append((path, i))
+                case .failure(let problem):
+                    diagnostics.report(
+                        .error(
+                            "invalid-alias",
+                            "alias '\(alias)' \(problem.reason); an alias is an old URL path of this page, such as /en/articles/billing/old-name/",
+                            file: d.sourcePath, at: d.frontMatter.locations["aliases"] ?? SourceLocation(line: 1, column: 1)))
+                }
+            }
+        }
+        self.aliases = aliases
         self.byPath = byPath
         self.translations = translations
 
@@ -223,6 +240,27 @@ struct SiteIndex: Sendable {
     /// Forgets the documents' Markdown once it is rendered (the later stages read the renderings).
     mutating func dropBodies() {
         for i in documents.indices { documents[i].body = "" }
+    }
+
+    struct AliasProblem: Error {
+        var reason: String
+    }
+
+    /// An alias as an output URL path: from the site root, no `..`, query or fragment; a folder (`…/`)
+    /// unless it names an `.html` file.
+    static func aliasPath(_ alias: String) -> Result<String, AliasProblem> {
+        guard alias.hasPrefix("/") else { return .failure(AliasProblem(reason: "does not start with / (paths are from the site root)")) }
+        var path = String(alias.dropFirst())
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        if path.isEmpty { return .failure(AliasProblem(reason: "is the site root")) }
+        if parts.dropLast().contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) || parts.last == "." || parts.last == ".." {
+            return .failure(AliasProblem(reason: "has an empty, . or .. segment"))
+        }
+        if path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || "?#\\\"<>".unicodeScalars.contains($0) }) {
+            return .failure(AliasProblem(reason: "contains a query, fragment, backslash, quote or control character"))
+        }
+        if !path.hasSuffix("/"), !path.hasSuffix(".html") { path += "/" }
+        return .success(path)
     }
 
     /// Every published version of a document, by language code.

@@ -56,7 +56,7 @@ extension PageRenderer {
         func add<Kind: PageKind>(_ kind: Kind.Type) { for page in Kind.all(self) where include(page) { rest.append { self.write(page) } } }
         add(RoutePage.self)
         add(RouteDocumentPage.self)
-        add(RouteFolderRedirect.self)
+        add(RedirectPage.self)
         add(StepPage.self)
         add(LandingPage.self)
         add(HomePage.self)

@@ -21,6 +21,8 @@ final class PageRenderer: @unchecked Sendable {
     private let pagesWritten = Lock()
     private var pageCount = 0
     private var sitemap: [SitemapEntry] = []
+    /// URL path of every page written, and whether it is a copy or redirect (it has a canonical elsewhere).
+    private var published: [String: Bool] = [:]
     private var rendersDone = 0
     private var reuses = 0
     /// With a memo: the inputs every page reads — site.yml, templates and strings, options, the table of
@@ -65,6 +67,7 @@ final class PageRenderer: @unchecked Sendable {
         progress?(.phase("routes, landing pages and listings"))
         var files: [@Sendable () -> Void] = site.routes.map { route in { self.writeRouteJSON(route) } }
         files += site.config.languages.map { language in { self.writeFeed(language.code) } }
+        files.append { self.writeRedirectMaps() }
         _ = (jobs.rest + files).concurrentMap { job -> Bool in
             job()
             return true
@@ -79,12 +82,17 @@ final class PageRenderer: @unchecked Sendable {
     /// Pages rendered and pages whose previous bytes were reused, so far.
     var counts: (rendered: Int, reused: Int) { pagesWritten.withLock { (rendersDone, reuses) } }
 
+    /// Every page's URL path so far, with whether it only copies or redirects to another.
+    var publishedURLs: [String: Bool] { pagesWritten.withLock { published } }
+
     /// Sitemap entries of every indexable page written so far.
     var sitemapEntries: [SitemapEntry] { pagesWritten.withLock { sitemap } }
 
     /// URL paths the pages stage publishes besides documents, with the file they come from, for the
     /// check that no two pages share a URL.
-    var extraURLs: [(String, String)] { site.config.languages.map { ("\($0.code)/search/", "site.yml") } }
+    var extraURLs: [(String, String)] {
+        site.config.languages.map { ("\($0.code)/search/", "site.yml") } + site.aliases.map { ($0.from, site.documents[$0.to].sourcePath) }
+    }
 
     /// Renders `template` for the page and writes it to `path`, noting it for the sitemap. With a memo
     /// and `reusable`, a page whose complete context hashes as in the previous build is not rendered
@@ -118,6 +126,7 @@ final class PageRenderer: @unchecked Sendable {
             pageCount += 1
             if reused { reuses += 1 } else { rendersDone += 1 }
             if let entry { sitemap.append(entry) }
+            published[meta.urlPath] = meta.canonicalPath != nil
         }
     }
 

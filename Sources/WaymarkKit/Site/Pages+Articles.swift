@@ -52,6 +52,8 @@ struct ArticlePage: PageKind {
         h.add([r.rendered[index].key, UInt64(bitPattern: Int64(d.frontMatter.hashValue))])
         h.add(any: [d.urlPath, d.translationKey, d.fallbackFrom ?? ""])
         for (language, path) in r.translationPaths(d).sorted(by: { $0.key < $1.key }) { h.add(any: [language, path]) }
+        // A copy that becomes a translation keeps its URL but becomes an hreflang alternate.
+        h.add(any: r.site.versionsOf(d).copies.sorted())
         let (prev, next) = neighbours(r)
         for i in [prev, next].compactMap({ $0 }) + (r.related[index] ?? []) { r.addCard(i, to: &h) }
         h.add(any: [prev != nil, next != nil])

@@ -21,31 +21,18 @@ enum CMark {
                 "table-too-wide",
                 "this table has \(wide.columns) columns; the limit is \(input.maxTableColumns) (cmark-gfm's time grows with the square of a table's width): split the table, or raise `limits.tableColumns` in site.yml",
                 at: SourceLocation(line: wide.line + input.lineOffset, column: 1))
-            return MarkdownOutput(html: "", headings: [], links: [], tasks: [], sections: [], wordCount: 0, diagnostics: [error])
+            var output = MarkdownOutput.empty
+            output.diagnostics = [error]
+            return output
         }
         var options = CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8
         if input.allowRawHTML { options |= CMARK_OPT_UNSAFE }
 
-        guard let parser = cmark_parser_new(options) else { fatalError("cmark_parser_new failed: out of memory") }
-        defer { cmark_parser_free(parser) }
-        for name in extensionNames {
-            if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
-        }
-        input.text.utf8CString.withUnsafeBufferPointer { buffer in
-            cmark_parser_feed(parser, buffer.baseAddress, buffer.count - 1)
-        }
-        guard let root = cmark_parser_finish(parser) else { fatalError("cmark_parser_finish failed") }
-        defer { cmark_node_free(root) }
-
         var walker = Walker(input: input)
-        walker.walk(root)
-        var output = walker.finish(resolveLink: resolveLink)
-
-        guard let html = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser)) else {
-            fatalError("cmark_render_html failed: out of memory")
+        var output = parseAndRender(input.text, options: options) { root in
+            walker.walk(root)
+            return walker.finish(resolveLink: resolveLink)
         }
-        defer { free(html) }
-        output.html = String(cString: html)
         // cmark-gfm names footnote back-links in English in its C code. Content cannot produce this
         // attribute: quotes in text and code are escaped.
         if walker.hasFootnotes {
@@ -61,16 +48,28 @@ extension CMark {
     /// Bare cmark-gfm, parse and render with the same options and extensions and nothing of ours: the
     /// baseline the linear-time checks compare against.
     static func bare(_ text: String) {
+        _ = parseAndRender(text, options: CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8) { _ in MarkdownOutput.empty }
+    }
+
+    /// Parses `text` with the GFM extensions, lets `edit` read and change the tree, then renders it with
+    /// cmark's HTML renderer into the returned output's `html`.
+    fileprivate static func parseAndRender(_ text: String, options: Int32, edit: (OpaquePointer) -> MarkdownOutput) -> MarkdownOutput {
         _ = registerExtensions
-        guard let parser = cmark_parser_new(CMARK_OPT_FOOTNOTES | CMARK_OPT_VALIDATE_UTF8) else { return }
+        guard let parser = cmark_parser_new(options) else { fatalError("cmark_parser_new failed: out of memory") }
         defer { cmark_parser_free(parser) }
         for name in extensionNames {
             if let ext = cmark_find_syntax_extension(name) { cmark_parser_attach_syntax_extension(parser, ext) }
         }
         text.utf8CString.withUnsafeBufferPointer { cmark_parser_feed(parser, $0.baseAddress, $0.count - 1) }
-        guard let root = cmark_parser_finish(parser) else { return }
+        guard let root = cmark_parser_finish(parser) else { fatalError("cmark_parser_finish failed") }
         defer { cmark_node_free(root) }
-        if let html = cmark_render_html(root, CMARK_OPT_FOOTNOTES, cmark_parser_get_syntax_extensions(parser)) { free(html) }
+        var output = edit(root)
+        guard let html = cmark_render_html(root, options, cmark_parser_get_syntax_extensions(parser)) else {
+            fatalError("cmark_render_html failed: out of memory")
+        }
+        defer { free(html) }
+        output.html = String(cString: html)
+        return output
     }
 
     /// The first GFM table delimiter row (`|---|:--:|`) with more than `limit` columns: its line and width.
@@ -99,6 +98,11 @@ extension CMark {
 }
 
 private typealias Node = OpaquePointer
+
+/// A text node's literal as UTF-8 bytes, without making a String (valid while the tree is).
+private func literalBytes(_ node: Node) -> UnsafeBufferPointer<UInt8>? {
+    cmark_node_get_literal(node).map { UnsafeBufferPointer(start: UnsafeRawPointer($0).assumingMemoryBound(to: UInt8.self), count: strlen($0)) }
+}
 
 private func literal(_ node: Node) -> String {
     cmark_node_get_literal(node).map { String(cString: $0) } ?? ""
@@ -144,8 +148,7 @@ private struct Walker {
         var body: [UInt8] = []
         body.reserveCapacity(input.text.utf8.count)
         func append(_ node: Node) {
-            guard let c = cmark_node_get_literal(node) else { return }
-            body.append(contentsOf: UnsafeBufferPointer(start: UnsafeRawPointer(c).assumingMemoryBound(to: UInt8.self), count: strlen(c)))
+            if let bytes = literalBytes(node) { body.append(contentsOf: bytes) }
         }
         while true {
             let event = cmark_iter_next(iter)
@@ -163,9 +166,7 @@ private struct Walker {
                 }
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
                 if headingDepth == 0, node != calloutMarker { append(node) }
-                if !openLinks.isEmpty, let c = cmark_node_get_literal(node) {
-                    linkText.append(contentsOf: UnsafeBufferPointer(start: UnsafeRawPointer(c).assumingMemoryBound(to: UInt8.self), count: strlen(c)))
-                }
+                if !openLinks.isEmpty, let bytes = literalBytes(node) { linkText.append(contentsOf: bytes) }
             case CMARK_NODE_CODE_BLOCK:
                 if headingDepth == 0 {
                     append(node)
@@ -433,9 +434,7 @@ private struct Walker {
             guard event == CMARK_EVENT_ENTER, let c = cmark_iter_get_node(iter) else { continue }
             switch cmark_node_get_type(c) {
             case CMARK_NODE_TEXT, CMARK_NODE_CODE:
-                if let text = cmark_node_get_literal(c) {
-                    out.append(contentsOf: UnsafeBufferPointer(start: UnsafeRawPointer(text).assumingMemoryBound(to: UInt8.self), count: strlen(text)))
-                }
+                if let bytes = literalBytes(c) { out.append(contentsOf: bytes) }
             // Tags are not text: headings, the table of contents, checklists and search never show them.
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK: out.append(0x20)
             default: break

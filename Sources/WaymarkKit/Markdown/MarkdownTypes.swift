@@ -82,6 +82,9 @@ public struct MarkdownOutput: Sendable {
     public var sections: [TextSection]
     public var wordCount: Int
     public var diagnostics: [Diagnostic]
+
+    /// Nothing rendered (a document refused before parsing, or a render whose results are not read).
+    static let empty = MarkdownOutput(html: "", headings: [], links: [], tasks: [], sections: [], wordCount: 0, diagnostics: [])
 }
 
 /// Words the Markdown stage writes into a page itself, from the interface strings of the page's language

@@ -91,10 +91,7 @@ struct ArticlePage: PageKind {
             "segments": segments,
             "draft": fm.draft,
             "related": (r.related[index] ?? []).map { r.articleCard($0, language: language) },
-            "fallback": d.fallbackFrom.flatMap(site.config.language).map { source in
-                ["notice": t.format("fallbackArticleNotice", ["language": source.name]), "lang": source.code, "dir": source.direction.rawValue]
-                    as [String: Any]
-            } ?? false,
+            "fallback": d.fallbackFrom.map { r.fallbackNotice("fallbackArticleNotice", text: $0, page: language) } ?? false,
             // A copy is edited in the original it comes from.
             "editURL": factory.editURL(d.fallbackFrom.map { $0 + d.sourcePath.drop { $0 != "/" } } ?? d.sourcePath),
             "feedback": true,

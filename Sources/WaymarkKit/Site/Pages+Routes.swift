@@ -56,6 +56,38 @@ extension PageRenderer {
         Dictionary(uniqueKeysWithValues: site.routes.filter { $0.segment == segment }.map { ($0.language, path($0.language, segment)) })
     }
 
+    /// A route's stages for a template, in the route's language: each stage's id, title, description and
+    /// time, and its steps' number, title, link and time plus the fields `step` adds.
+    func stagesContext(_ route: Route, step extra: (Int, Route.Step) -> [String: Any]) -> [[String: Any]] {
+        let config = site.config
+        let language = route.language
+        let t = factory.strings[language]!
+        return route.stages.map { stage in
+            let s = config.stages[stage.stageIndex]
+            return [
+                "id": s.id,
+                "title": config.text(s.title, language),
+                "description": s.description.map { config.text($0, language) } ?? false,
+                "time": factory.minutes(stage.steps.reduce(0) { $0 + route.steps[$1].duration }, language),
+                "steps": stage.steps.map { i -> [String: Any] in
+                    let step = route.steps[i]
+                    let fields: [String: Any] = [
+                        "number": t.number(i + 1), "title": site.documents[step.document].title, "href": factory.href(step.urlPath),
+                        "time": factory.minutes(step.duration, language),
+                    ]
+                    return fields.merging(extra(i, step)) { _, own in own }
+                },
+            ]
+        }
+    }
+
+    /// The notice of a page shown in `page`'s language but written in `text`'s (a step or article not
+    /// translated yet), with the language and direction of its text; the template's `fallback` value.
+    func fallbackNotice(_ key: String, text: String, page: String) -> [String: Any] {
+        let source = site.config.language(text)!
+        return ["notice": factory.strings[page]!.format(key, ["language": source.name]), "lang": source.code, "dir": source.direction.rawValue]
+    }
+
     /// `route.json` of a route: the route as data for products that embed it (docs/route-json.md).
     func writeRouteJSON(_ route: Route) {
         write(landingPath(route.language, route.segment) + "route.json", routeJSON(route).encoded(pretty: true) + "\n")
@@ -96,24 +128,12 @@ struct RoutePage: PageKind {
         let t = factory.strings[language]!
         let segment = config.segment(route.segment)!
         let shared = r.routeShared(route)
-        let stages: [[String: Any]] = route.stages.map { stage in
-            let s = config.stages[stage.stageIndex]
+        let stages = r.stagesContext(route) { i, step in
+            let tasks = r.rendered[step.document].tasks.count
             return [
-                "id": s.id,
-                "title": config.text(s.title, language),
-                "description": s.description.map { config.text($0, language) } ?? false,
-                "time": factory.minutes(stage.steps.reduce(0) { $0 + route.steps[$1].duration }, language),
-                "steps": stage.steps.map { i -> [String: Any] in
-                    let step = route.steps[i]
-                    let tasks = r.rendered[step.document].tasks.count
-                    return [
-                        "number": t.number(i + 1), "title": site.documents[step.document].title,
-                        "href": factory.href(step.urlPath), "key": step.translationKey,
-                        "time": factory.minutes(step.duration, language),
-                        "items": tasks > 0 ? t.format("checklistItems", ["n": t.number(tasks)]) : false,
-                        "fallback": step.isFallback,
-                    ]
-                },
+                "key": step.translationKey,
+                "items": tasks > 0 ? t.format("checklistItems", ["n": t.number(tasks)]) : false,
+                "fallback": step.isFallback,
             ]
         }
         meta.fields = [
@@ -189,7 +209,6 @@ struct StepPage: PageKind {
                 "stage": crosses ? config.text(config.stages[other.stageIndex].title, language) : false,
             ] as [String: Any]
         }
-        let sourceLanguage = config.language(d.language)!
         meta.fields = [
             "stage": ["id": stage.id, "title": config.text(stage.title, language)],
             "segment": ["id": route.segment, "title": config.text(config.segment(route.segment)!.title, language)],
@@ -203,10 +222,7 @@ struct StepPage: PageKind {
             "toc": r.tocContext(rendered.toc),
             "hasToc": rendered.toc.count >= 2,
             "routeJSON": shared.inline,
-            "fallback": step.isFallback
-                ? ["notice": t.format("fallbackNotice", ["language": sourceLanguage.name]), "lang": d.language, "dir": sourceLanguage.direction.rawValue]
-                    as [String: Any]
-                : false,
+            "fallback": step.isFallback ? r.fallbackNotice("fallbackNotice", text: d.language, page: language) : false,
             "updated": factory.date(d.frontMatter.updated, language),
             "editURL": factory.editURL(d.sourcePath),
             "feedback": true,
@@ -314,26 +330,11 @@ struct RouteDocumentPage: PageKind {
         let config = site.config
         let route = site.routes[self.route]
         let t = factory.strings[language]!
-        let stages: [[String: Any]] = route.stages.map { stage in
-            let s = config.stages[stage.stageIndex]
-            return [
-                "id": s.id,
-                "title": config.text(s.title, language),
-                "description": s.description.map { config.text($0, language) } ?? false,
-                "time": factory.minutes(stage.steps.reduce(0) { $0 + route.steps[$1].duration }, language),
-                "steps": stage.steps.map { i -> [String: Any] in
-                    let step = route.steps[i]
-                    let d = site.documents[step.document]
-                    let source = config.language(d.language)!
-                    return [
-                        "number": t.number(i + 1), "title": d.title, "anchor": "step-\(i + 1)",
-                        "href": factory.href(step.urlPath), "time": factory.minutes(step.duration, language),
-                        "content": RouteDocumentPage.scoped(r.rendered[step.document].html, prefix: "s\(i + 1)-"),
-                        "fallback": step.isFallback
-                            ? ["notice": t.format("fallbackNotice", ["language": source.name]), "lang": d.language, "dir": source.direction.rawValue]
-                                as [String: Any] : false,
-                    ]
-                },
+        let stages = r.stagesContext(route) { i, step in
+            [
+                "anchor": "step-\(i + 1)",
+                "content": RouteDocumentPage.scoped(r.rendered[step.document].html, prefix: "s\(i + 1)-"),
+                "fallback": step.isFallback ? r.fallbackNotice("fallbackNotice", text: site.documents[step.document].language, page: language) : false,
             ]
         }
         meta.fields = [

@@ -15,10 +15,13 @@ WAYMARK := .build/release/waymark
 BUILD_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev zlib1g-dev libbrotli-dev
 TEST_PACKAGES := chromium chromium-driver fonts-noto-core python3-venv nginx brotli openjdk-17-jre-headless
 BENCH_PACKAGES := cmark-gfm time
+# Loaded at run time when site.yml asks for image copies (`images.widths`); builds work without it.
+IMAGE_PACKAGES := libvips42
 
 .PHONY: site build test lint format swift-test e2e-test golden deps test-deps bench bench-linear bench-search fuzz serve clean
 
 site: build
+	@scripts/apt-install.sh $(IMAGE_PACKAGES)
 	$(WAYMARK) build --content content --templates templates --output output
 	@echo "Open output/index.html through a web server, for example:"
 	@echo "  $(WAYMARK) serve      (live preview on http://127.0.0.1:8080/)"
@@ -51,7 +54,7 @@ deps:
 	@scripts/apt-install.sh $(BUILD_PACKAGES)
 
 test-deps: deps
-	@scripts/apt-install.sh $(TEST_PACKAGES)
+	@scripts/apt-install.sh $(TEST_PACKAGES) $(IMAGE_PACKAGES)
 	@scripts/venv.sh $(VENV) Tests/e2e/requirements.txt
 
 bench: build
@@ -79,7 +82,7 @@ bench-search: build
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-	@for name in document query site-config linear-time; do \
+	@for name in document query site-config linear-time image; do \
 	  mkdir -p .build-fuzz-corpus/$$name Tests/Fixtures/fuzz-regressions/$$name; \
 	  echo "== $$name for $(FUZZ_SECONDS) s"; \
 	  WAYMARK_FUZZ_TARGET=$$name Fuzz/.build/release/WaymarkFuzz .build-fuzz-corpus/$$name Fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \

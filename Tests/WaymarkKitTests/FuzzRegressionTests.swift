@@ -14,6 +14,11 @@ struct FuzzRegressionTests {
         }
     }
 
+    @Test("image files", arguments: inputs("image"))
+    func image(_ path: String) throws {
+        FuzzTargets.image(try FileSystem.readBytes(path))
+    }
+
     @Test("documents", arguments: inputs("document"))
     func document(_ path: String) throws {
         FuzzTargets.document(try FileSystem.readBytes(path))

@@ -139,7 +139,7 @@ struct MarkdownTests {
         var seen: [(String, Loc)] = []
         _ = Markdown.render(MarkdownInput(text: "Intro [a](x.md) and\nmore «текст» [b](../y.md#z) end.\n\n![alt](img.png)", lineOffset: 4)) { link in
             seen.append((link.destination, link.location))
-            return nil
+            return LinkTarget?.none
         }
         #expect(seen.map(\.0) == ["x.md", "../y.md#z", "img.png"])
         #expect(seen.map(\.1) == [Loc(line: 5, column: 7), Loc(line: 6, column: 14), Loc(line: 8, column: 1)])

@@ -80,6 +80,10 @@ def test_pages_assets_and_headers(nginx):
     css = next(name for name in os.listdir(os.path.join(www, "help", "assets")) if name.startswith("style.") and name.endswith(".css"))
     asset = fetch(f"{url}/help/assets/{css}")
     assert "immutable" in asset.headers["Cache-Control"]
+    # Content images carry a content hash too: cached for ever, with the right type.
+    svg = next(name for name in os.listdir(os.path.join(www, "help", "en", "assets")) if name.startswith("onboarding-stages.") and name.endswith(".svg"))
+    image = fetch(f"{url}/help/en/assets/{svg}")
+    assert "immutable" in image.headers["Cache-Control"] and image.headers["Content-Type"] == "image/svg+xml"
     meta = fetch(url + "/help/search/en/meta.json")
     assert meta.headers["Cache-Control"] == "public, max-age=300"
     assert fetch(url + "/").geturl().endswith("/help/")

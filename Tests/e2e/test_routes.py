@@ -6,6 +6,8 @@ import os
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
+from helpers import png_pixels
+
 STEP1 = "/en/guides/small-business/01-define-the-first-win/"
 STEP2 = "/en/guides/small-business/02-write-your-welcome-email/"
 
@@ -81,6 +83,33 @@ def test_persian_route_is_right_to_left(driver, server):
     stage = driver.find_element(By.CSS_SELECTOR, ".stage")
     assert driver.execute_script("return parseFloat(getComputedStyle(arguments[0]).borderRightWidth)", stage) > 0
     assert driver.execute_script("return parseFloat(getComputedStyle(arguments[0]).borderLeftWidth)", stage) == 0
+
+
+def filled_side(bar):
+    """Which end of a progress bar the fill starts from, read from the pixels a reader sees: the fill is
+    the darker colour."""
+    rows = png_pixels(bar.screenshot_as_png)
+    middle = rows[len(rows) // 2]
+    def darkness(fraction):
+        r, g, b = middle[int(len(middle) * fraction)]
+        return 765 - (r + g + b)
+    left, right = darkness(0.15), darkness(0.85)
+    assert abs(left - right) > 60, "one end of a half-full bar should be filled"
+    return "left" if left > right else "right"
+
+
+def test_progress_bars_fill_from_the_start_of_the_line_in_both_directions(driver, server):
+    for lang, start in (("en", "left"), ("fa", "right")):
+        driver.get(server.url + STEP1.replace("/en/", f"/{lang}/"))
+        driver.execute_script("localStorage.clear()")
+        driver.refresh()
+        items = boxes(driver)
+        # About half of the step: the fill covers one end and not the other.
+        for b in items[: (len(items) + 1) // 2]:
+            b.click()
+        bar = driver.find_element(By.CSS_SELECTOR, "[data-step-progress] progress")
+        assert 30 <= float(bar.get_attribute("value")) <= 70
+        assert filled_side(bar) == start, lang
 
 
 def test_without_javascript_checklists_are_a_plain_list(server):

@@ -4,6 +4,7 @@
 /// | stage | one result per | its key (declared by the stage, in one place) |
 /// |---|---|---|
 /// | load | content file | size and modification time (`ContentLoader`) |
+/// | assets | content file that is not a page | size, modification time and image settings (`AssetStage`) |
 /// | Markdown | document | body, position, checklist keys, link table, options (`MarkdownStage.key`) |
 /// | analysis | published page | its search fields and its Markdown key (`AnalysisStage.key`) |
 /// | related articles | language | the language's analysis keys and page numbering (`RelatedStage.key`) |
@@ -15,6 +16,7 @@
 /// clean build's bytes.
 public final class BuildCache: @unchecked Sendable {
     let parsed = StageMemo<ParsedFile>()
+    let assets = StageMemo<AssetStage.Processed>()
     let markdown = StageMemo<RenderedDocument>()
     let analysis = StageMemo<SearchIndexBuilder.Analyzed>()
     let related = StageMemo<[Int: [Int]]>()

@@ -5,6 +5,8 @@ import Foundation
 ///
 /// 1. **load** (`Content/`): site.yml, templates and every content file → `ContentSet`;
 /// 2. **model** (`Model/`): → `SiteIndex`: published pages, URLs, translations, categories, routes, checks;
+/// 2b. **assets** (`Assets/`): images and other files published (images under content-hashed names, with
+///    their size and, if asked, smaller copies) → the table links to them are resolved against;
 /// 3. **Markdown** (`Markdown/`): each document → `RenderedDocument` (HTML, headings, checklist items,
 ///    links, text); default-language guides first, since their translations' checklist keys align to
 ///    them; then links to other pages' headings are checked;
@@ -80,6 +82,13 @@ public enum SiteBuilder {
             }
         }
 
+        // Assets: images and other files, published first so that pages know their names and sizes.
+        progress?(.phase("assets"))
+        let assets = AssetStage(
+            config: site.config, contentRoot: options.content, previousOutput: memory == nil && !options.dryRun ? options.output : nil,
+            makeCopies: !options.dryRun
+        ).run(site.assets, into: sink, memo: cache?.assets, diagnostics: diagnostics)
+
         // Markdown.
         progress?(.phase("rendering \(site.documents.count) pages"))
         let basePath = options.basePath(site.config)
@@ -87,7 +96,7 @@ public enum SiteBuilder {
             uniqueKeysWithValues: site.config.languages.map {
                 ($0.code, templates.strings(for: $0.code, defaultLanguage: site.config.defaultLanguage).markdownLabels)
             })
-        let markdown = MarkdownStage(site: site, basePath: basePath, keyed: cache != nil, labels: labels)
+        let markdown = MarkdownStage(site: site, basePath: basePath, keyed: cache != nil, labels: labels, assets: assets)
         var rendered = markdown.run(site, memo: cache?.markdown, diagnostics: diagnostics, progress: progress)
         diagnostics.report(contentsOf: MarkdownStage.brokenAnchors(site, rendered))
         // No later stage reads the Markdown: its memory (as much as the HTML) is not held through them.

@@ -1,13 +1,21 @@
 import Foundation
 
+/// A content file that is not a page: an image, a PDF, a download.
+public struct ContentAsset: Sendable, Hashable {
+    /// Content-relative path (`en/assets/flow.png`).
+    public var path: String
+    /// Changes when the file's size or modification time does (see `Job.stamp`).
+    var stamp: UInt64
+}
+
 /// Everything read from a content folder, before any page is rendered.
 public struct ContentSet: Sendable {
     public var config: SiteConfig
     /// Articles and guides of every language, drafts included, in source-path order.
     public var documents: [Document]
     public var landings: [LandingFile]
-    /// Files copied as they are (images, PDFs): content-relative paths.
-    public var assets: [String]
+    /// Files published as they are (images, PDFs), in path order.
+    public var assets: [ContentAsset]
     /// Every content-relative file path that exists, for link checks against non-page files.
     public var files: Set<String>
     /// Hash of site.yml's bytes: cached pages of the preview server depend on everything in it.
@@ -53,7 +61,7 @@ public struct ContentLoader: Sendable {
         }
         let realRoot = FileSystem.realPath(root) ?? root
         var jobs: [Job] = []
-        var assets: [String] = []
+        var assets: [ContentAsset] = []
         var files: Set<String> = []
         let languageCodes = Set(config.languages.map(\.code))
 
@@ -117,7 +125,7 @@ public struct ContentLoader: Sendable {
                 if isMarkdown {
                     diagnostics.report(.warning("ignored-file", "Markdown files in assets/ are copied, not rendered", file: entry.path))
                 }
-                assets.append(entry.path)
+                assets.append(ContentAsset(path: entry.path, stamp: Job.stamp(entry)))
             default:
                 diagnostics.report(
                     .warning("ignored-file", "file is ignored: expected articles/, guides/, landing/ or assets/ in a language folder", file: entry.path))

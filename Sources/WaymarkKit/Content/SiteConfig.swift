@@ -24,6 +24,8 @@ public struct SiteConfig: Sendable {
     public var feedbackEndpoint: String?
     /// Caps on what one file may cost to build (see `Limits`).
     public var limits = Limits()
+    /// Responsive image sizes (see `Images`).
+    public var images = Images()
     /// Where each top-level key and list entry was written, for diagnostics that point into site.yml.
     public var locations: [String: SourceLocation] = [:]
 
@@ -42,6 +44,23 @@ public struct SiteConfig: Sendable {
         public var fileKB = 4096
         /// Most columns in one Markdown table (cmark-gfm's table extension is quadratic in columns).
         public var tableColumns = 256
+        /// Images larger than this, in KiB, get a warning: a 3 MB screenshot is seconds on a phone's
+        /// connection, and exporting it smaller (or as JPEG/WebP) fixes it at the source.
+        public var imageKB = 500
+
+        public init() {}
+    }
+
+    /// `images:` in site.yml: the widths of the smaller copies made of each PNG, JPEG and WebP image (with
+    /// libvips), offered to browsers in `srcset` with `sizes`, so a phone downloads a copy near its screen's
+    /// width instead of the full screenshot.
+    public struct Images: Sendable, Hashable {
+        /// Widths in pixels, ascending; a copy is made for each one narrower than the image. Empty: none.
+        public var widths: [Int] = []
+        /// The `sizes` attribute: how wide images are shown. The default matches the default stylesheet's
+        /// text column (72ch, about 40rem; the page width less its padding on a phone).
+        public var sizes = "(min-width: 45rem) 40rem, calc(100vw - 2.5rem)"
+        static let maxWidths = 6
 
         public init() {}
     }
@@ -115,7 +134,7 @@ public struct SiteConfig: Sendable {
 extension SiteConfig {
     static let knownKeys = [
         "title", "description", "baseURL", "defaultLanguage", "languages", "stages", "segments", "categories",
-        "unsafeHTML", "synonyms", "reviewEvery", "editURL", "feedback", "limits",
+        "unsafeHTML", "synonyms", "reviewEvery", "editURL", "feedback", "limits", "images",
     ]
 
     /// Reads site.yml, reporting every problem; returns nil only when nothing usable could be read.
@@ -199,12 +218,34 @@ extension SiteConfig {
                 }
             case "limits":
                 guard let fields = reader.mapping(value, what: "limits") else { continue }
-                reader.checkKeys(fields, known: ["fileKB", "tableColumns"], what: "limits")
+                reader.checkKeys(fields, known: ["fileKB", "tableColumns", "imageKB"], what: "limits")
                 for (name, _, node) in fields {
                     switch name {
                     case "fileKB": config.limits.fileKB = reader.int(node, what: "limits.fileKB", range: 1...1_048_576) ?? config.limits.fileKB
                     case "tableColumns":
                         config.limits.tableColumns = reader.int(node, what: "limits.tableColumns", range: 1...100_000) ?? config.limits.tableColumns
+                    case "imageKB": config.limits.imageKB = reader.int(node, what: "limits.imageKB", range: 1...1_048_576) ?? config.limits.imageKB
+                    default: break
+                    }
+                }
+            case "images":
+                guard let fields = reader.mapping(value, what: "images") else { continue }
+                reader.checkKeys(fields, known: ["widths", "sizes"], what: "images")
+                for (name, _, node) in fields {
+                    switch name {
+                    case "widths":
+                        guard case .sequence(let list) = node else {
+                            reader.error("invalid-yaml-type", "images.widths must be a list of pixel widths, such as [480, 960]", at: node)
+                            continue
+                        }
+                        let widths = list.compactMap { reader.int($0, what: "each of images.widths", range: 16...8192) }
+                        // Every width is one more resize of every image, in every build.
+                        if widths.count > Images.maxWidths {
+                            reader.error("invalid-images", "images.widths lists \(widths.count) widths; at most \(Images.maxWidths) are allowed", at: node)
+                        }
+                        config.images.widths = Array(Array(Set(widths)).sorted().prefix(Images.maxWidths))
+                    case "sizes":
+                        if let sizes = reader.string(node, what: "images.sizes") { config.images.sizes = sizes }
                     default: break
                     }
                 }

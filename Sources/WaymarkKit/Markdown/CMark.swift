@@ -14,7 +14,7 @@ enum CMark {
 
     static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
 
-    static func render(_ input: MarkdownInput, resolveLink: (LinkReference) -> String?) -> MarkdownOutput {
+    static func render(_ input: MarkdownInput, resolveLink: (LinkReference) -> LinkTarget?) -> MarkdownOutput {
         _ = registerExtensions
         if let wide = widestTable(input.text, limit: input.maxTableColumns) {
             let error = Diagnostic.error(
@@ -144,6 +144,8 @@ private struct Walker {
         guard let iter = cmark_iter_new(root) else { return }
         defer { cmark_iter_free(iter) }
         var headingDepth = 0
+        // Images inside an image's text are only text in the page (cmark writes the outer alt text).
+        var imageDepth = 0
         // Body text is gathered as bytes straight from cmark's strings: no String per text node.
         var body: [UInt8] = []
         body.reserveCapacity(input.text.utf8.count)
@@ -155,6 +157,7 @@ private struct Walker {
             if event == CMARK_EVENT_DONE { break }
             guard let node = cmark_iter_get_node(iter) else { continue }
             let entering = event == CMARK_EVENT_ENTER
+            if entering, cmark_node_parent(node) == root { topLevelBlocks += 1 }
             switch cmark_node_get_type(node) {
             case CMARK_NODE_HEADING:
                 if entering {
@@ -176,7 +179,10 @@ private struct Walker {
                 if headingDepth == 0 { body.append(0x20) }
                 if !openLinks.isEmpty { linkText.append(0x20) }
             case CMARK_NODE_LINK, CMARK_NODE_IMAGE:
+                let isImage = cmark_node_get_type(node) == CMARK_NODE_IMAGE
+                if isImage { imageDepth += entering ? 1 : -1 }
                 if entering {
+                    if isImage, imageDepth == 1 { imageBlocks[linkNodes.count] = topLevelBlocks }
                     openLinks.append((linkNodes.count, linkText.count))
                     addLink(node)
                 } else if let open = openLinks.popLast() {
@@ -273,6 +279,13 @@ private struct Walker {
         callouts.append((quote, kind, text))
         calloutMarker = text
     }
+
+    /// Top-level blocks entered so far, and for each image not inside another one (by its index in
+    /// `linkNodes`) the block it is in: images in the first blocks are on the first screen.
+    var topLevelBlocks = 0
+    var imageBlocks: [Int: Int] = [:]
+    /// Images in the first this many blocks load at once; the rest when the reader scrolls near them.
+    static let firstScreenBlocks = 3
 
     /// Links and images being walked: the index of each in `linkNodes` and where its text starts in
     /// `linkText`. Their text is gathered in the same walk, so nested images cost one pass, not one
@@ -453,7 +466,7 @@ private struct Walker {
         return (key.key, inlineText(node))
     }
 
-    mutating func finish(resolveLink: (LinkReference) -> String?) -> MarkdownOutput {
+    mutating func finish(resolveLink: (LinkReference) -> LinkTarget?) -> MarkdownOutput {
         if let first = droppedHTML.first {
             let more = droppedHTML.count > 1 ? " (\(droppedHTML.count) places in this file, the first here)" : ""
             diagnostics.append(
@@ -470,11 +483,16 @@ private struct Walker {
             headings.append(heading)
             wrapHeading(entry.0, heading)
         }
-        for (node, reference) in linkNodes {
-            if let url = resolveLink(reference) { cmark_node_set_url(node, url) }
+        var images: [(Node, LinkTarget, ImageSource, block: Int)] = []
+        for (i, (node, reference)) in linkNodes.enumerated() {
+            guard let target = resolveLink(reference) else { continue }
+            cmark_node_set_url(node, target.url)
+            if let image = target.image, let block = imageBlocks[i] { images.append((node, target, image, block)) }
         }
         for (node, task) in taskNodes { renderTask(node, task) }
         for callout in callouts { renderCallout(callout.quote, kind: callout.kind, marker: callout.marker) }
+        // Last: replacing an image frees its text, which may hold links set above.
+        for (node, target, image, block) in images { renderImage(node, url: target.url, image, firstScreen: block <= Self.firstScreenBlocks) }
         let textSections = sections.compactMap { section -> TextSection? in
             guard let h = section.heading else {
                 return section.text.isEmpty ? nil : TextSection(anchor: nil, heading: "", text: section.text)
@@ -505,6 +523,24 @@ private struct Walker {
         cmark_node_insert_before(heading, block)
         cmark_node_unlink(heading)
         cmark_node_free(heading)
+    }
+
+    /// A published image becomes an `<img>` with its size (the browser reserves the space before it
+    /// loads), its smaller copies, and below the first screen `loading="lazy"` and `decoding="async"`. The
+    /// markup is cmark's own (`src`, `alt` from the text, `title`) plus those attributes, which its renderer
+    /// has no hook for; every value is escaped here.
+    func renderImage(_ image: Node, url: String, _ source: ImageSource, firstScreen: Bool) {
+        guard let inline = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { return }
+        var tag = "<img src=\"\(HTML.escape(url))\" alt=\"\(HTML.escape(inlineText(image)))\""
+        if let title = cmark_node_get_title(image), title.pointee != 0 { tag += " title=\"\(HTML.escape(String(cString: title)))\"" }
+        if let width = source.width, let height = source.height { tag += " width=\"\(width)\" height=\"\(height)\"" }
+        if let srcset = source.srcset { tag += " srcset=\"\(HTML.escape(srcset))\" sizes=\"\(HTML.escape(source.sizes))\"" }
+        if !firstScreen { tag += " loading=\"lazy\" decoding=\"async\"" }
+        cmark_node_set_on_enter(inline, tag + " />")
+        cmark_node_set_on_exit(inline, "")
+        cmark_node_insert_before(image, inline)
+        cmark_node_unlink(image)
+        cmark_node_free(image)
     }
 
     /// A callout's quote becomes a titled box; its `[!KIND]` line is removed (with the paragraph, when

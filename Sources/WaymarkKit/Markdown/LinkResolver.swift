@@ -4,7 +4,8 @@
 /// - `../billing/refunds.md#fees` → `/en/articles/billing/refunds/#fees` (the anchor is checked later,
 ///   once every page's headings are known)
 /// - `#fees` → checked against this page's own headings
-/// - `../assets/flow.png` → the copied file's URL
+/// - `../assets/flow.png` → the published file's URL (`/en/assets/flow.3f9a1c2b7d.png`), and for an image
+///   its size and smaller copies (see `AssetStage`)
 /// - `https://…`, `mailto:…` → kept; `javascript:` and similar are reported (cmark's safe mode empties them)
 /// - `/en/…` → kept, prefixed with the site's base path
 public struct LinkResolver: Sendable {
@@ -16,12 +17,21 @@ public struct LinkResolver: Sendable {
     public var files: Set<String>
     /// Prefix of every site URL (`/` or `/help/`).
     public var basePath: String
+    /// Content-relative paths of published non-page files → where they went (images under hashed names).
+    public var assets: [String: PublishedAsset]
+    /// The `sizes` attribute of images with smaller copies (`images.sizes` in site.yml).
+    public var imageSizes: String
 
-    public init(pages: [String: String], drafts: Set<String>, files: Set<String>, basePath: String) {
+    public init(
+        pages: [String: String], drafts: Set<String>, files: Set<String>, basePath: String, assets: [String: PublishedAsset] = [:],
+        imageSizes: String = SiteConfig.Images().sizes
+    ) {
         self.pages = pages
         self.drafts = drafts
         self.files = files
         self.basePath = basePath
+        self.assets = assets
+        self.imageSizes = imageSizes
     }
 
     /// A link to a heading of another page, verified after all pages are rendered.
@@ -34,10 +44,15 @@ public struct LinkResolver: Sendable {
 
     public struct Resolution: Sendable {
         public var url: String?
+        /// For a published image: its size and copies.
+        public var image: ImageSource?
         public var diagnostics: [Diagnostic] = []
         public var anchorCheck: AnchorCheck?
         /// The content path of the linked page, for link graphs (orphans, related pages).
         public var targetPage: String?
+
+        /// What the Markdown stage writes into the page; nil keeps the link as typed.
+        public var target: LinkTarget? { url.map { LinkTarget(url: $0, image: image) } }
     }
 
     /// Resolves `link` found in the file at content-relative `sourcePath`.
@@ -100,9 +115,11 @@ public struct LinkResolver: Sendable {
             return result
         }
         if files.contains(target), !target.lowercased().hasSuffix(".md") {
-            var href = basePath + URLPath.encode(target)
+            let published = assets[target]
+            var href = basePath + URLPath.encode(published?.path ?? target)
             if let fragment { href += "#" + fragment }
             result.url = href
+            if let image = published?.image { result.image = imageSource(image, url: href) }
             return result
         }
         if target.lowercased().hasSuffix(".md") || !files.contains(target) {
@@ -111,6 +128,15 @@ public struct LinkResolver: Sendable {
             error("broken-link", message)
         }
         return result
+    }
+
+    /// The image's size and `srcset`: its copies, then the image itself at its own width.
+    func imageSource(_ image: PublishedImage, url: String) -> ImageSource {
+        var srcset: String?
+        if !image.variants.isEmpty, let width = image.width {
+            srcset = (image.variants.map { basePath + URLPath.encode($0.path) + " \($0.width)w" } + [url + " \(width)w"]).joined(separator: ", ")
+        }
+        return ImageSource(width: image.width, height: image.height, srcset: srcset, sizes: imageSizes)
     }
 
     /// Resolves `..` and `.` in a content-relative path; nil when it climbs above the content root.

@@ -2,9 +2,9 @@
 /// footnotes), plus what the site needs from each document: heading ids and the table of contents,
 /// link targets to rewrite and check, checklist items, and plain text for search.
 public enum Markdown {
-    /// Renders `input`. `resolveLink` receives every link and image as typed and returns the URL to
-    /// put in the page (nil keeps it as written); it is called synchronously on the calling thread.
-    public static func render(_ input: MarkdownInput, resolveLink: (LinkReference) -> String? = { _ in nil }) -> MarkdownOutput {
+    /// Renders `input`. `resolveLink` receives every link and image as typed and returns where it leads
+    /// in the page (nil keeps it as written); it is called synchronously on the calling thread.
+    public static func render(_ input: MarkdownInput, resolveLink: (LinkReference) -> LinkTarget? = { _ in nil }) -> MarkdownOutput {
         CMark.render(input, resolveLink: resolveLink)
     }
 }

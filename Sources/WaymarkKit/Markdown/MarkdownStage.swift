@@ -39,7 +39,7 @@ struct MarkdownStage: Sendable {
     /// Hash of the link table and options, part of every key (0 when nothing is kept between builds).
     let sharedKey: UInt64
 
-    init(site: SiteIndex, basePath: String, keyed: Bool, labels: [String: MarkdownLabels] = [:]) {
+    init(site: SiteIndex, basePath: String, keyed: Bool, labels: [String: MarkdownLabels] = [:], assets: [String: PublishedAsset] = [:]) {
         self.labels = labels
         var pages: [String: String] = [:]
         for d in site.documents { pages[d.sourcePath] = d.urlPath }
@@ -51,7 +51,8 @@ struct MarkdownStage: Sendable {
                 pages[route.language + source.drop { $0 != "/" }] = step.urlPath
             }
         }
-        links = LinkResolver(pages: pages, drafts: site.drafts, files: site.files, basePath: basePath)
+        links = LinkResolver(
+            pages: pages, drafts: site.drafts, files: site.files, basePath: basePath, assets: assets, imageSizes: site.config.images.sizes)
         allowRawHTML = site.config.unsafeHTML
         maxTableColumns = site.config.limits.tableColumns
         var h = ContextHasher()
@@ -62,6 +63,16 @@ struct MarkdownStage: Sendable {
             }
             for d in site.drafts.sorted() { h.add(d) }
             for f in site.files.sorted() { h.add(f) }
+            for path in assets.keys.sorted() {
+                let a = assets[path]!
+                h.add(path)
+                h.add(a.path)
+                if let image = a.image {
+                    h.add([image.width, image.height].map { UInt64($0 ?? 0) })
+                    for v in image.variants { h.add(v.path) }
+                }
+            }
+            h.add(site.config.images.sizes)
             h.add(basePath)
             h.add(allowRawHTML ? "raw" : "safe")
             h.add(String(maxTableColumns))
@@ -136,7 +147,7 @@ struct MarkdownStage: Sendable {
             problems += resolution.diagnostics
             if let check = resolution.anchorCheck { anchorChecks.append(check) }
             if let t = resolution.targetPage { targets.append(t) }
-            return resolution.url
+            return resolution.target
         }
         for var diagnostic in out.diagnostics {
             diagnostic.file = d.sourcePath

@@ -56,6 +56,35 @@ public struct LinkReference: Sendable, Hashable {
     public var location: SourceLocation
 }
 
+/// Where a link or image leads, as the page will have it.
+public struct LinkTarget: Sendable, Hashable {
+    public var url: String
+    /// Set for an image published by the site: the `<img>` gets its size and `srcset`.
+    public var image: ImageSource?
+
+    public init(url: String, image: ImageSource? = nil) {
+        self.url = url
+        self.image = image
+    }
+}
+
+/// What a page needs to show a published image without moving text while it loads.
+public struct ImageSource: Sendable, Hashable {
+    public var width: Int?
+    public var height: Int?
+    /// `url 480w, url 960w, url 1600w` (copies, then the image itself); nil without copies.
+    public var srcset: String?
+    /// How wide the page shows images, for the browser to pick from `srcset`.
+    public var sizes: String
+
+    public init(width: Int?, height: Int?, srcset: String? = nil, sizes: String = SiteConfig.Images().sizes) {
+        self.width = width
+        self.height = height
+        self.srcset = srcset
+        self.sizes = sizes
+    }
+}
+
 public struct TaskItem: Sendable, Hashable {
     /// Plain text of the item, without its `{#key}`.
     public var text: String

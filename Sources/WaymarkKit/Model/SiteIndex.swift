@@ -20,7 +20,7 @@ struct SiteIndex: Sendable {
     let aliases: [(from: String, to: Int)]
     /// language → landing name (`home` or a segment id) → landing file.
     let landings: [String: [String: LandingFile]]
-    let assets: [String]
+    let assets: [ContentAsset]
     let files: Set<String>
     let configFingerprint: UInt64
     let drafts: Set<String>

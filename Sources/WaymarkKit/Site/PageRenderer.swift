@@ -154,14 +154,8 @@ final class PageRenderer: @unchecked Sendable {
         return true
     }
 
+    /// The template folder's stylesheet, script and icons (content files are the assets stage's).
     func writeAssets() {
         for asset in templates.assetFiles { write(asset.path, asset.bytes) }
-        for path in site.assets {
-            do {
-                write(path, try FileSystem.readBytes(options.content + "/" + path))
-            } catch {
-                diagnostics.report(.error("unreadable-file", "\(error)", file: path))
-            }
-        }
     }
 }

@@ -132,11 +132,7 @@ public struct TemplateSet: Sendable {
 
     /// `style.css` → `style.1a2b3c4d5e.css`: a content hash in the name lets hosts cache assets forever.
     static func fingerprinted(_ name: String, _ bytes: [UInt8]) -> String {
-        let hash = String(FNV1a.hash(bytes), radix: 16)
-        let padded = String(repeating: "0", count: max(0, 16 - hash.count)) + hash
-        let short = padded.prefix(10)
-        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "\(name).\(short)" }
-        return "\(name[..<dot]).\(short)\(name[dot...])"
+        Fingerprint.name(name, FNV1a.hash(bytes))
     }
 
     /// The page as UTF-8 bytes, ready to write.

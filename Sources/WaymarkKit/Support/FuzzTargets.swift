@@ -6,12 +6,23 @@ import Foundation
 public enum FuzzTargets {
     /// The targets by the name `make fuzz` uses for their corpus and crasher folders.
     public static let all: [String: @Sendable ([UInt8]) -> Void] = [
-        "document": document, "query": query, "site-config": siteConfig, "linear-time": { linearTime($0) },
+        "document": document, "query": query, "site-config": siteConfig, "linear-time": { linearTime($0) }, "image": image,
     ]
 
     static let resolver = LinkResolver(
         pages: ["en/articles/a/b.md": "en/articles/a/b/", "en/articles/a/c d.md": "en/articles/a/c-d/"],
-        drafts: ["en/articles/a/draft.md"], files: ["en/assets/x.png"], basePath: "/help/")
+        drafts: ["en/articles/a/draft.md"], files: ["en/assets/x.png"], basePath: "/help/",
+        assets: [
+            "en/assets/x.png": PublishedAsset(
+                path: "en/assets/x.0123456789.png",
+                image: PublishedImage(width: 640, height: 480, variants: [.init(width: 320, path: "en/assets/x-320w.0123456789.png")]))
+        ])
+
+    /// An image file's bytes (contributors upload them): its size read as every format, SVG's active
+    /// content scan included.
+    public static func image(_ bytes: [UInt8]) {
+        for format in ImageInfo.Format.allCases { _ = ImageHeader.read(bytes, as: format) }
+    }
 
     /// One Markdown file's bytes: UTF-8 validation, front matter split and typing, Markdown rendering
     /// with checklists, heading ids and link rewriting.
@@ -25,7 +36,7 @@ public enum FuzzTargets {
             offset = o
         }
         let input = MarkdownInput(text: String(body), lineOffset: offset, tasks: .checklist(scope: "guides/x", alignedKeys: ["a", "b"]))
-        let out = Markdown.render(input) { resolver.resolve($0, from: source.path).url }
+        let out = Markdown.render(input) { resolver.resolve($0, from: source.path).target }
         _ = out.tableOfContents
     }
 
@@ -61,7 +72,7 @@ public enum FuzzTargets {
         func waymark(_ text: String) -> Double {
             seconds {
                 let input = MarkdownInput(text: text, tasks: .checklist(scope: "guides/x", alignedKeys: []))
-                _ = Markdown.render(input) { resolver.resolve($0, from: "en/articles/a/x.md").url }.tableOfContents
+                _ = Markdown.render(input) { resolver.resolve($0, from: "en/articles/a/x.md").target }.tableOfContents
             }
         }
         func bare(_ text: String) -> Double { seconds { CMark.bare(text) } }

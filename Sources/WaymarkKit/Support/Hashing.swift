@@ -11,6 +11,18 @@ enum FNV1a {
     }
 }
 
+/// File names that change when the content does (`style.3f9a1c2b7d.css`), so browsers and CDNs may keep
+/// the files for ever: a new version is a new URL.
+enum Fingerprint {
+    /// `name` with the first 10 hex digits of `hash` before its extension.
+    static func name(_ name: String, _ hash: UInt64) -> String {
+        let hex = String(hash, radix: 16)
+        let short = (String(repeating: "0", count: max(0, 16 - hex.count)) + hex).prefix(10)
+        guard let dot = name.lastIndex(of: "."), dot != name.startIndex else { return "\(name).\(short)" }
+        return "\(name[..<dot]).\(short)\(name[dot...])"
+    }
+}
+
 /// A stable 64-bit hash of values (strings, numbers, and template contexts with dictionaries by sorted
 /// key), for the keys under which stages keep results for the next build.
 struct ContextHasher {

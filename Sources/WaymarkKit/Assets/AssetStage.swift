@@ -1,0 +1,201 @@
+import Foundation
+
+/// Where a content file that is not a page (an image, a PDF) was published, and what a page needs to
+/// show it.
+public struct PublishedAsset: Sendable, Hashable {
+    /// Output path: images carry a content hash in their name (`en/assets/flow.3f9a1c2b7d.png`), so they
+    /// can be cached for ever; other files keep their path (a PDF's name is what readers save it as).
+    public var path: String
+    public var image: PublishedImage?
+}
+
+public struct PublishedImage: Sendable, Hashable {
+    /// Size as shown (see `ImageInfo`); nil for an SVG without a stated size.
+    public var width: Int?
+    public var height: Int?
+    /// Smaller copies for `srcset`, narrowest first.
+    public var variants: [Variant] = []
+
+    public struct Variant: Sendable, Hashable {
+        public var width: Int
+        public var path: String
+    }
+}
+
+/// The assets stage, between the model and Markdown: every content file that is not a page is published,
+/// images under content-hashed names with their size read from the file and, when site.yml asks for
+/// `images.widths`, smaller copies made with libvips; the table it returns lets the Markdown stage give
+/// each `<img>` its URL, `width`, `height` and `srcset`.
+///
+/// Problems are the writer's to fix and located at the file: an image whose bytes are not its format,
+/// an oversized image (`limits.imageKB`), an SVG with active content (it would run on the site's origin
+/// when opened on its own).
+struct AssetStage: Sendable {
+    let images: SiteConfig.Images
+    /// Where site.yml says `images:`, for the one warning about libvips.
+    let imagesLocation: SourceLocation?
+    let limits: SiteConfig.Limits
+    /// Scripts in SVG files are allowed only where raw HTML is (`unsafeHTML: true`): every contributor trusted.
+    let allowActiveSVG: Bool
+    /// Where to read files from.
+    let contentRoot: String
+    /// The previous build's output, whose resized copies are reused: their names are derived from the
+    /// source image, the width and the recipe, so a file of that name is the copy this build would make.
+    let previousOutput: String?
+    /// False for `check`, which writes nothing: copies are not made, only the files checked.
+    let makeCopies: Bool
+    /// libvips, or why it is missing; only consulted when `images.widths` asks for copies.
+    let resizer: @Sendable () -> Result<ImageResizer, ImageHeaderError>
+
+    /// Beyond this many pixels an image is published without copies: decoding it would take more memory
+    /// than a content file should (a 100 MB PNG bomb declares 50,000 × 50,000 pixels in a few KB).
+    static let maxResizePixels = 50_000_000
+
+    /// One asset's result; the preview's memo keeps it with the bytes to write.
+    struct Processed: Sendable {
+        var published: PublishedAsset
+        var files: [(path: String, bytes: [UInt8])]
+        var diagnostics: [Diagnostic]
+        var resizerMissing: String?
+    }
+
+    init(
+        config: SiteConfig, contentRoot: String, previousOutput: String?, makeCopies: Bool = true,
+        resizer: @escaping @Sendable () -> Result<ImageResizer, ImageHeaderError> = { ImageResizer.system }
+    ) {
+        images = config.images
+        imagesLocation = config.locations["images"]
+        limits = config.limits
+        allowActiveSVG = config.unsafeHTML
+        self.contentRoot = contentRoot
+        self.previousOutput = previousOutput
+        self.makeCopies = makeCopies
+        self.resizer = resizer
+    }
+
+    /// Publishes every asset into `sink` and returns content path → where it went.
+    func run(_ assets: [ContentAsset], into sink: OutputSink, memo: StageMemo<Processed>?, diagnostics: DiagnosticBag) -> [String: PublishedAsset] {
+        var settings = ContextHasher()
+        settings.add(images.widths.map { UInt64($0) } + [UInt64(limits.imageKB), allowActiveSVG ? 1 : 0])
+        let settingsKey = settings.value
+        let results = assets.concurrentMap { asset -> Processed in
+            let key = asset.stamp ^ settingsKey
+            var result: Processed
+            if let cached = memo?.value(asset.path, key: key) {
+                result = cached
+            } else {
+                result = process(asset)
+                memo?.store(asset.path, key: key, result)
+            }
+            for file in result.files {
+                do {
+                    try sink.write(file.path, file.bytes)
+                } catch {
+                    result.diagnostics.append(Diagnostic(.error, "output-failed", "\(error)", root: .output))
+                }
+            }
+            // Written: only the preview's memo keeps the bytes.
+            result.files = []
+            return result
+        }
+        var table: [String: PublishedAsset] = [:]
+        for (asset, result) in zip(assets, results) {
+            table[asset.path] = result.published
+            diagnostics.report(contentsOf: result.diagnostics)
+        }
+        if let missing = results.lazy.compactMap(\.resizerMissing).first {
+            diagnostics.report(
+                .warning(
+                    "image-library-missing",
+                    "images.widths asks for smaller copies of images, but libvips cannot be loaded (\(missing)); images are published at their own size only. Install Debian's libvips42 (`make site` does)",
+                    file: "site.yml", at: imagesLocation))
+        }
+        return table
+    }
+
+    /// Reads, checks and publishes one asset (and its copies).
+    func process(_ asset: ContentAsset) -> Processed {
+        var result = Processed(published: PublishedAsset(path: asset.path), files: [], diagnostics: [])
+        let bytes: [UInt8]
+        do {
+            bytes = try FileSystem.readBytes(contentRoot + "/" + asset.path)
+        } catch {
+            result.diagnostics.append(.error("unreadable-file", "\(error)", file: asset.path))
+            return result
+        }
+        let name = asset.path.split(separator: "/").last.map(String.init) ?? asset.path
+        guard let format = ImageInfo.Format(fileName: name) else {
+            result.files = [(asset.path, bytes)]
+            return result
+        }
+        let folder = String(asset.path.dropLast(name.count))
+        let hash = FNV1a.hash(bytes)
+        result.published.path = folder + Fingerprint.name(name, hash)
+        result.files = [(result.published.path, bytes)]
+        func warn(_ code: String, _ message: String) { result.diagnostics.append(.warning(code, message, file: asset.path)) }
+
+        let info: ImageInfo
+        switch ImageHeader.read(bytes, as: format) {
+        case .success(let read): info = read
+        case .failure(let problem):
+            warn("invalid-image", "\(problem); it is published, but pages cannot reserve its space or make smaller copies")
+            result.published.image = PublishedImage(width: nil, height: nil)
+            return result
+        }
+        result.published.image = PublishedImage(width: info.width, height: info.height)
+        if let active = info.activeContent, !allowActiveSVG {
+            result.diagnostics.append(
+                .error(
+                    "unsafe-svg",
+                    "this SVG contains \(active), which would run on the site when the file is opened on its own; remove it (export the drawing again as plain SVG), or set `unsafeHTML: true` in site.yml if every contributor is trusted",
+                    file: asset.path))
+        }
+        if format == .svg, info.width == nil || info.height == nil {
+            warn("image-without-size", "this SVG states no width and height (nor a viewBox); pages cannot reserve its space while it loads")
+        }
+        if bytes.count > limits.imageKB * 1024 {
+            warn(
+                "image-too-large",
+                "this image is \(Self.kilobytes(bytes.count)) KB; over \(limits.imageKB) KB it is slow to load on a phone's connection: export it smaller, or as JPEG or WebP for photos (the limit is `limits.imageKB` in site.yml)"
+            )
+        }
+        guard makeCopies, let width = info.width, let height = info.height, [.png, .jpeg, .webp].contains(format) else { return result }
+        let wanted = images.widths.filter { $0 < width }
+        guard !wanted.isEmpty else { return result }
+        guard width * height <= Self.maxResizePixels else {
+            warn("image-too-large", "this image has \(width) × \(height) pixels; above \(Self.maxResizePixels / 1_000_000) million no smaller copies are made")
+            return result
+        }
+        var resizer: ImageResizer?
+        for w in wanted {
+            var seed = ContextHasher()
+            seed.add([hash, UInt64(w)])
+            seed.add(ImageResizer.recipe)
+            let base = String(name[..<(name.lastIndex(of: ".") ?? name.endIndex)])
+            let path = folder + Fingerprint.name("\(base)-\(w)w" + name[(name.lastIndex(of: ".") ?? name.endIndex)...], seed.value)
+            var copy: [UInt8]?
+            if let previousOutput { copy = try? FileSystem.readBytes(previousOutput + "/" + path) }
+            if copy == nil {
+                if resizer == nil {
+                    switch self.resizer() {
+                    case .success(let r): resizer = r
+                    case .failure(let missing):
+                        result.resizerMissing = missing.description
+                        return result
+                    }
+                }
+                switch resizer!.resize(bytes, to: w, format: format) {
+                case .success(let made): copy = made
+                case .failure(let problem):
+                    warn("image-resize-failed", "no \(w) px copy could be made (\(problem)); the image is published at its own size only")
+                    return result
+                }
+            }
+            result.files.append((path, copy!))
+            result.published.image!.variants.append(PublishedImage.Variant(width: w, path: path))
+        }
+        return result
+    }
+
+    static func kilobytes(_ bytes: Int) -> String { String((bytes + 1023) / 1024) }
+}

@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+
+@testable import WaymarkKit
+
+@Suite("Images")
+struct ImageTests {
+    static func fixture(_ name: String) throws -> [UInt8] {
+        Array(try Data(contentsOf: URL(fileURLWithPath: Repo.fixtures + "/images/" + name)))
+    }
+
+    static func info(_ name: String) throws -> ImageInfo {
+        let format = try #require(ImageInfo.Format(fileName: name))
+        return try ImageHeader.read(try fixture(name), as: format).get()
+    }
+
+    @Test("sizes are read from real files of every format, as browsers show them")
+    func sizes() throws {
+        let expected: [(String, ImageInfo.Format, Int, Int)] = [
+            ("chart.png", .png, 64, 48), ("photo.jpg", .jpeg, 64, 48),
+            // EXIF orientation 6: stored 64 × 48, shown turned by 90°.
+            ("rotated.jpg", .jpeg, 48, 64),
+            ("anim.gif", .gif, 32, 24), ("lossy.webp", .webp, 64, 48), ("lossless.webp", .webp, 64, 48), ("alpha.webp", .webp, 64, 48),
+            // width/height win over the viewBox; a viewBox alone gives the size.
+            ("diagram.svg", .svg, 320, 120), ("viewbox.svg", .svg, 300, 150),
+        ]
+        for (name, format, width, height) in expected {
+            let info = try Self.info(name)
+            #expect(info.format == format, "\(name)")
+            #expect(info.width == width && info.height == height, "\(name): \(String(describing: info.width)) × \(String(describing: info.height))")
+            #expect(info.activeContent == nil, "\(name)")
+        }
+    }
+
+    @Test("SVG sizes in other units, relative sizes, and scripts")
+    func svgDetails() throws {
+        func svg(_ text: String) throws -> ImageInfo { try ImageHeader.read(Array(text.utf8), as: .svg).get() }
+        #expect(try svg(#"<svg width="1in" height="48pt">"#).width == 96)
+        #expect(try svg(#"<svg width="1in" height="48pt">"#).height == 64)
+        // A percentage is the page's to resolve: the viewBox gives the ratio.
+        let relative = try svg(#"<svg width="100%" viewBox="0 0 40 10" height='5mm'>"#)
+        #expect(relative.width == 76 && relative.height == 19)
+        #expect(try svg("<svg>").width == nil)
+        #expect(try Self.info("script.svg").activeContent?.contains("onload") == true)
+        #expect(try svg("<svg><script>x</script></svg>").activeContent == "a <script> element")
+        #expect(try svg(#"<svg><a href="JavaScript:alert(1)">x</a></svg>"#).activeContent == "a javascript: link")
+        #expect(try svg("<svg><foreignObject/></svg>").activeContent != nil)
+        // Words in text are not handlers.
+        #expect(try svg("<svg><text> one = two </text></svg>").activeContent == nil)
+    }
+
+    @Test("damaged files are an error with the reason, never a crash")
+    func damaged() throws {
+        guard case .failure(let error) = ImageHeader.read(try Self.fixture("broken.png"), as: .png) else {
+            Issue.record("a text file named .png was read as an image")
+            return
+        }
+        #expect(error.description == "not a readable PNG file")
+        guard case .failure(let misnamed) = ImageHeader.read(try Self.fixture("photo.jpg"), as: .png) else { return }
+        #expect(misnamed.description.contains("its bytes are JPEG"))
+        // Every prefix of every fixture: a truncated upload.
+        for name in ["chart.png", "photo.jpg", "rotated.jpg", "anim.gif", "lossy.webp", "lossless.webp", "alpha.webp", "diagram.svg"] {
+            let bytes = try Self.fixture(name)
+            let format = try #require(ImageInfo.Format(fileName: name))
+            for n in 0..<bytes.count { _ = ImageHeader.read(Array(bytes.prefix(n)), as: format) }
+        }
+    }
+
+    static let imageSite = SmallSite.siteYML + "\nimages: { widths: [16, 32, 100] }\n"
+
+    static func tree(site: String = imageSite, article: String? = nil) throws -> TempTree {
+        let tree = try SmallSite.tree([
+            "content/site.yml": site,
+            "content/en/articles/billing/invoices.md": article
+                ?? """
+                ---
+                title: Invoices
+                ---
+
+                ![Monthly *chart*](../../assets/chart.png)
+
+                ## Due dates
+
+                Invoices are due in 14 days. The [price list](../../assets/prices.pdf) has the fees.
+
+                ![The invoice screen, turned](../../assets/rotated.jpg "Invoice screen")
+                """,
+        ])
+        for name in ["chart.png", "rotated.jpg", "diagram.svg"] { try tree.write("content/en/assets/" + name, Data(try fixture(name))) }
+        try tree.write("content/en/assets/prices.pdf", Data("%PDF-1.4\n".utf8))
+        return tree
+    }
+
+    @Test("pages give images their size, hashed URL, smaller copies and lazy loading below the first screen")
+    func published() throws {
+        let tree = try Self.tree()
+        let summary = SiteBuilder.build(SmallSite.options(tree))
+        #expect(summary.wrote, "\(summary.diagnostics)")
+        #expect(summary.codes(.warning).filter { $0.hasPrefix("image") }.isEmpty)
+        let html = try #require(tree.read("output/en/articles/billing/invoices/index.html"))
+        let files = try FileManager.default.contentsOfDirectory(atPath: tree.path + "/output/en/assets").sorted()
+        let chart = try #require(files.first { $0.hasPrefix("chart.") })
+        let small = try #require(files.first { $0.hasPrefix("chart-16w.") })
+        let medium = try #require(files.first { $0.hasPrefix("chart-32w.") })
+        // 100 px is wider than the image: no copy.
+        #expect(!files.contains { $0.hasPrefix("chart-100w") })
+        #expect(chart.count == "chart.0123456789.png".count)
+        #expect(!files.contains("chart.png"))
+        // A PDF keeps its name: readers save it under that name.
+        #expect(files.contains("prices.pdf"))
+        #expect(html.contains(#"href="/docs/en/assets/prices.pdf""#))
+
+        // The first image is on the first screen: no lazy loading.
+        let tag =
+            #"<img src="/docs/en/assets/\#(chart)" alt="Monthly chart" width="64" height="48" srcset="/docs/en/assets/\#(small) 16w, /docs/en/assets/\#(medium) 32w, /docs/en/assets/\#(chart) 64w" sizes="(min-width: 45rem) 40rem, calc(100vw - 2.5rem)" />"#
+        #expect(html.contains(tag))
+        let rotated = try #require(files.first { $0.hasPrefix("rotated.") })
+        #expect(
+            html.contains(
+                #"<img src="/docs/en/assets/\#(rotated)" alt="The invoice screen, turned" title="Invoice screen" width="48" height="64" srcset="#))
+        #expect(html.contains(#" 48w" sizes="(min-width: 45rem) 40rem, calc(100vw - 2.5rem)" loading="lazy" decoding="async" />"#))
+
+        // The copies are real images of the asked width, in the source's format, without metadata.
+        let copy = try ImageHeader.read(Array(try Data(contentsOf: URL(fileURLWithPath: tree.path + "/output/en/assets/" + small))), as: .png).get()
+        #expect(copy.width == 16 && copy.height == 12)
+        let turned = try #require(files.first { $0.hasPrefix("rotated-16w.") })
+        let turnedCopy = try ImageHeader.read(Array(try Data(contentsOf: URL(fileURLWithPath: tree.path + "/output/en/assets/" + turned))), as: .jpeg).get()
+        // libvips applies the orientation while scaling: the copy is upright, 16 wide.
+        #expect(turnedCopy.width == 16 && turnedCopy.height == 21)
+    }
+
+    @Test("two builds from scratch are byte-identical, and a rebuild reuses the copies it made")
+    func deterministic() throws {
+        let tree = try Self.tree()
+        #expect(SiteBuilder.build(SmallSite.options(tree, output: "a")).wrote)
+        #expect(SiteBuilder.build(SmallSite.options(tree, output: "b")).wrote)
+        let a = tree.snapshot("a")
+        #expect(a == tree.snapshot("b"))
+        #expect(a.keys.contains { $0.hasPrefix("en/assets/chart-32w.") })
+        #expect(SiteBuilder.build(SmallSite.options(tree, output: "a")).wrote)
+        #expect(tree.snapshot("a") == a)
+    }
+
+    @Test("without libvips the build says so once and publishes the images at their own size")
+    func withoutLibrary() throws {
+        let tree = try Self.tree()
+        let site = try #require(SiteConfig.parse(SourceFile(path: "site.yml", text: Self.imageSite)).0)
+        let assets = ["chart.png", "rotated.jpg", "diagram.svg"].map { name in
+            ContentAsset(path: "en/assets/" + name, stamp: 0)
+        }
+        let stage = AssetStage(config: site, contentRoot: tree.path + "/content", previousOutput: nil) {
+            .failure(ImageHeaderError(description: "libvips.so.42: cannot open shared object file"))
+        }
+        let diagnostics = DiagnosticBag()
+        let memory = MemoryOutput()
+        memory.begin()
+        let table = stage.run(assets, into: memory, memo: nil, diagnostics: diagnostics)
+        #expect(diagnostics.all.map(\.code) == ["image-library-missing"])
+        #expect(diagnostics.all.first?.message.contains("libvips42") == true)
+        #expect(table["en/assets/chart.png"]?.image == PublishedImage(width: 64, height: 48, variants: []))
+        #expect(table["en/assets/chart.png"]?.path.hasPrefix("en/assets/chart.") == true)
+    }
+
+    @Test("oversized, damaged and scripted images are reported at the file")
+    func problems() throws {
+        var padded = try Self.fixture("chart.png")
+        padded += [UInt8](repeating: 0, count: 3000)
+        let tree = try Self.tree(site: SmallSite.siteYML + "\nlimits: { imageKB: 2 }\n")
+        try tree.write("content/en/assets/chart.png", Data(padded))
+        try tree.write("content/en/assets/broken.png", Data(try Self.fixture("broken.png")))
+        try tree.write("content/en/assets/script.svg", Data(try Self.fixture("script.svg")))
+        let summary = SiteBuilder.build(SmallSite.options(tree))
+        #expect(!summary.wrote)
+        let byFile = Dictionary(grouping: summary.diagnostics.filter { $0.file?.hasPrefix("en/assets/") == true }, by: { $0.file! })
+        #expect(byFile["en/assets/chart.png"]?.map(\.code) == ["image-too-large"])
+        #expect(byFile["en/assets/chart.png"]?.first?.message.contains("this image is 4 KB; over 2 KB") == true)
+        #expect(byFile["en/assets/broken.png"]?.map(\.code) == ["invalid-image"])
+        #expect(byFile["en/assets/script.svg"]?.map(\.code) == ["unsafe-svg"])
+        #expect(byFile["en/assets/script.svg"]?.first?.severity == .error)
+
+        // A site that trusts every contributor may publish it.
+        try tree.write("content/site.yml", SmallSite.siteYML + "\nunsafeHTML: true\n")
+        #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
+    }
+
+    @Test("an image in an image's text is text; links in it still resolve; every value is escaped")
+    func nestedAndEscaped() {
+        let input = MarkdownInput(text: "Intro.\n\nMore.\n\nEven more.\n\n![a \"q\" 1 < 2 ![inner](x.png) [l](y.md)](x.png \"t\\\"<\")\n")
+        let out = Markdown.render(input) { link in
+            LinkTarget(url: "/u/" + link.destination, image: link.isImage ? ImageSource(width: 10, height: 5) : nil)
+        }
+        #expect(
+            out.html.contains(
+                #"<img src="/u/x.png" alt="a &quot;q&quot; 1 &lt; 2 inner l" title="t&quot;&lt;" width="10" height="5" loading="lazy" decoding="async" />"#)
+        )
+        #expect(out.html.components(separatedBy: "<img").count == 2)
+    }
+}

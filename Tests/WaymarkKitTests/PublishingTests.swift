@@ -101,18 +101,25 @@ struct PublishingTests {
         #expect(!links.contains { $0.contains("/fa/") })
     }
 
-    @Test("edit links and the feedback endpoint come from site.yml")
+    @Test("edit links, the feedback and the analytics endpoints come from site.yml")
     func editAndFeedback() throws {
         let tree = try SmallSite.tree([
             "content/site.yml": SmallSite.siteYML
                 + "\neditURL: https://github.com/acme/help/edit/main/content/{path}\nfeedback: { endpoint: https://feedback.example.com/votes }\n"
+                + "analytics: { endpoint: https://collect.example.com/w?x=\"1\" }\n"
         ])
         #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
         let page = try #require(tree.read("output/en/articles/billing/refunds/index.html"))
         #expect(page.contains(#"href="https://github.com/acme/help/edit/main/content/en/articles/billing/refunds.md""#))
         #expect(page.contains(#"data-endpoint="https://feedback.example.com/votes""#))
-        let (_, problems) = SiteConfig.parse(SourceFile(path: "site.yml", text: SmallSite.siteYML + "\neditURL: ftp://x\n"))
-        #expect(problems.map(\.code) == ["invalid-edit-url"])
+        // The footer carries the collector (escaped) and the reader's choice; without it, neither.
+        #expect(page.contains(#"data-analytics="https://collect.example.com/w?x=&quot;1&quot;""#))
+        try tree.write("content/site.yml", SmallSite.siteYML)
+        #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
+        #expect(tree.read("output/en/articles/billing/refunds/index.html")?.contains("data-analytics") == false)
+        let (_, problems) = SiteConfig.parse(
+            SourceFile(path: "site.yml", text: SmallSite.siteYML + "\neditURL: ftp://x\nanalytics: { endpoint: \"javascript:alert(1)\" }\n"))
+        #expect(problems.map(\.code) == ["invalid-edit-url", "invalid-analytics-endpoint"])
     }
 
     @Test("--precompress writes deterministic .gz and .br copies of text files")

@@ -43,6 +43,91 @@
     return e;
   }
 
+  // ---- events: each reader action is a CustomEvent on document ("waymark:item_ticked", detail = the
+  // event below) that a product embedding the site or a tag manager can listen to. With site.yml's
+  // analytics.endpoint they are also sent, in batches, as JSON lines (schema v1 in docs/analytics.md):
+  // never when the browser asks not to be tracked (Do Not Track, Global Privacy Control) or the reader
+  // turned it off; no cookies, no personal data, an anonymous id the reader can renew. ----
+  var analytics = doc.querySelector("[data-analytics]");
+  var endpoint = analytics ? analytics.getAttribute("data-analytics") : "";
+  var trackingRefused = navigator.doNotTrack === "1" || window.doNotTrack === "1" || navigator.globalPrivacyControl === true;
+  function newReaderId() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
+  }
+  function readerId() {
+    var id = store.get("reader");
+    if (!id) { id = newReaderId(); store.set("reader", id); }
+    return id;
+  }
+  function sending() { return !!endpoint && !trackingRefused && store.get("analytics") !== "off"; }
+  var queue = [], flushTimer = null;
+  function flush() {
+    clearTimeout(flushTimer);
+    flushTimer = null;
+    if (!queue.length) return;
+    var body = queue.map(function (e) { return JSON.stringify(e); }).join("\n") + "\n";
+    queue = [];
+    // text/plain keeps the request "simple" (no preflight) for a collector on another origin.
+    var blob = new Blob([body], { type: "text/plain;charset=UTF-8" });
+    if (navigator.sendBeacon && navigator.sendBeacon(endpoint, blob)) return;
+    try {
+      fetch(endpoint, { method: "POST", body: body, headers: { "Content-Type": "text/plain;charset=UTF-8" }, keepalive: true, mode: "cors", credentials: "omit" })
+        .catch(function () { /* analytics never gets in the reader's way */ });
+    } catch (e) { /* old browsers */ }
+  }
+  function emit(name, fields) {
+    var event = { v: 1, event: name, time: new Date().toISOString(), reader: readerId(), lang: root.lang, page: window.location.pathname };
+    Object.keys(fields || {}).forEach(function (k) { if (fields[k] != null) event[k] = fields[k]; });
+    doc.dispatchEvent(new CustomEvent("waymark:" + name, { detail: event }));
+    if (!sending()) return;
+    queue.push(event);
+    if (queue.length >= 20) flush(); else if (!flushTimer) flushTimer = setTimeout(flush, 5000);
+  }
+  // A search counts once the reader stops typing (or opens a result or leaves), not at every keystroke.
+  var pendingSearch = null, lastSearch = null, searchTimer = null;
+  function searched(query, results, filters) {
+    clearTimeout(searchTimer);
+    pendingSearch = { query: query, results: results, filters: filters };
+    searchTimer = setTimeout(reportSearch, 1500);
+  }
+  function reportSearch() {
+    clearTimeout(searchTimer);
+    var done = pendingSearch, key = JSON.stringify(done);
+    pendingSearch = null;
+    if (!done || key === lastSearch) return;
+    lastSearch = key;
+    emit("search_performed", done);
+  }
+  function resultOpened(query, rank, url) {
+    reportSearch();
+    emit("search_result_opened", { query: query, rank: rank, target: url });
+  }
+  window.addEventListener("pagehide", function () { reportSearch(); flush(); });
+  doc.addEventListener("visibilitychange", function () { if (doc.visibilityState === "hidden") { reportSearch(); flush(); } });
+  if (analytics && endpoint) {
+    // The footer says what is sent and lets the reader turn it off or start over with a new id.
+    var state = analytics.querySelector("[data-analytics-state]"), toggle = analytics.querySelector("[data-analytics-toggle]");
+    var renew = analytics.querySelector("[data-analytics-renew]");
+    var showChoice = function () {
+      var on = sending();
+      state.textContent = trackingRefused ? t("analyticsRefused") : on ? t("analyticsOn") : t("analyticsOff");
+      toggle.hidden = trackingRefused;
+      toggle.textContent = on ? t("analyticsTurnOff") : t("analyticsTurnOn");
+      renew.hidden = !on;
+    };
+    toggle.addEventListener("click", function () {
+      if (sending()) { queue = []; store.set("analytics", "off"); } else store.remove("analytics");
+      showChoice();
+    });
+    renew.addEventListener("click", function () { store.set("reader", newReaderId()); renew.textContent = t("analyticsRenewed"); });
+    analytics.hidden = false;
+    showChoice();
+  }
+  var fallbackNotice = doc.querySelector("[data-fallback-from]");
+  if (fallbackNotice) emit("fallback_shown", { from: fallbackNotice.getAttribute("data-fallback-from") });
+
   // ---- wide code blocks and tables scroll sideways: make them reachable from the keyboard ----
   doc.querySelectorAll(".prose pre, .prose table").forEach(function (block) {
     if (block.scrollWidth > block.clientWidth + 1) block.setAttribute("tabindex", "0");
@@ -392,10 +477,11 @@
   // stage, kind}) resolves to ranked results ({url, title, anchor, excerpt, kind, context, score});
   // Waymark.analyze("text") to the words the index would see ([{normal, folded}]), the same as Swift's.
   var defaultForm = doc.querySelector("form.search-form[data-search-index]");
-  if (defaultForm) window.Waymark = {
-    search: function (query, options) { return indexFor(defaultForm).search(query, options); },
-    analyze: function (text) { return indexFor(defaultForm).meta.then(function (meta) { return analyze(text, meta.analysis); }); }
-  };
+  var api = window.Waymark = {};
+  if (defaultForm) {
+    api.search = function (query, options) { return indexFor(defaultForm).search(query, options); };
+    api.analyze = function (text) { return indexFor(defaultForm).meta.then(function (meta) { return analyze(text, meta.analysis); }); };
+  }
   function resultHref(r) { return r.url + (r.anchor ? "#" + encodeURIComponent(r.anchor) : ""); }
 
   // Header box: a combobox with instant results (arrow keys, Enter, Escape; "/" focuses it).
@@ -444,6 +530,7 @@
         list.hidden = false;
         input.setAttribute("aria-expanded", "true");
         active = -1;
+        searched(q, results.length, {});
       }).catch(function () { close(); });
     }
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 60); });
@@ -451,11 +538,18 @@
       if (e.key === "ArrowDown") { e.preventDefault(); if (list.hidden) run(); else select(active + 1); }
       else if (e.key === "ArrowUp") { e.preventDefault(); select(active - 1); }
       else if (e.key === "Escape") { close(); }
-      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); var a = options()[active].querySelector("a"); if (a) window.location.href = a.href; }
+      else if (e.key === "Enter" && active >= 0) { e.preventDefault(); openOption(options()[active]); }
     });
     input.addEventListener("blur", function () { setTimeout(close, 150); });
     list.addEventListener("mousedown", function (e) { e.preventDefault(); });
-    list.addEventListener("click", function (e) { var a = e.target.closest("a"); if (a) window.location.href = a.href; });
+    list.addEventListener("click", function (e) { var li = e.target.closest("[role=option]"); if (li) { e.preventDefault(); openOption(li); } });
+    function openOption(option) {
+      var a = option.querySelector("a");
+      if (!a) return;
+      var results = Array.prototype.filter.call(options(), function (o) { return o.hasAttribute("data-result-url"); });
+      if (option.hasAttribute("data-result-url")) resultOpened(input.value.trim(), results.indexOf(option) + 1, a.getAttribute("href"));
+      window.location.href = a.href;
+    }
   });
   doc.addEventListener("keydown", function (e) {
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -505,8 +599,17 @@
           li.appendChild(p);
           out.appendChild(li);
         });
+        var filters = {};
+        ["segment", "stage", "kind"].forEach(function (k) { if (opts[k]) filters[k] = opts[k]; });
+        searched(q, results.length, filters);
       }).catch(function () { status.textContent = t("searchNoResults"); });
     }
+    out.addEventListener("click", function (e) {
+      var a = e.target.closest("a.result-title");
+      if (!a) return;
+      var items = Array.prototype.slice.call(out.children);
+      resultOpened(pageForm.elements.q.value.trim(), items.indexOf(a.closest("li")) + 1, a.getAttribute("href"));
+    });
     pageForm.addEventListener("submit", function (e) { e.preventDefault(); runPage(true); });
     pageForm.querySelectorAll("select").forEach(function (s) { s.addEventListener("change", function () { runPage(true); }); });
     var pageTimer = null;
@@ -526,6 +629,7 @@
         var helpful = button.getAttribute("data-helpful") === "yes";
         store.set("feedback:" + page, helpful ? "yes" : "no");
         done();
+        emit("feedback_given", { helpful: helpful });
         if (!endpoint) return;
         // text/plain keeps this a "simple" cross-origin request (no preflight); the body is JSON.
         var body = JSON.stringify({ page: page, language: root.lang, title: doc.title, helpful: helpful });
@@ -537,158 +641,7 @@
     });
   });
 
-  // ---- onboarding routes: checklists, progress, celebrations ----
-  function taskDone(id) { return store.get("task:" + id) === "1"; }
-  function stepStats(step) {
-    var total = step.checklist.length;
-    var done = step.checklist.filter(function (item) { return taskDone(item.id); }).length;
-    var complete = total > 0 ? done === total : store.get("visited:" + step.id) === "1";
-    return { done: done, total: total, complete: complete };
-  }
-  function routeStats(route) {
-    var stats = { done: 0, total: 0, stepsComplete: 0, minutesLeft: 0, steps: {}, stages: {}, firstOpen: null };
-    route.steps.forEach(function (step) {
-      var s = stepStats(step);
-      stats.steps[step.id] = s;
-      // Steps without a checklist count as one unit, done once visited.
-      stats.total += s.total || 1;
-      stats.done += s.total ? s.done : (s.complete ? 1 : 0);
-      if (s.complete) stats.stepsComplete++; else {
-        stats.minutesLeft += step.minutes;
-        if (!stats.firstOpen) stats.firstOpen = step;
-      }
-    });
-    route.stages.forEach(function (stage) {
-      var steps = stage.steps.map(function (n) { return route.steps[n - 1]; });
-      var complete = steps.every(function (s) { return stats.steps[s.id].complete; });
-      var units = 0, done = 0;
-      steps.forEach(function (s) { var x = stats.steps[s.id]; units += x.total || 1; done += x.total ? x.done : (x.complete ? 1 : 0); });
-      stats.stages[stage.id] = { complete: complete, percent: units ? Math.round(100 * done / units) : 0 };
-    });
-    stats.percent = stats.total ? Math.round(100 * stats.done / stats.total) : 0;
-    return stats;
-  }
-  function showProgress(box, percent, text, timeLeft) {
-    if (!box) return;
-    var bar = box.querySelector("progress");
-    if (bar) {
-      bar.value = percent;
-      if (text) bar.setAttribute("aria-valuetext", text); else bar.removeAttribute("aria-valuetext");
-    }
-    var label = box.querySelector("[data-progress-text]");
-    if (label) label.textContent = text;
-    var left = box.querySelector("[data-time-left]");
-    if (left) left.textContent = timeLeft || "";
-    box.hidden = false;
-  }
-
-  var routeHost = doc.querySelector("script[data-route]");
-  var route = routeHost ? jsonFrom("script[data-route]") : null;
-  if (route) {
-    var stepKey = (doc.querySelector("[data-step-page]") || { getAttribute: function () { return null; } }).getAttribute("data-step-page");
-    var current = null;
-    route.steps.forEach(function (s) { if (s.id === stepKey) current = s; });
-
-    function render(stats) {
-      var routeText = t("progressText", { done: num(stats.stepsComplete), total: num(route.steps.length) });
-      doc.querySelectorAll("[data-route-progress]").forEach(function (box) {
-        showProgress(box, stats.percent, routeText, stats.minutesLeft ? t("timeLeft", { time: minutes(stats.minutesLeft) }) : t("routeComplete"));
-      });
-      Object.keys(stats.stages).forEach(function (id) {
-        var stageBox = doc.querySelector('[data-stage-progress="' + CSS.escape(id) + '"]');
-        if (stageBox) showProgress(stageBox, stats.stages[id].percent, "");
-        var stageEl = doc.querySelector('.stage[data-stage="' + CSS.escape(id) + '"]');
-        if (stageEl) stageEl.classList.toggle("is-complete", stats.stages[id].complete);
-      });
-      doc.querySelectorAll("[data-step]").forEach(function (li) {
-        var s = stats.steps[li.getAttribute("data-step")];
-        if (!s) return;
-        li.classList.toggle("is-done", s.complete);
-        li.classList.toggle("is-current", !!stats.firstOpen && stats.firstOpen.id === li.getAttribute("data-step"));
-        var state = li.querySelector("[data-step-state]");
-        if (state) state.textContent = s.complete ? t("stepDone") : (s.done ? t("progressText", { done: num(s.done), total: num(s.total) }) : "");
-      });
-      var started = stats.done > 0;
-      doc.querySelectorAll("[data-route-start]").forEach(function (a) {
-        if (started && stats.firstOpen) { a.textContent = t("continueRoute"); a.href = stats.firstOpen.path; }
-      });
-      doc.querySelectorAll("[data-reset-progress]").forEach(function (b) { b.hidden = !started; });
-      if (current) {
-        var s = stats.steps[current.id];
-        showProgress(doc.querySelector("[data-step-progress]"), s.total ? Math.round(100 * s.done / s.total) : 100,
-          t("progressText", { done: num(s.done), total: num(s.total) }));
-      }
-      var map = doc.querySelector("[data-route-map]");
-      if (map) {
-        map.textContent = "";
-        route.stages.forEach(function (stage) {
-          map.appendChild(el("li", { "class": "map-stage" }, stage.title));
-          stage.steps.forEach(function (n) {
-            var step = route.steps[n - 1];
-            var li = el("li", stats.steps[step.id].complete ? { "class": "is-done" } : null);
-            var a = el("a", { href: step.path }, step.title);
-            if (current && step.id === current.id) a.setAttribute("aria-current", "step");
-            li.appendChild(a);
-            map.appendChild(li);
-          });
-        });
-      }
-    }
-
-    function celebrate(prevStats, stats) {
-      var box = doc.querySelector("[data-celebration]");
-      if (!box || !current) return;
-      var stageId = current.stage;
-      if (prevStats.stages[stageId].complete || !stats.stages[stageId].complete) return;
-      box.textContent = "";
-      var stage = route.stages.filter(function (s) { return s.id === stageId; })[0];
-      box.appendChild(el("strong", null, t("stageComplete", { stage: stage.title }) + " "));
-      var index = route.stages.indexOf(stage);
-      var next = route.stages[index + 1];
-      if (next) {
-        var firstStep = route.steps[next.steps[0] - 1];
-        box.appendChild(doc.createTextNode(" "));
-        box.appendChild(el("a", { href: firstStep.path }, t("nextStageHint", { stage: next.title })));
-      } else if (stats.stepsComplete === route.steps.length) {
-        box.appendChild(doc.createTextNode(t("routeComplete")));
-      }
-      box.hidden = false;
-    }
-
-    if (current) {
-      if (!current.checklist.length) store.set("visited:" + current.id, "1");
-      doc.querySelectorAll(".task-item[data-task]").forEach(function (item) {
-        var id = item.getAttribute("data-task");
-        var input = el("input", { type: "checkbox" });
-        input.checked = taskDone(id);
-        var label = el("label");
-        var text = el("span", { "class": "task-text" });
-        while (item.firstChild) text.appendChild(item.firstChild);
-        label.appendChild(input);
-        label.appendChild(text);
-        item.appendChild(label);
-        item.classList.add("is-interactive");
-        item.classList.toggle("is-done", input.checked);
-        input.addEventListener("change", function () {
-          var prev = routeStats(route);
-          if (input.checked) store.set("task:" + id, "1"); else store.remove("task:" + id);
-          item.classList.toggle("is-done", input.checked);
-          var now = routeStats(route);
-          render(now);
-          celebrate(prev, now);
-        });
-      });
-    }
-    doc.querySelectorAll("[data-reset-progress]").forEach(function (button) {
-      button.addEventListener("click", function () {
-        if (!window.confirm(t("resetConfirm"))) return;
-        route.steps.forEach(function (step) {
-          store.remove("visited:" + step.id);
-          step.checklist.forEach(function (item) { store.remove("task:" + item.id); });
-        });
-        render(routeStats(route));
-      });
-    });
-    render(routeStats(route));
-  }
+  // For the route script (route.js, on route and step pages only), not an interface: code embedding the
+  // site listens to the "waymark:*" events instead.
+  api.shared = { store: store, emit: emit, t: t, num: num, minutes: minutes, el: el, jsonFrom: jsonFrom, base: base };
 })();

@@ -22,6 +22,9 @@ public struct SiteConfig: Sendable {
     public var editURL: String?
     /// Where "Was this helpful?" votes are POSTed (as JSON in a text/plain body); nil keeps them local.
     public var feedbackEndpoint: String?
+    /// Where the browser sends reader events in batches (JSON lines, docs/analytics.md); nil: nothing leaves
+    /// the browser (the events are still dispatched in the page for an embedding product).
+    public var analyticsEndpoint: String?
     /// Caps on what one file may cost to build (see `Limits`).
     public var limits = Limits()
     /// Responsive image sizes (see `Images`).
@@ -134,7 +137,7 @@ public struct SiteConfig: Sendable {
 extension SiteConfig {
     static let knownKeys = [
         "title", "description", "baseURL", "defaultLanguage", "languages", "stages", "segments", "categories",
-        "unsafeHTML", "synonyms", "reviewEvery", "editURL", "feedback", "limits", "images",
+        "unsafeHTML", "synonyms", "reviewEvery", "editURL", "feedback", "limits", "images", "analytics",
     ]
 
     /// Reads site.yml, reporting every problem; returns nil only when nothing usable could be read.
@@ -209,13 +212,11 @@ extension SiteConfig {
             case "feedback":
                 guard let fields = reader.mapping(value, what: "feedback") else { continue }
                 reader.checkKeys(fields, known: ["endpoint"], what: "feedback")
-                if let node = fields.first(where: { $0.key == "endpoint" })?.value, let url = reader.string(node, what: "feedback endpoint") {
-                    if url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("/") {
-                        config.feedbackEndpoint = url
-                    } else {
-                        reader.error("invalid-feedback-endpoint", "feedback.endpoint must be an http(s) URL or a path on this site", at: node)
-                    }
-                }
+                config.feedbackEndpoint = endpoint(fields, of: "feedback", reader: &reader)
+            case "analytics":
+                guard let fields = reader.mapping(value, what: "analytics") else { continue }
+                reader.checkKeys(fields, known: ["endpoint"], what: "analytics")
+                config.analyticsEndpoint = endpoint(fields, of: "analytics", reader: &reader)
             case "limits":
                 guard let fields = reader.mapping(value, what: "limits") else { continue }
                 reader.checkKeys(fields, known: ["fileKB", "tableColumns", "imageKB"], what: "limits")
@@ -292,6 +293,16 @@ extension SiteConfig {
             config.defaultLanguage = config.languages[0].code
         }
         return (config, reader.diagnostics)
+    }
+
+    /// `<section>.endpoint`, where the browser posts to: an http(s) URL or a path on this site.
+    private static func endpoint(_ fields: [(key: String, keyNode: Yams.Node, value: Yams.Node)], of section: String, reader: inout YAMLReader) -> String? {
+        guard let node = fields.first(where: { $0.key == "endpoint" })?.value, let url = reader.string(node, what: "\(section) endpoint") else { return nil }
+        guard url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("/") else {
+            reader.error("invalid-\(section)-endpoint", "\(section).endpoint must be an http(s) URL or a path on this site", at: node)
+            return nil
+        }
+        return url
     }
 
     /// `stages`, `segments` or `categories`: entries with an id, a localized title and description.

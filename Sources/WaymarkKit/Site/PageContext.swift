@@ -59,10 +59,12 @@ struct PageContextFactory: Sendable {
                     "multilingual": config.languages.count > 1,
                     "feed": path + URLPath.encode("\(code)/feed.xml"),
                     "feedbackEndpoint": config.feedbackEndpoint ?? "",
+                    "analyticsEndpoint": config.analyticsEndpoint ?? false,
                 ] as [String: Any],
                 "assets": [
                     "css": path + (templates.assets["style.css"] ?? "assets/style.css"),
                     "js": path + (templates.assets["waymark.js"] ?? "assets/waymark.js"),
+                    "route": path + (templates.assets["route.js"] ?? "assets/route.js"),
                     "icon": templates.assets["icon.svg"].map { path + $0 } ?? false,
                 ] as [String: Any],
                 "liveReload": options.liveReload,
@@ -85,7 +87,8 @@ struct PageContextFactory: Sendable {
     /// (home, landing, route and step pages); the search strings travel in the search index's meta.json.
     static let scriptStringKeys = [
         "minutes", "hours", "hoursMinutes", "progressText", "timeLeft", "routeComplete", "stageComplete", "nextStageHint", "continueRoute",
-        "continueYourRoute", "stepDone", "resetConfirm",
+        "continueYourRoute", "stepDone", "resetConfirm", "resetStageConfirm", "importDone", "importFailed", "analyticsOn", "analyticsOff",
+        "analyticsRefused", "analyticsTurnOff", "analyticsTurnOn", "analyticsRenewed",
     ]
     static let searchStringKeys = ["searchResults", "searchOneResult", "searchNoResults", "searchLoading", "searchSeeAll"]
 

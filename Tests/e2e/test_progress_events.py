@@ -1,0 +1,306 @@
+"""Onboarding progress that carries time, in a real browser: the old storage format is migrated, a second
+tab sees ticks, route events fire once and in order, resets, moving progress to another browser by file,
+and the optional beacon: batches reach a real collector with the documented schema, never under Do Not
+Track or after the reader turns it off."""
+import http.server
+import json
+import os
+import re
+import shutil
+import tempfile
+import threading
+import time
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from helpers import ROOT, Server, build, free_port, make_driver
+
+ROUTE = "/en/segments/small-business/route/"
+STEPS = ["01-define-the-first-win", "02-write-your-welcome-email", "03-run-a-kickoff-call", "04-deliver-the-first-result",
+         "05-build-a-customer-checklist", "06-review-and-celebrate"]
+EVENTS = ["route_started", "step_viewed", "item_ticked", "item_unticked", "step_completed", "stage_completed", "route_completed",
+          "search_performed", "search_result_opened", "feedback_given", "fallback_shown"]
+# Installed before any page script runs: every waymark:* event is kept across page loads.
+RECORDER = "(" + json.dumps(EVENTS) + """).forEach(function (name) {
+  document.addEventListener('waymark:' + name, function (e) {
+    var all = JSON.parse(sessionStorage.getItem('recorded') || '[]');
+    all.push(e.detail);
+    sessionStorage.setItem('recorded', JSON.stringify(all));
+  });
+});"""
+
+
+def step_url(n, lang="en"):
+    return f"/{lang}/guides/small-business/{STEPS[n]}/"
+
+
+def boxes(driver):
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".task-item.is-interactive input[type=checkbox]"))
+    return driver.find_elements(By.CSS_SELECTOR, ".task-item.is-interactive input[type=checkbox]")
+
+
+def recorded(driver):
+    return json.loads(driver.execute_script("return sessionStorage.getItem('recorded') || '[]'"))
+
+
+def stored_progress(driver):
+    return json.loads(driver.execute_script("return localStorage.getItem('waymark:/:progress')") or "null")
+
+
+@pytest.fixture
+def recording_driver():
+    d = make_driver()
+    d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": RECORDER})
+    yield d
+    d.quit()
+
+
+def test_progress_from_the_old_format_is_kept(server, driver):
+    driver.get(server.url + step_url(0))
+    driver.execute_script("localStorage.clear();"
+                          "localStorage.setItem('waymark:/:task:guides/small-business/01-define-the-first-win#write-first-win', '1');"
+                          "localStorage.setItem('waymark:/:visited:guides/small-business/06-review-and-celebrate', '1');")
+    driver.refresh()
+    assert boxes(driver)[0].is_selected() and not boxes(driver)[1].is_selected()
+    progress = stored_progress(driver)
+    assert progress["v"] == 2
+    assert progress["items"]["guides/small-business/01-define-the-first-win#write-first-win"] == {"done": True, "at": 0}
+    assert progress["steps"]["guides/small-business/06-review-and-celebrate"]["visited"] == 0
+    keys = driver.execute_script("return Object.keys(localStorage)")
+    assert not [k for k in keys if ":task:" in k or ":visited:" in k], "old keys are moved, not left behind"
+
+
+def test_a_second_tab_sees_a_tick_without_reloading(server, driver):
+    driver.get(server.url + step_url(0))
+    driver.execute_script("localStorage.clear()")
+    driver.refresh()
+    first = driver.current_window_handle
+    driver.switch_to.new_window("tab")
+    driver.get(server.url + step_url(0))
+    boxes(driver)[1].click()
+    driver.switch_to.window(first)
+    WebDriverWait(driver, 5).until(lambda d: boxes(d)[1].is_selected())
+    assert "1" in driver.find_element(By.CSS_SELECTOR, "[data-step-progress] [data-progress-text]").text
+
+
+def test_route_events_fire_once_in_order_with_times(server, recording_driver):
+    d = recording_driver
+    d.get(server.url + step_url(0))
+    d.execute_script("localStorage.clear(); sessionStorage.clear()")
+    d.refresh()
+    # The whole route, step by step; on the last step, untick and tick again.
+    for n in range(len(STEPS)):
+        if n:
+            d.get(server.url + step_url(n))
+        for box in boxes(d):
+            box.click()
+    last = boxes(d)[-1]
+    last.click()
+    last.click()
+    events = recorded(d)
+    names = [e["event"] for e in events]
+    assert names[:2] == ["route_started", "step_viewed"]
+    assert names.count("route_started") == 1 and names.count("route_completed") == 1
+    assert names.count("stage_completed") == 4 and names.count("step_completed") == len(STEPS)
+    # The final tick completes the step, its stage and the route, in that order, and only once.
+    finishing = names.index("route_completed")
+    assert names[finishing - 3:finishing + 1] == ["item_ticked", "step_completed", "stage_completed", "route_completed"]
+    assert names[finishing + 1:] == ["item_unticked", "item_ticked"]
+    stages = [e["stage"] for e in events if e["event"] == "stage_completed"]
+    assert stages == ["welcome", "first-value", "adoption", "mastery"]
+    tick = next(e for e in events if e["event"] == "item_ticked")
+    assert tick["segment"] == "small-business" and tick["step"] == "guides/small-business/01-define-the-first-win"
+    assert tick["item"].startswith(tick["step"] + "#") and tick["stage"] == "welcome" and tick["lang"] == "en" and tick["v"] == 1
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z", tick["time"]) and re.fullmatch(r"[0-9a-f]{32}", tick["reader"])
+    # Times are kept: started ≤ each stage ≤ completed, and every item has when it was ticked.
+    route = stored_progress(d)["routes"]["small-business"]
+    assert route["started"] <= route["stages"]["welcome"] <= route["stages"]["mastery"] == route["completed"]
+    assert all(item["done"] and item["at"] >= route["started"] for item in stored_progress(d)["items"].values())
+
+
+def test_resetting_a_step_and_a_stage(server, driver):
+    driver.get(server.url + step_url(0))
+    driver.execute_script("localStorage.clear()")
+    driver.refresh()
+    for box in boxes(driver):
+        box.click()
+    driver.get(server.url + step_url(1))
+    boxes(driver)[0].click()
+    reset_step = driver.find_element(By.CSS_SELECTOR, "[data-reset-step]")
+    assert reset_step.is_displayed()
+    reset_step.click()
+    assert not any(b.is_selected() for b in boxes(driver)) and not reset_step.is_displayed()
+    driver.get(server.url + ROUTE)
+    stage = driver.find_element(By.CSS_SELECTOR, "[data-reset-stage=welcome]")
+    assert stage.is_displayed() and not driver.find_element(By.CSS_SELECTOR, "[data-reset-stage=adoption]").is_displayed()
+    driver.execute_script("window.confirm = function () { return true; }")
+    stage.click()
+    assert stored_progress(driver)["items"] == {}
+    assert not stage.is_displayed()
+
+
+def test_progress_moves_to_another_browser_as_a_file(server, driver, tmp_path):
+    driver.execute_cdp_cmd("Browser.setDownloadBehavior", {"behavior": "allow", "downloadPath": str(tmp_path)})
+    driver.get(server.url + step_url(0))
+    driver.execute_script("localStorage.clear()")
+    driver.refresh()
+    boxes(driver)[0].click()
+    boxes(driver)[2].click()
+    driver.get(server.url + ROUTE)
+    driver.find_element(By.CSS_SELECTOR, "[data-export-progress]").click()
+    saved = tmp_path / "progress.json"
+    WebDriverWait(driver, 10).until(lambda d: saved.exists() and saved.stat().st_size > 0)
+    exported = json.loads(saved.read_text())
+    assert exported["format"] == "waymark-progress" and exported["v"] == 2 and len(exported["progress"]["items"]) == 2
+
+    # "Another browser": nothing stored; the file brings the ticks back.
+    driver.execute_script("localStorage.clear()")
+    driver.refresh()
+    picker = driver.find_element(By.CSS_SELECTOR, "[data-import-progress] + input[type=file]")
+    driver.execute_script("arguments[0].hidden = false", picker)
+    picker.send_keys(str(saved))
+    WebDriverWait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text)
+    assert "2" in driver.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text
+    driver.get(server.url + step_url(0))
+    assert [b.is_selected() for b in boxes(driver)] == [True, False, True]
+
+    # Anything else is refused with a message, and changes nothing.
+    bad = tmp_path / "other.json"
+    bad.write_text('{"hello": 1}')
+    driver.get(server.url + ROUTE)
+    picker = driver.find_element(By.CSS_SELECTOR, "[data-import-progress] + input[type=file]")
+    driver.execute_script("arguments[0].hidden = false", picker)
+    picker.send_keys(str(bad))
+    WebDriverWait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text)
+    assert len(stored_progress(driver)["items"]) == 2
+
+
+class Collector:
+    """A stand-in for an analytics collector on another origin: records each POSTed body."""
+
+    def __init__(self):
+        self.bodies = []
+        bodies = self.bodies
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                bodies.append((self.headers.get("Content-Type"), self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()))
+                self.send_response(204)
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.port}/collect"
+
+    def events(self):
+        return [json.loads(line) for _, body in self.bodies for line in body.splitlines() if line]
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def collector():
+    c = Collector()
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def analytics_site(collector):
+    tmp = tempfile.mkdtemp(prefix="waymark-analytics-")
+    content = os.path.join(tmp, "content")
+    shutil.copytree(os.path.join(ROOT, "content"), content)
+    with open(os.path.join(content, "site.yml"), "a") as f:
+        f.write(f"\nanalytics: {{ endpoint: {collector.url} }}\n")
+    server = Server(build(content, os.path.join(tmp, "site")))
+    yield server
+    server.close()
+    shutil.rmtree(tmp, ignore_errors=True)
+
+
+def wait_for(predicate, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
+
+
+def test_beacons_reach_the_collector_with_the_documented_schema(analytics_site, collector, driver):
+    # A fresh reader: the home page sends nothing, so the collector sees this reader's events only.
+    driver.get(analytics_site.url + "/en/")
+    driver.execute_script("localStorage.clear()")
+    collector.bodies.clear()
+    driver.get(analytics_site.url + step_url(0))
+    assert "Anonymous usage statistics" in driver.find_element(By.CSS_SELECTOR, "[data-analytics]").text
+    boxes(driver)[0].click()
+    # Leaving the page sends the batch.
+    driver.get(analytics_site.url + "/en/search/?q=churn")
+    WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-search-results] li"))
+    driver.find_element(By.CSS_SELECTOR, "[data-search-results] li a.result-title").click()
+    assert wait_for(lambda: "search_result_opened" in [e["event"] for e in collector.events()])
+    events = collector.events()
+    names = [e["event"] for e in events]
+    assert names[:3] == ["route_started", "step_viewed", "item_ticked"]
+    assert "search_performed" in names
+    searched = next(e for e in events if e["event"] == "search_performed")
+    assert searched["query"] == "churn" and searched["results"] > 0 and searched["filters"] == {}
+    opened = next(e for e in events if e["event"] == "search_result_opened")
+    assert opened["rank"] == 1 and opened["query"] == "churn" and opened["target"].startswith("/en/")
+    for e in events:
+        assert e["v"] == 1 and e["lang"] == "en" and re.fullmatch(r"[0-9a-f]{32}", e["reader"]) and e["page"].startswith("/en/")
+    assert len({e["reader"] for e in events}) == 1
+    # JSON lines in a text/plain body: a "simple" request, no preflight, no cookies.
+    assert all(kind.startswith("text/plain") for kind, _ in collector.bodies)
+
+    # The reader turns it off: nothing more is sent.
+    collector.bodies.clear()
+    driver.get(analytics_site.url + step_url(0))
+    driver.find_element(By.CSS_SELECTOR, "[data-analytics-toggle]").click()
+    assert "off" in driver.find_element(By.CSS_SELECTOR, "[data-analytics-state]").text
+    boxes(driver)[1].click()
+    driver.get(analytics_site.url + "/en/")
+    time.sleep(1)
+    assert collector.events() == []
+
+
+def test_do_not_track_and_global_privacy_control_send_nothing(analytics_site, collector):
+    for signal in ("Object.defineProperty(Navigator.prototype, 'doNotTrack', { get: function () { return '1'; } });",
+                   "Object.defineProperty(Navigator.prototype, 'globalPrivacyControl', { get: function () { return true; } });"):
+        d = make_driver()
+        try:
+            d.execute_cdp_cmd("Page.addScriptToEvaluateOnNewDocument", {"source": signal})
+            collector.bodies.clear()
+            d.get(analytics_site.url + step_url(0))
+            assert "not to track" in d.find_element(By.CSS_SELECTOR, "[data-analytics]").text
+            assert not d.find_element(By.CSS_SELECTOR, "[data-analytics-toggle]").is_displayed()
+            boxes(d)[0].click()
+            d.get(analytics_site.url + "/en/")
+            time.sleep(1)
+            assert collector.events() == []
+        finally:
+            d.quit()
+
+
+def test_without_an_endpoint_nothing_leaves_the_browser(server, recording_driver):
+    d = recording_driver
+    d.get(server.url + step_url(0))
+    assert not d.find_elements(By.CSS_SELECTOR, "[data-analytics]")
+    d.execute_script("localStorage.clear(); sessionStorage.clear()")
+    d.refresh()
+    boxes(d)[0].click()
+    # The events are still there for an embedding product, in the page.
+    assert [e["event"] for e in recorded(d)][:3] == ["route_started", "step_viewed", "item_ticked"]
+    sent = d.execute_script("return performance.getEntriesByType('resource').filter(function (r) {"
+                            " return r.initiatorType === 'beacon' || r.initiatorType === 'fetch' && r.name.indexOf('/search/') < 0; }).length")
+    assert sent == 0

@@ -232,7 +232,7 @@ struct IncrementalTests {
 
     /// One of the kinds of edit writers make, applied to a random file of the preview's tree.
     enum EditKind: CaseIterable {
-        case body, title, frontMatter, rename, delete, add, translationRemoved, translationAdded, template, strings, siteConfig
+        case body, title, frontMatter, rename, delete, add, translationRemoved, translationAdded, template, strings, siteConfig, image
 
         struct Edit {
             var description: String
@@ -320,6 +320,13 @@ struct IncrementalTests {
                     return text.replacingCharacters(in: r, with: "search: \"\(n) ")
                 }
                 return Edit(description: "strings \(file)", files: [file])
+            case .image:
+                // A new screenshot: a new hashed name, size and srcset in the pages that show it.
+                let lang = pick(["en", "vi", "fa", "ru"])
+                let file = "content/\(lang)/assets/checklist-in-progress.png"
+                let replacement = pick(["chart.png", "rotated.jpg", "lossless.webp"])
+                try preview.tree.write(file, Data(contentsOf: URL(fileURLWithPath: Repo.fixtures + "/images/" + replacement)))
+                return Edit(description: "image \(file) replaced by \(replacement)", files: [file])
             case .siteConfig:
                 try preview.edit("content/site.yml") { text in
                     let r = text.range(of: "en: \"Onboarding Handbook")!

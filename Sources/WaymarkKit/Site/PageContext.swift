@@ -87,7 +87,9 @@ struct PageContextFactory: Sendable {
         "minutes", "hours", "hoursMinutes", "progressText", "timeLeft", "routeComplete", "stageComplete", "nextStageHint", "continueRoute",
         "continueYourRoute", "stepDone", "resetConfirm",
     ]
-    static let searchStringKeys = ["searchResults", "searchOneResult", "searchNoResults", "searchLoading", "searchSeeAll"]
+    static let searchStringKeys = [
+        "searchResults", "searchOneResult", "searchNoResults", "searchLoading", "searchSeeAll", "searchDidYouMean", "searchFeatured",
+    ]
 
     func href(_ urlPath: String) -> String { basePath + URLPath.encode(urlPath) }
 

@@ -7,7 +7,7 @@ import Testing
 @Suite("Search refinements")
 struct SearchRefinementTests {
     static let site: TempTree = {
-        let tree = try! TempTree([
+        builtSite([
             "content/site.yml": """
             title: Help
             languages: [{ code: en, name: English }, { code: vi, name: Tiếng Việt }, { code: ru, name: Русский }]
@@ -35,9 +35,6 @@ struct SearchRefinementTests {
             "content/en/landing/dev.yml": "title: Developers\nfeatured: [articles/a/invoices.md]\n",
             "content/ru/articles/a/one.md": "---\ntitle: Отток\n---\n\nМы считаем клиентов каждый месяц.\n",
         ])
-        let summary = SiteBuilder.build(BuildOptions(content: tree.path + "/content", templates: Repo.templates, output: tree.path + "/out"))
-        precondition(summary.errors == 0, "\(summary.diagnostics)")
-        return tree
     }()
 
     func engine(_ language: String) throws -> SearchEngine { try SearchEngine(site: Self.site.path + "/out", language: language) }
@@ -103,8 +100,8 @@ struct SearchRefinementTests {
     @Test(
         "edit distance counts swaps as one edit",
         arguments: [("abcd", "abdc", 1), ("measurment", "measurement", 1), ("ab", "ba", 1), ("kitten", "sitting", 3), ("", "abc", 3)])
-    func editDistance(a: String, b: String, expected: Int) {
-        #expect(SearchEngine.editDistance(Array(a), Array(b)) == expected)
+    func swapsCountOnce(a: String, b: String, expected: Int) {
+        #expect(WaymarkKit.editDistance(Array(a), Array(b), swaps: true) == expected)
     }
 
     @Test("a long query of quotes, phrases and synonyms keeps its first ten words")

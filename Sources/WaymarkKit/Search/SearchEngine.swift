@@ -504,7 +504,7 @@ public final class SearchEngine {
                 for e in entries {
                     let candidate = Array(String(decoding: e.folded, as: UTF8.self).unicodeScalars)
                     guard candidate.count >= 2, candidate.prefix(2) == target.prefix(2), abs(candidate.count - target.count) <= limit else { continue }
-                    let distance = Self.editDistance(candidate, target)
+                    let distance = editDistance(candidate, target, swaps: true)
                     let pages = e.variants.reduce(0) { $0 + $1.postings.count }
                     if distance <= limit, choice == nil || (distance, -pages) < (choice!.distance, -choice!.pages) { choice = (distance, pages, e) }
                 }
@@ -525,23 +525,6 @@ public final class SearchEngine {
                 kind: f.k == "g" ? "guide" : "article", context: f.m, score: 0)
         }
         return Suggestions(didYouMean: replaced ? out.joined(separator: " ") : nil, featured: featured)
-    }
-
-    /// Optimal string alignment distance (insertions, deletions, substitutions, swaps of neighbours).
-    static func editDistance<T: Equatable>(_ a: [T], _ b: [T]) -> Int {
-        if a.isEmpty || b.isEmpty { return max(a.count, b.count) }
-        var before = [Int](repeating: 0, count: b.count + 1)
-        var previous = Array(0...b.count)
-        var current = [Int](repeating: 0, count: b.count + 1)
-        for i in 1...a.count {
-            current[0] = i
-            for j in 1...b.count {
-                current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
-                if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { current[j] = min(current[j], before[j - 2] + 1) }
-            }
-            (before, previous, current) = (previous, current, before)
-        }
-        return previous[b.count]
     }
 
     /// The section holding the most distinct query words (earliest on ties); nil when the words matched

@@ -269,6 +269,12 @@
     });
     return { words: words, phrases: phrases };
   }
+  // Positions p where a phrase starts: p + k among word k's positions (Sets) for every word.
+  function phraseStarts(positions) {
+    var starts = Array.from(positions[0]);
+    positions.forEach(function (next, k) { starts = starts.filter(function (p) { return next.has(p + k); }); });
+    return starts;
+  }
   function entryIn(self, meta, w) {
     return self.shard(meta, shardOf(w, meta.shards.length)).then(function (entries) {
       for (var j = 0; j < entries.length; j++) if (entries[j].folded === w) return entries[j];
@@ -296,15 +302,11 @@
       });
       var postings = [];
       Array.from(perWord[0].keys()).sort(function (x, y) { return x - y; }).forEach(function (doc) {
-        var first = perWord[0].get(doc), starts = Array.from(first.positions), impact = first.impact;
-        for (var k = 1; k < perWord.length; k++) {
-          var next = perWord[k].get(doc);
-          if (!next) { starts = []; break; }
-          starts = starts.filter(function (p) { return next.positions.has(p + k); });
-          impact = Math.min(impact, next.impact);
-        }
+        var hits = perWord.map(function (m) { return m.get(doc); });
+        if (!hits.every(Boolean)) return;
+        var starts = phraseStarts(hits.map(function (h) { return h.positions; }));
         if (!starts.length) return;
-        var positions = [];
+        var impact = Math.min.apply(null, hits.map(function (h) { return h.impact; })), positions = [];
         starts.sort(function (x, y) { return x - y; }).forEach(function (p) { for (var k = 0; k < perWord.length; k++) positions.push(p + k); });
         postings.push({ doc: doc, impact: impact, positions: positions });
       });
@@ -402,14 +404,9 @@
             // Quoted words are all required; pages where they are seen adjacent, in order, come first.
             var phraseMatches = 0, missing = false;
             parsed.phrases.forEach(function (range) {
-              var first = best[range[0]].get(doc), starts = first ? first.positions : null;
-              for (var k = range[0] + 1; starts && k < range[1]; k++) {
-                var next = best[k].get(doc), offset = k - range[0];
-                if (!next) { starts = null; break; }
-                var have = new Set(next.positions);
-                starts = starts.filter(function (p) { return have.has(p + offset); });
-              }
-              if (!starts) missing = true; else if (starts.length) phraseMatches++;
+              var hits = best.slice(range[0], range[1]).map(function (m) { return m.get(doc); });
+              if (!hits.every(Boolean)) missing = true;
+              else if (phraseStarts(hits.map(function (h) { return new Set(h.positions); })).length) phraseMatches++;
             });
             if (missing) return;
             var base = 0, matched = 0, proximity = 0, inTitle = 0, exact = 0;
@@ -532,7 +529,9 @@
   }
   // A small public API for products that embed the help center: Waymark.search("query", {limit, segment,
   // stage, kind}) resolves to ranked results ({url, title, anchor, excerpt, kind, context, score});
-  // Waymark.analyze("text") to the words the index would see ([{normal, folded}]), the same as Swift's.
+  // Waymark.analyze("text") to the words the index would see ([{normal, folded}]), the same as Swift's;
+  // Waymark.suggest("query", {segment}) to what the search page offers when nothing matches
+  // ({didYouMean, featured: [results]}), the same as `waymark search --json --suggest`.
   var defaultForm = doc.querySelector("form.search-form[data-search-index]");
   if (defaultForm) window.Waymark = {
     search: function (query, options) { return indexFor(defaultForm).search(query, options); },

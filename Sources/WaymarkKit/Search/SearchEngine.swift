@@ -320,22 +320,24 @@ public final class SearchEngine {
         }
         if words.count == 1 { return single }
         var postings: [Posting] = []
-        for (doc, first) in perWord[0].sorted(by: { $0.key < $1.key }) {
-            var starts = first.positions
-            var impact = first.impact
-            for k in 1..<perWord.count {
-                guard let next = perWord[k][doc] else {
-                    starts = []
-                    break
-                }
-                starts = starts.filter { next.positions.contains($0 + k) }
-                impact = min(impact, next.impact)
-            }
+        for doc in perWord[0].keys.sorted() {
+            let hits = perWord.compactMap { $0[doc] }
+            guard hits.count == perWord.count else { continue }
+            let starts = Self.phraseStarts(hits.map(\.positions))
             if starts.isEmpty { continue }
-            postings.append(Posting(doc: doc, impact: impact, positions: starts.sorted().flatMap { p in (0..<perWord.count).map { p + $0 } }))
+            let positions = starts.sorted().flatMap { p in (0..<perWord.count).map { p + $0 } }
+            postings.append(Posting(doc: doc, impact: hits.map(\.impact).min()!, positions: positions))
         }
         let name = Array(alternative.utf8)
         return Entry(folded: name, key: name, variants: [(name, postings)])
+    }
+
+    /// The positions where a phrase starts, given each of its words' positions: `p` with `p + k` among
+    /// the positions of word `k` for every word.
+    static func phraseStarts(_ positions: [Set<Int>]) -> Set<Int> {
+        var starts = positions.first ?? []
+        for (k, next) in positions.enumerated().dropFirst() { starts = starts.filter { next.contains($0 + k) } }
+        return starts
     }
 
     /// Synonyms found in the query, as extra matches of the query words they cover: a group's
@@ -419,13 +421,9 @@ public final class SearchEngine {
             // Quoted words are all required; pages where they are seen adjacent, in order, come first.
             var phraseMatches = 0
             for phrase in phrases {
-                guard var starts = best[phrase.lowerBound][doc].map({ Set($0.positions) }) else { continue pages }
-                for k in phrase.dropFirst() {
-                    guard let next = best[k][doc] else { continue pages }
-                    let positions = Set(next.positions)
-                    starts = starts.filter { positions.contains($0 + k - phrase.lowerBound) }
-                }
-                if !starts.isEmpty { phraseMatches += 1 }
+                let hits = phrase.compactMap { best[$0][doc] }
+                guard hits.count == phrase.count else { continue pages }
+                if !Self.phraseStarts(hits.map { Set($0.positions) }).isEmpty { phraseMatches += 1 }
             }
             var base = 0
             var matched = 0

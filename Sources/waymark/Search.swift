@@ -26,6 +26,9 @@ struct Search: ParsableCommand {
     @Flag(help: "Print a JSON array of results in rank order.")
     var json = false
 
+    @Flag(help: "With --json: print what the search page offers when nothing matches instead, {\"didYouMean\", \"featured\"}.")
+    var suggest = false
+
     @Argument(help: "The query.")
     var query: [String]
 
@@ -46,19 +49,32 @@ struct Search: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(option) '\(DiagnosticFormatter.visible(value))' is not known to this site's index; \(list)\n".utf8))
             throw ExitCode(2)
         }
-        let results = try engine.search(SearchQuery(query.joined(separator: " "), segment: segment, stage: stage, kind: kind, limit: limit))
-        if json {
-            let items: [JSON] = results.map { r in
-                .object([
-                    ("url", .string(r.url)), ("title", .string(r.title)), ("excerpt", .string(r.excerpt)),
-                    ("anchor", r.anchor.map(JSON.string) ?? .null), ("kind", .string(r.kind)),
-                    ("context", .string(r.context)), ("score", .int(r.score)),
-                ])
-            }
-            print(JSON.array(items).encoded(pretty: true))
+        let request = SearchQuery(query.joined(separator: " "), segment: segment, stage: stage, kind: kind, limit: limit)
+        func item(_ r: SearchResult) -> JSON {
+            .object([
+                ("url", .string(r.url)), ("title", .string(r.title)), ("excerpt", .string(r.excerpt)),
+                ("anchor", r.anchor.map(JSON.string) ?? .null), ("kind", .string(r.kind)),
+                ("context", .string(r.context)), ("score", .int(r.score)),
+            ])
+        }
+        if json, suggest {
+            let s = try engine.suggest(request)
+            print(JSON.object([("didYouMean", s.didYouMean.map(JSON.string) ?? .null), ("featured", .array(s.featured.map(item)))]).encoded(pretty: true))
             return
         }
-        if results.isEmpty { print("No results.") }
+        let results = try engine.search(request)
+        if json {
+            print(JSON.array(results.map(item)).encoded(pretty: true))
+            return
+        }
+        if results.isEmpty {
+            // As the search page does: another spelling from the index's words, and the featured pages.
+            print("No results.")
+            let s = try engine.suggest(request)
+            if let better = s.didYouMean { print("Did you mean: \(better)") }
+            if !s.featured.isEmpty { print("Featured:") }
+            for r in s.featured { print("  \(r.title)  \(r.url)") }
+        }
         for (i, r) in results.enumerated() {
             print("\(i + 1). \(r.title)  [\(r.context)]")
             print("   \(r.url)\(r.anchor.map { "#" + $0 } ?? "")")

@@ -93,7 +93,7 @@ struct AnalyzerTests {
 @Suite("Search queries")
 struct SearchEngineTests {
     static let site: TempTree = {
-        let tree = try! TempTree([
+        builtSite([
             "content/site.yml": """
             title: Help
             languages: [{ code: en, name: English }, { code: vi, name: Tiếng Việt }, { code: fa, name: فارسی }, { code: ru, name: Русский }]
@@ -110,9 +110,6 @@ struct SearchEngineTests {
             "content/fa/articles/a/one.md": "---\ntitle: راهنما\n---\n\nاین کار انجام می‌شود.\n",
             "content/ru/articles/a/one.md": "---\ntitle: Отток\n---\n\nМы считаем клиентов каждый месяц.\n",
         ])
-        let summary = SiteBuilder.build(BuildOptions(content: tree.path + "/content", templates: Repo.templates, output: tree.path + "/out"))
-        precondition(summary.errors == 0, "\(summary.diagnostics)")
-        return tree
     }()
 
     func urls(_ language: String, _ q: String, _ configure: (inout SearchQuery) -> Void = { _ in }) throws -> [String] {

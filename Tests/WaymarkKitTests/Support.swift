@@ -11,6 +11,15 @@ enum Repo {
     static let fixtures = root + "/Tests/Fixtures"
 }
 
+/// A site built from `files` (paths below the tree, such as `content/site.yml`) with the repository's
+/// templates into the tree's `out/`; stops the run when the build reports errors.
+func builtSite(_ files: [String: String]) -> TempTree {
+    let tree = try! TempTree(files)
+    let summary = SiteBuilder.build(BuildOptions(content: tree.path + "/content", templates: Repo.templates, output: tree.path + "/out"))
+    precondition(summary.errors == 0, "\(summary.diagnostics)")
+    return tree
+}
+
 /// A temporary folder holding a content tree written from a dictionary, removed when the value is released.
 /// Tests write it before sharing it, so it is safe to read from parallel tests.
 final class TempTree: @unchecked Sendable {

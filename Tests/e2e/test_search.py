@@ -18,6 +18,23 @@ QUERIES = [
     ("vi", "chi so"), ("vi", "chỉ số"), ("vi", "kich hoat"), ("vi", "email chào mừng"), ("vi", "khach hang"), ("vi", "ro"),
     ("fa", "می شود"), ("fa", "میشود"), ("fa", "مشتري"), ("fa", "چک لیست"), ("fa", "فعال‌سازی"), ("fa", "ریزش"),
     ("ru", "клиентами"), ("ru", "отток клиентов"), ("ru", "отчёт"), ("ru", "отчет"), ("ru", "активац"), ("ru", "метрики"),
+    # Issue 13. Exact diacritics rank above folded matches (titles count only the exact form).
+    ("vi", "sổ"), ("vi", "bạn"), ("vi", "sổ sách"), ("vi", "bàn giao"), ("vi", "khóa sổ"), ("vi", "số"), ("vi", "giá trị"),
+    # Word forms the index lacks match the stems Snowball's rules make of them.
+    ("en", "measurement"), ("en", "measurements"), ("en", "activating"), ("en", "segmentations"), ("en", "renewing"),
+    ("ru", "измерениями"), ("ru", "клиентам"), ("ru", "метриками"), ("ru", "продлениями"),
+    # Multi-word synonyms (site.yml) in both directions.
+    ("en", "attrition"), ("en", "churn rate"), ("en", "ttv"), ("en", "cancellation rate"), ("vi", "rời bỏ"), ("vi", "churn"),
+    ("vi", "ttv"), ("fa", "churn"), ("fa", "ttv"), ("ru", "churn"), ("ru", "ttv"), ("ru", "отток"),
+    # Quoted phrases: every quoted word required, adjacent pages first; an unclosed quote runs to the end.
+    ("en", '"churn rate"'), ("en", '"time to value" email'), ("en", '"welcome email'), ("vi", '"tỷ lệ rời bỏ"'),
+    ("vi", '"khach hang" moi'), ("fa", '"نرخ ریزش"'), ("fa", '"چک لیست"'), ("ru", '"отток клиентов"'), ("ru", '"время до ценности"'),
+]
+
+# Queries that find nothing: "did you mean" from the index's words and the segment's featured pages.
+SUGGESTIONS = [
+    ("en", "cheklsit", None), ("en", "onbaordign zzz", "developer"), ("en", "zzzz", None),
+    ("vi", "nhommm khaccc", "accountant"), ("fa", "چکلیستتت", None), ("ru", "клиентоввв", "small-business"),
 ]
 
 
@@ -34,6 +51,31 @@ def test_browser_matches_cli(driver, server, site_dir, lang, query):
     expected = [r["url"] for r in waymark_search(site_dir, lang, query, "--limit", "20")]
     assert expected, f"the labelled query {query!r} should find something"
     assert results_on_page(driver, server, lang, query) == expected
+
+
+@pytest.mark.parametrize("lang,query,segment", SUGGESTIONS)
+def test_suggestions_match_cli(driver, server, site_dir, lang, query, segment):
+    import subprocess
+    from helpers import WAYMARK
+    args = ["--segment", segment] if segment else []
+    assert waymark_search(site_dir, lang, query, *args) == [], "a suggestion query must find nothing"
+    out = subprocess.run([WAYMARK, "search", "--site", site_dir, "--lang", lang, "--json", "--suggest", *args, "--", query],
+                         capture_output=True, text=True, check=True).stdout
+    expected = json.loads(out)
+    assert len(expected["featured"]) == 3
+    filters = {"segment": segment} if segment else {}
+    assert results_on_page(driver, server, lang, query, **filters) == []
+    box = WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-search-suggestions]"))[0]
+    shown = [li.get_attribute("data-featured-url") for li in box.find_elements(By.CSS_SELECTOR, "[data-featured-url]")]
+    assert shown == [r["url"] for r in expected["featured"]]
+    links = box.find_elements(By.CSS_SELECTOR, "[data-did-you-mean]")
+    assert (links[0].text if links else None) == expected["didYouMean"]
+    if links:
+        # Following the suggestion searches for it, and it finds something.
+        links[0].click()
+        status = driver.find_element(By.CSS_SELECTOR, "[data-search-status]")
+        WebDriverWait(driver, 10).until(lambda d: status.text and "…" not in status.text)
+        assert driver.find_elements(By.CSS_SELECTOR, "[data-search-results] li")
 
 
 def test_filters_match_cli(driver, server, site_dir):

@@ -311,32 +311,20 @@
       // Sets keyed by words: no prototype, so `constructor` is a word like any other.
       var out = [], taken = Object.create(null), exact = null, i;
       for (i = 0; i < entries.length; i++) if (entries[i].folded === f) { exact = entries[i]; break; }
-      var key = exact ? exact.key : null;
-      if (key === null && a.stem) {
-        var length = scalars(f).length, keyLength = 0;
-        entries.forEach(function (e) {
-          if (!f.startsWith(e.key)) return;
-          var l = scalars(e.key).length;
-          if (l > keyLength && l >= 3 && length - l <= a.maxSuffix) { key = e.key; keyLength = l; }
+      // A word the index lacks: every indexed stem the stem rules make of it (SearchEngine.stemCandidates).
+      var keys = Object.create(null), length = scalars(f).length;
+      if (exact) keys[exact.key] = true;
+      else if (a.stem) {
+        keys[f] = true;
+        meta.stemRules.forEach(function (r) {
+          if (r.length === 2 && f.endsWith(r[0]) && length - scalars(r[0]).length >= 2) keys[f.slice(0, f.length - r[0].length) + r[1]] = true;
         });
       }
       var sameStem = exact ? w.sameStem : w.guessedStem;
-      if (key !== null) entries.forEach(function (e) {
-        if (e.key === key) { out.push({ entry: e, weight: e.folded === f ? w.exact : sameStem }); taken[e.folded] = true; }
+      entries.forEach(function (e) {
+        if (keys[e.key]) { out.push({ entry: e, weight: e.folded === f ? w.exact : sameStem }); taken[e.folded] = true; }
       });
-      var groups = meta.synonyms.filter(function (g) { return g.indexOf(f) >= 0; });
-      var chain = Promise.resolve();
-      groups.forEach(function (group) {
-        group.forEach(function (w) {
-          chain = chain.then(function () {
-            if (w === f || taken[w]) return;
-            return self.shard(meta, shardOf(w, meta.shards.length)).then(function (other) {
-              for (var j = 0; j < other.length; j++) if (other[j].folded === w) { out.push({ entry: other[j], weight: w.synonym }); taken[w] = true; break; }
-            });
-          });
-        });
-      });
-      return chain.then(function () {
+      return Promise.resolve().then(function () {
         if (isLast && prefix && scalars(f).length >= 2) {
           var added = 0;
           entries.forEach(function (e) {
@@ -356,14 +344,94 @@
       });
     });
   };
+  // Query words (at most 10) and the ranges typed inside double quotes; an unclosed quote runs to the end.
+  function parse(query, a) {
+    var words = [], phrases = [];
+    query.split('"').forEach(function (part, i) {
+      var start = words.length;
+      words = words.concat(analyze(part, a)).slice(0, 10);
+      if (i % 2 === 1 && words.length - start >= 2) phrases.push([start, words.length]);
+    });
+    return { words: words, phrases: phrases };
+  }
+  // Positions p where a phrase starts: p + k among word k's positions (Sets) for every word.
+  function phraseStarts(positions) {
+    var starts = Array.from(positions[0]);
+    positions.forEach(function (next, k) { starts = starts.filter(function (p) { return next.has(p + k); }); });
+    return starts;
+  }
+  function entryIn(self, meta, w) {
+    return self.shard(meta, shardOf(w, meta.shards.length)).then(function (entries) {
+      for (var j = 0; j < entries.length; j++) if (entries[j].folded === w) return entries[j];
+      return null;
+    });
+  }
+  // A synonym alternative's entry: a word's own, or a phrase's pages with its words adjacent in order
+  // on the stored positions (SearchEngine.synonymEntry).
+  SearchIndex.prototype.synonymEntry = function (meta, alternative) {
+    var words = alternative.split(" ");
+    return Promise.all(words.map(function (w) { return entryIn(this, meta, w); }, this)).then(function (found) {
+      if (found.some(function (e) { return !e; })) return null;
+      if (found.length === 1) return found[0];
+      var perWord = found.map(function (e) {
+        var pages = new Map();
+        e.variants.forEach(function (v) {
+          v.postings.forEach(function (p) {
+            var old = pages.get(p.doc) || { impact: 0, positions: new Set() };
+            old.impact = Math.max(old.impact, p.impact);
+            p.positions.forEach(function (x) { old.positions.add(x); });
+            pages.set(p.doc, old);
+          });
+        });
+        return pages;
+      });
+      var postings = [];
+      Array.from(perWord[0].keys()).sort(function (x, y) { return x - y; }).forEach(function (doc) {
+        var hits = perWord.map(function (m) { return m.get(doc); });
+        if (!hits.every(Boolean)) return;
+        var starts = phraseStarts(hits.map(function (h) { return h.positions; }));
+        if (!starts.length) return;
+        var impact = Math.min.apply(null, hits.map(function (h) { return h.impact; })), positions = [];
+        starts.sort(function (x, y) { return x - y; }).forEach(function (p) { for (var k = 0; k < perWord.length; k++) positions.push(p + k); });
+        postings.push({ doc: doc, impact: impact, positions: positions });
+      });
+      return { folded: alternative, key: alternative, variants: [{ normal: alternative, postings: postings }] };
+    });
+  };
+  // A group's alternative typed in the query makes its words also match each other alternative.
+  SearchIndex.prototype.addSynonyms = function (meta, words, expanded) {
+    var self = this, chain = Promise.resolve(), cache = Object.create(null);
+    meta.synonyms.forEach(function (group) {
+      group.forEach(function (typed) {
+        var alternative = typed.split(" ");
+        for (var start = 0; start + alternative.length <= words.length; start++) {
+          if (!alternative.every(function (w, k) { return words[start + k].folded === w; })) continue;
+          group.forEach(function (other) {
+            if (other === typed) return;
+            var from = start;
+            chain = chain.then(function () {
+              if (!(other in cache)) cache[other] = self.synonymEntry(meta, other);
+              return cache[other];
+            }).then(function (entry) {
+              if (!entry) return;
+              for (var k = from; k < from + alternative.length; k++)
+                if (!expanded[k].some(function (x) { return x.entry.folded === entry.folded; })) expanded[k].push({ entry: entry, weight: meta.ranking.synonym });
+            });
+          });
+        }
+      });
+    });
+    return chain.then(function () { return expanded; });
+  };
   /** Ranked results: [{url, title, anchor, excerpt, kind, context, score, terms}] */
   SearchIndex.prototype.search = function (query, options) {
     var self = this;
     options = options || {};
     return self.meta.then(function (meta) {
-      var words = analyze(query, meta.analysis).slice(0, 10);
+      var parsed = parse(query, meta.analysis), words = parsed.words;
       if (!words.length) return [];
       return Promise.all(words.map(function (w, i) { return self.expansions(meta, w, i === words.length - 1, options.prefix !== false); }))
+        .then(function (expanded) { return self.addSynonyms(meta, words, expanded); })
         .then(function (expanded) {
           // Two query words the index has as one word match it as both (see SearchEngine.swift).
           var chain = Promise.resolve();
@@ -385,18 +453,25 @@
           return chain.then(function () { return expanded; });
         })
         .then(function (expanded) {
-          var best = words.map(function () { return new Map(); }), terms = [];
+          // Per word and page: best weighted impact, positions, matched as typed, as typed in the title.
+          var best = words.map(function () { return new Map(); }), terms = [], marked = [];
           expanded.forEach(function (list, i) {
-            var word = words[i], marked = word.normal !== word.folded;
+            var word = words[i], typing = i === words.length - 1 && options.prefix !== false;
+            marked[i] = word.normal !== word.folded;
             list.forEach(function (x) {
               terms.push(x.entry.folded);
               x.entry.variants.forEach(function (variant) {
-                var multiplier = x.weight * (marked ? (variant.normal === word.normal ? meta.ranking.markedSame : meta.ranking.markedOther) : meta.ranking.plain);
+                var same = variant.normal === word.normal || (typing && variant.normal.length > word.normal.length && variant.normal.startsWith(word.normal));
+                var multiplier = x.weight * (marked[i] ? (same ? meta.ranking.markedSame : meta.ranking.markedOther) : meta.ranking.plain);
                 variant.postings.forEach(function (p) {
                   var value = p.impact * multiplier, current = best[i].get(p.doc);
-                  if (!current) { current = { score: 0, positions: [] }; best[i].set(p.doc, current); }
+                  if (!current) { current = { score: 0, positions: [], exact: false, title: false }; best[i].set(p.doc, current); }
                   if (value > current.score) current.score = value;
                   Array.prototype.push.apply(current.positions, p.positions);
+                  if (!marked[i] || same) {
+                    current.exact = true;
+                    if (p.positions.some(function (q) { return q < TITLE_END; })) current.title = true;
+                  }
                 });
               });
             });
@@ -411,8 +486,22 @@
             if (options.segment && (segmentIndex < 0 || !(code & (1 << (segmentIndex + 5))))) return;
             if (options.stage && ((code >> 1) & 0xf) !== stageCode) return;
             if (options.kind && ((code & 1) ? "guide" : "article") !== options.kind) return;
-            var base = 0, matched = 0, proximity = 0, inTitle = 0;
-            best.forEach(function (m) { var s = m.get(doc); if (s) { base += s.score; matched++; } });
+            // Quoted words are all required; pages where they are seen adjacent, in order, come first.
+            var phraseMatches = 0, missing = false;
+            parsed.phrases.forEach(function (range) {
+              var hits = best.slice(range[0], range[1]).map(function (m) { return m.get(doc); });
+              if (!hits.every(Boolean)) missing = true;
+              else if (phraseStarts(hits.map(function (h) { return new Set(h.positions); })).length) phraseMatches++;
+            });
+            if (missing) return;
+            var base = 0, matched = 0, proximity = 0, inTitle = 0, exact = 0;
+            best.forEach(function (m, i) {
+              var s = m.get(doc);
+              if (!s) return;
+              base += s.score; matched++;
+              if (marked[i] && s.exact) exact++;
+              if (s.title) inTitle++;
+            });
             for (var i = 0; i + 1 < words.length; i++) {
               var x = best[i].get(doc), y = best[i + 1].get(doc);
               if (!x || !y) continue;
@@ -420,11 +509,12 @@
               x.positions.forEach(function (p) { y.positions.forEach(function (q) { closest = Math.min(closest, Math.abs(q - p)); if (q - p === 1) adjacent = true; }); });
               proximity += adjacent ? r.adjacent : closest <= r.nearDistance ? r.near : closest <= r.farDistance ? r.far : 0;
             }
-            best.forEach(function (m) { var s = m.get(doc); if (s && s.positions.some(function (p) { return p < TITLE_END; })) inTitle++; });
             var titleCovers = inTitle === words.length ? r.titleCovers : 1;
-            scored.push({ doc: doc, score: base * matched * (r.base + Math.min(r.proximityCap, proximity) + r.titleWord * Math.min(r.titleWordCap, inTitle)) * titleCovers });
+            scored.push({ doc: doc, phrases: phraseMatches, exact: exact,
+              score: base * matched * (r.base + Math.min(r.proximityCap, proximity) + r.titleWord * Math.min(r.titleWordCap, inTitle)) * titleCovers });
           });
-          scored.sort(function (a, b) { return a.score !== b.score ? b.score - a.score : a.doc - b.doc; });
+          // Verified phrases, then words exactly as typed with diacritics, then score, then page number.
+          scored.sort(function (a, b) { return b.phrases - a.phrases || b.exact - a.exact || b.score - a.score || a.doc - b.doc; });
           var top = scored.slice(0, options.limit == null ? 10 : options.limit);
           return Promise.all(top.map(function (item) {
             return self.fragment(meta, item.doc).then(function (f) {
@@ -445,6 +535,55 @@
             });
           }));
         });
+    });
+  };
+  function editDistance(a, b) {
+    if (!a.length || !b.length) return Math.max(a.length, b.length);
+    var before = [], previous = [], current = [], i, j, t;
+    for (j = 0; j <= b.length; j++) previous[j] = j;
+    for (i = 1; i <= a.length; i++) {
+      current[0] = i;
+      for (j = 1; j <= b.length; j++) {
+        current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) current[j] = Math.min(current[j], before[j - 2] + 1);
+      }
+      t = before; before = previous; previous = current; current = t;
+    }
+    return previous[b.length];
+  }
+  function card(meta, f) {
+    return { url: meta.base + encodePath(f.u), title: f.t, anchor: null, excerpt: f.d || (f.s[0] ? f.s[0][3] : ""), kind: f.k === "g" ? "guide" : "article", context: f.m, score: 0 };
+  }
+  /** When nothing matches: {didYouMean, featured} exactly as `waymark search` (SearchEngine.suggest). */
+  SearchIndex.prototype.suggest = function (query, options) {
+    var self = this;
+    options = options || {};
+    return self.meta.then(function (meta) {
+      var words = parse(query, meta.analysis).words, replaced = false;
+      return Promise.all(words.map(function (word, i) {
+        return Promise.all([self.expansions(meta, word, i === words.length - 1, options.prefix !== false), self.shard(meta, shardOf(word.folded, meta.shards.length))]).then(function (both) {
+          var target = scalars(word.folded), choice = null;
+          if (!both[0].length && target.length >= 3) {
+            var limit = target.length >= 5 ? 2 : 1;
+            both[1].forEach(function (e) {
+              var candidate = scalars(e.folded);
+              if (candidate.length < 2 || candidate[0] !== target[0] || candidate[1] !== target[1] || Math.abs(candidate.length - target.length) > limit) return;
+              var distance = editDistance(candidate, target), pages = 0;
+              e.variants.forEach(function (v) { pages += v.postings.length; });
+              if (distance <= limit && (!choice || distance < choice.distance || (distance === choice.distance && pages > choice.pages))) choice = { distance: distance, pages: pages, entry: e };
+            });
+          }
+          if (!choice) return word.normal;
+          replaced = true;
+          var form = choice.entry.variants[0];
+          choice.entry.variants.forEach(function (v) { if (v.postings.length > form.postings.length) form = v; });
+          return form.normal;
+        });
+      })).then(function (out) {
+        var docs = meta.featured[options.segment || "home"] || meta.featured.home || [];
+        return Promise.all(docs.slice(0, 3).map(function (d) { return self.fragment(meta, d).then(function (f) { return card(meta, f); }); }))
+          .then(function (featured) { return { didYouMean: replaced ? out.join(" ") : null, featured: featured }; });
+      });
     });
   };
   function encodePath(p) { return p.split("/").map(function (s) { return encodeURIComponent(s).replace(/[!'()*]/g, function (c) { return "%" + c.charCodeAt(0).toString(16).toUpperCase(); }); }).join("/"); }
@@ -475,11 +614,14 @@
   }
   // A small public API for products that embed the help center: Waymark.search("query", {limit, segment,
   // stage, kind}) resolves to ranked results ({url, title, anchor, excerpt, kind, context, score});
-  // Waymark.analyze("text") to the words the index would see ([{normal, folded}]), the same as Swift's.
+  // Waymark.analyze("text") to the words the index would see ([{normal, folded}]), the same as Swift's;
+  // Waymark.suggest("query", {segment}) to what the search page offers when nothing matches
+  // ({didYouMean, featured: [results]}), the same as `waymark search --json --suggest`.
   var defaultForm = doc.querySelector("form.search-form[data-search-index]");
   var api = window.Waymark = {};
   if (defaultForm) {
     api.search = function (query, options) { return indexFor(defaultForm).search(query, options); };
+    api.suggest = function (query, options) { return indexFor(defaultForm).suggest(query, options); };
     api.analyze = function (text) { return indexFor(defaultForm).meta.then(function (meta) { return analyze(text, meta.analysis); }); };
   }
   function resultHref(r) { return r.url + (r.anchor ? "#" + encodeURIComponent(r.anchor) : ""); }
@@ -582,6 +724,7 @@
         window.history.replaceState(null, "", "?" + next.toString());
       }
       out.textContent = "";
+      page.querySelectorAll("[data-search-suggestions]").forEach(function (b) { b.remove(); });
       if (!q) { status.textContent = ""; return; }
       status.textContent = t("searchLoading");
       var index = indexFor(headerForm);
@@ -589,6 +732,7 @@
         if (mine !== pageGeneration) return;
         var results = both[0], analysis = both[1].analysis;
         status.textContent = results.length === 0 ? t("searchNoResults") : results.length === 1 ? t("searchOneResult") : t("searchResults", { n: num(results.length) });
+        if (!results.length) showSuggestions(index, q, opts.segment || store.get("segment"), mine);
         results.forEach(function (r) {
           var li = el("li", { "data-result-url": r.url });
           var title = el("a", { "class": "result-title", href: resultHref(r) }, r.title);
@@ -610,6 +754,25 @@
       var items = Array.prototype.slice.call(out.children);
       resultOpened(pageForm.elements.q.value.trim(), items.indexOf(a.closest("li")) + 1, a.getAttribute("href"));
     });
+    // Nothing found: another spelling from the index's words, and the reader's segment's featured pages.
+    function showSuggestions(index, q, segment, mine) {
+      index.suggest(q, { segment: segment }).then(function (s) {
+        if (mine !== pageGeneration) return;
+        var box = el("div", { "class": "search-suggestions", "data-search-suggestions": "" });
+        if (s.didYouMean) {
+          var p = el("p", null, t("searchDidYouMean") + " ");
+          p.appendChild(el("a", { href: "?q=" + encodeURIComponent(s.didYouMean), "data-did-you-mean": "" }, s.didYouMean));
+          box.appendChild(p);
+        }
+        if (s.featured.length) {
+          box.appendChild(el("p", null, t("searchFeatured")));
+          var ul = el("ul");
+          s.featured.forEach(function (r) { var li = el("li", { "data-featured-url": r.url }); li.appendChild(el("a", { href: r.url }, r.title)); ul.appendChild(li); });
+          box.appendChild(ul);
+        }
+        out.parentNode.insertBefore(box, out.nextSibling);
+      });
+    }
     pageForm.addEventListener("submit", function (e) { e.preventDefault(); runPage(true); });
     pageForm.querySelectorAll("select").forEach(function (s) { s.addEventListener("change", function () { runPage(true); }); });
     var pageTimer = null;

@@ -109,7 +109,9 @@ public enum SiteBuilder {
         for i in rendered.indices { rendered[i].sections = [] }
         let related = RelatedStage.run(analysis, memo: cache?.related)
         progress?(.phase("search index"))
-        let searchIndex = SearchIndexStage(builder: Self.searchIndexBuilder(site.config, templates: templates, basePath: basePath))
+        var searchBuilder = Self.searchIndexBuilder(site.config, templates: templates, basePath: basePath)
+        searchBuilder.featured = Self.featuredPages(site)
+        let searchIndex = SearchIndexStage(builder: searchBuilder)
         let renderer = PageRenderer(
             site: site, templates: templates, options: options, rendered: rendered, related: related, linkTableKey: markdown.sharedKey, sink: sink,
             memo: cache?.pages, diagnostics: diagnostics, progress: progress)
@@ -176,6 +178,25 @@ public enum SiteBuilder {
             builder.strings[language] = PageContextFactory.searchStringKeys.map { ($0, t[$0]) } + [("digits", String(t.digits))]
         }
         return builder
+    }
+
+    /// Per language, each landing's featured pages as URL paths (`home` first, then segments in site
+    /// order), for the search index's "nothing found" suggestions.
+    static func featuredPages(_ site: SiteIndex) -> [String: [(String, [String])]] {
+        var out: [String: [(String, [String])]] = [:]
+        for language in site.config.languages.map(\.code) {
+            for name in ["home"] + site.config.segments.map(\.id) {
+                guard let landing = site.landings[language]?[name] else { continue }
+                let paths = landing.featured.compactMap { featured -> String? in
+                    guard let target = LinkResolver.normalize([language] + featured.path.split(separator: "/").map(String.init)),
+                        let i = site.byPath[target]
+                    else { return nil }
+                    return site.documents[i].urlPath
+                }
+                out[language, default: []].append((name, paths))
+            }
+        }
+        return out
     }
 
     /// Output inside content (or the reverse) would make builds read their own output.

@@ -252,7 +252,7 @@ extension SiteConfig {
                 }
             case "reviewEvery": config.reviewEvery = reader.int(value, what: "reviewEvery (days)", range: 1...3650) ?? config.reviewEvery
             case "synonyms":
-                // synonyms: { en: [[signup, registration], [churn, attrition]] }
+                // synonyms: { en: [[signup, registration], [churn rate, attrition]] }
                 guard let languages = reader.mapping(value, what: "synonyms") else { continue }
                 for (language, _, groups) in languages {
                     guard case .sequence(let list) = groups else {
@@ -263,10 +263,8 @@ extension SiteConfig {
                         let words = reader.stringList(group, what: "a synonym group")
                         if words.count < 2 {
                             reader.warning("invalid-synonyms", "a synonym group needs at least two words", at: group)
-                        } else if let phrase = words.first(where: { $0.contains(" ") }) {
-                            reader.warning("invalid-synonyms", "synonyms are single words; '\(phrase)' has a space and is ignored", at: group)
-                            config.synonyms[language, default: []].append(words.filter { !$0.contains(" ") })
                         } else {
+                            // An entry with spaces (`churn rate`) is a phrase: its words, adjacent.
                             config.synonyms[language, default: []].append(words)
                         }
                     }

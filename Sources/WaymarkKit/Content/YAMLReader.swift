@@ -191,17 +191,21 @@ func closestMatch(to word: String, among candidates: [String]) -> String? {
     return best?.0
 }
 
-func editDistance<T: Equatable>(_ a: [T], _ b: [T]) -> Int {
+/// Edit distance: insertions, deletions and substitutions; with `swaps`, a swap of neighbours counts as
+/// one edit too (optimal string alignment), as a typist's slip does (search suggestions).
+func editDistance<T: Equatable>(_ a: [T], _ b: [T], swaps: Bool = false) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
+    var before = [Int](repeating: 0, count: b.count + 1)
     var previous = Array(0...b.count)
     var current = [Int](repeating: 0, count: b.count + 1)
     for i in 1...a.count {
         current[0] = i
         for j in 1...b.count {
             current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+            if swaps, i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] { current[j] = min(current[j], before[j - 2] + 1) }
         }
-        swap(&previous, &current)
+        (before, previous, current) = (previous, current, before)
     }
     return previous[b.count]
 }

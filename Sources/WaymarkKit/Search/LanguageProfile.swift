@@ -4,8 +4,29 @@ public struct LanguageProfile: Sendable {
     public let language: String
     /// libstemmer algorithm (its two-letter code), when Snowball has this language.
     public let stemmer: String?
-    /// How many trailing letters stemming may remove; bounds stem lookup for words not in the index.
-    public let maximumSuffix: Int
+    /// Longest word ending a generated stem rule removes (see `SearchIndexBuilder.stemRules`).
+    static let maximumRuleSuffix = 8
+    /// Endings Snowball's algorithm for the language removes whole (its noun, adjective, verb and
+    /// derivational suffix lists), shipped as stem rules next to the rules learned from the corpus, so a
+    /// small site whose text never uses an ending still matches a query that does (`клиентами` on a
+    /// site that only says `клиентов`).
+    public var snowballEndings: [String] {
+        switch stemmer {
+        case "en":
+            return [
+                "s", "es", "ed", "ing", "ly", "er", "ers", "ment", "ments", "ness", "ful", "able", "ible", "al", "ation", "ations", "ement",
+                "ements", "ive", "ity", "ize", "izes", "ized", "ise", "ism", "ist", "ists", "ance", "ence",
+            ]
+        case "ru":
+            return [
+                "а", "я", "о", "е", "ы", "и", "у", "ю", "ь", "й", "ев", "ов", "ей", "ой", "ий", "ый", "ам", "ям", "ом", "ем", "ах", "ях", "ами",
+                "ями", "ие", "ые", "ое", "ая", "яя", "ую", "юю", "ого", "его", "ому", "ему", "ими", "ыми", "ых", "их", "ым", "им", "ия", "ию",
+                "ией", "иям", "иях", "иями", "ть", "ет", "ют", "ит", "ят", "ла", "ли", "ло", "ся", "сь", "ость", "ост",
+            ]
+        default:
+            return []
+        }
+    }
     /// Written as separate words but part of the next word (Persian `می شود` = `میشود`).
     public let joinPrefixes: [String]
     /// Written as separate words but part of the previous word (Persian `کتاب ها` = `کتابها`).
@@ -15,11 +36,6 @@ public struct LanguageProfile: Sendable {
         self.language = language
         let base = String(language.lowercased().split(separator: "-").first ?? "")
         stemmer = Stemmer.available(base) ? base : nil
-        switch base {
-        case "ru", "uk", "fi", "hu", "tr": maximumSuffix = 6
-        case "en": maximumSuffix = 4
-        default: maximumSuffix = 5
-        }
         if base == "fa" {
             joinPrefixes = ["می", "نمی"]
             joinSuffixes = ["ها", "های", "هایی", "هایم", "هایت", "هایش", "ترین", "تر"]
@@ -71,7 +87,6 @@ public struct LanguageProfile: Sendable {
         }
         return .object([
             ("stem", .bool(stemmer != nil)),
-            ("maxSuffix", .int(maximumSuffix)),
             ("prefixes", .array(joinPrefixes.map(JSON.string))),
             ("suffixes", .array(joinSuffixes.map(JSON.string))),
             ("normalize", table(Self.normalization)),

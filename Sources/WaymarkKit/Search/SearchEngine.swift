@@ -62,12 +62,16 @@ public final class SearchEngine {
         var fragments: [String]
         var segments: [String]
         var stages: [String]
+        /// Groups of alternatives; an alternative with spaces is a phrase (folded words).
         var synonyms: [[String]]
+        /// (word ending, stem ending) pairs: see `SearchIndexBuilder.stemRules`.
+        var stemRules: [[String]]
+        /// `home` and segment ids → up to three page numbers.
+        var featured: [String: [Int]]
         var filters: [Int]
 
         struct Analysis: Decodable {
             var stem: Bool
-            var maxSuffix: Int
         }
     }
 
@@ -131,9 +135,36 @@ public final class SearchEngine {
         analyzer = Analyzer(language: language)
     }
 
-    /// Query words: normal and folded forms, analysed with the same tables as the index.
-    func queryWords(_ text: String) -> [(normal: [UInt8], folded: [UInt8])] {
-        Array(analyzer.words(text).prefix(10).map { (Array($0.normal.utf8), Array($0.folded.utf8)) })
+    typealias QueryWord = (normal: [UInt8], folded: [UInt8])
+
+    /// Query words (normal and folded forms, analysed with the same tables as the index, at most 10) and
+    /// the ranges of them typed inside double quotes. An unclosed quote runs to the end, so a phrase
+    /// being typed is a phrase already.
+    func parse(_ text: String) -> (words: [QueryWord], phrases: [Range<Int>]) {
+        var words: [QueryWord] = []
+        var phrases: [Range<Int>] = []
+        for (i, part) in text.split(separator: "\"", omittingEmptySubsequences: false).enumerated() {
+            let start = words.count
+            words += analyzer.words(String(part)).map { (Array($0.normal.utf8), Array($0.folded.utf8)) }
+            if words.count > 10 { words.removeLast(words.count - 10) }
+            if i % 2 == 1, words.count - start >= 2 { phrases.append(start..<words.count) }
+        }
+        return (words, phrases)
+    }
+
+    /// The stems a word the index lacks could have: the word itself and what each of the index's stem
+    /// rules makes of it (keeping at least two letters).
+    func stemCandidates(_ folded: [UInt8]) -> Set<[UInt8]> {
+        var out: Set<[UInt8]> = [folded]
+        let length = Self.scalarCount(folded)
+        for rule in meta.stemRules where rule.count == 2 {
+            let ending = Array(rule[0].utf8)
+            guard folded.count >= ending.count, folded.suffix(ending.count).elementsEqual(ending),
+                length - Self.scalarCount(ending) >= 2
+            else { continue }
+            out.insert(Array(folded.dropLast(ending.count)) + Array(rule[1].utf8))
+        }
+        return out
     }
 
     func shard(_ index: Int) throws -> [Entry] {
@@ -206,37 +237,13 @@ public final class SearchEngine {
         var out: [(Entry, Int)] = []
         var taken = Set<[UInt8]>()
         let exact = entries.first { $0.folded == folded }
-        var key = exact?.key
-        if key == nil, meta.analysis.stem {
-            // A word the index lacks: the longest indexed stem it starts with, within the suffix bound.
-            let length = Self.scalarCount(folded)
-            var keyLength = 0
-            for e in entries where folded.starts(with: e.key) {
-                let l = Self.scalarCount(e.key)
-                if l > keyLength, l >= 3, length - l <= meta.analysis.maxSuffix {
-                    key = e.key
-                    keyLength = l
-                }
-            }
-        }
-        if let key {
-            // A stem guessed for a word the index lacks is less certain than the word's own stem.
-            let sameStem = exact == nil ? weights.guessedStem : weights.sameStem
-            for e in entries where e.key == key {
-                out.append((e, e.folded == folded ? weights.exact : sameStem))
-                taken.insert(e.folded)
-            }
-        }
-        for group in meta.synonyms where group.contains(String(decoding: folded, as: UTF8.self)) {
-            for word in group {
-                let w = Array(word.utf8)
-                if w == folded || taken.contains(w) { continue }
-                let other = try shard(SearchShards.shard(of: word, count: meta.shards.count))
-                if let e = other.first(where: { $0.folded == w }) {
-                    out.append((e, weights.synonym))
-                    taken.insert(w)
-                }
-            }
+        // A word the index lacks: every indexed stem the stem rules make of it (less certain than the
+        // word's own stem).
+        let keys: Set<[UInt8]> = exact.map { [$0.key] } ?? (meta.analysis.stem ? stemCandidates(folded) : [])
+        let sameStem = exact == nil ? weights.guessedStem : weights.sameStem
+        for e in entries where keys.contains(e.key) {
+            out.append((e, e.folded == folded ? weights.exact : sameStem))
+            taken.insert(e.folded)
         }
         if isLast, prefix, Self.scalarCount(folded) >= 2 {
             var added = 0
@@ -280,12 +287,88 @@ public final class SearchEngine {
         return m > n ? Array(a[(i + 1)...]) == Array(b[i...]) : Array(a[i...]) == Array(b[(i + 1)...])
     }
 
+    /// One query word's matches on one page: its best weighted impact, the positions of every form
+    /// that matched, and whether the word matched as typed (for a word typed with diacritics: that
+    /// exact form, or for the word being typed a word it begins) and did so in the title.
+    struct WordHit {
+        var score = 0
+        var positions: [Int] = []
+        var exact = false
+        var title = false
+    }
+
+    /// The entry of a synonym alternative: a word's own entry, or for a phrase (`churn rate`) an entry of
+    /// the pages where its words are seen adjacent and in order. Adjacency is checked on the stored
+    /// positions (up to three per word on each word's best pages), so a phrase used only deeper in a
+    /// long page, or on a page outside its words' best pages, is not found through the synonym.
+    func synonymEntry(_ alternative: String) throws -> Entry? {
+        let words = alternative.split(separator: " ").map { Array($0.utf8) }
+        var perWord: [[Int: (impact: Int, positions: Set<Int>)]] = []
+        var single: Entry?
+        for w in words {
+            let entries = try shard(SearchShards.shard(of: String(decoding: w, as: UTF8.self), count: meta.shards.count))
+            guard let e = entries.first(where: { $0.folded == w }) else { return nil }
+            single = e
+            var pages: [Int: (impact: Int, positions: Set<Int>)] = [:]
+            for variant in e.variants {
+                for p in variant.postings {
+                    let old = pages[p.doc] ?? (0, [])
+                    pages[p.doc] = (max(old.impact, p.impact), old.positions.union(p.positions))
+                }
+            }
+            perWord.append(pages)
+        }
+        if words.count == 1 { return single }
+        var postings: [Posting] = []
+        for doc in perWord[0].keys.sorted() {
+            let hits = perWord.compactMap { $0[doc] }
+            guard hits.count == perWord.count else { continue }
+            let starts = Self.phraseStarts(hits.map(\.positions))
+            if starts.isEmpty { continue }
+            let positions = starts.sorted().flatMap { p in (0..<perWord.count).map { p + $0 } }
+            postings.append(Posting(doc: doc, impact: hits.map(\.impact).min()!, positions: positions))
+        }
+        let name = Array(alternative.utf8)
+        return Entry(folded: name, key: name, variants: [(name, postings)])
+    }
+
+    /// The positions where a phrase starts, given each of its words' positions: `p` with `p + k` among
+    /// the positions of word `k` for every word.
+    static func phraseStarts(_ positions: [Set<Int>]) -> Set<Int> {
+        var starts = positions.first ?? []
+        for (k, next) in positions.enumerated().dropFirst() { starts = starts.filter { next.contains($0 + k) } }
+        return starts
+    }
+
+    /// Synonyms found in the query, as extra matches of the query words they cover: a group's
+    /// alternative typed in the query (a word, or a phrase's words in order) makes every query word of it
+    /// also match each other alternative of the group, a phrase alternative through `synonymEntry`.
+    func addSynonyms(_ words: [QueryWord], to expanded: inout [[(entry: Entry, weight: Int)]]) throws {
+        var cache: [String: Entry?] = [:]
+        for group in meta.synonyms {
+            for typed in group {
+                let alternative = typed.split(separator: " ").map { Array($0.utf8) }
+                guard !alternative.isEmpty, alternative.count <= words.count else { continue }
+                for start in 0...(words.count - alternative.count) where alternative.indices.allSatisfy({ words[start + $0].folded == alternative[$0] }) {
+                    for other in group where other != typed {
+                        if cache[other] == nil { cache[other] = try synonymEntry(other) }
+                        guard let entry = cache[other] ?? nil else { continue }
+                        for k in start..<(start + alternative.count) where !expanded[k].contains(where: { $0.entry.folded == entry.folded }) {
+                            expanded[k].append((entry, weights.synonym))
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     public func search(_ query: SearchQuery) throws -> [SearchResult] {
-        let words = queryWords(query.text)
+        let (words, phrases) = parse(query.text)
         if words.isEmpty { return [] }
         var expanded = try words.enumerated().map { i, word in
             try expansions(normal: word.normal, folded: word.folded, isLast: i == words.count - 1, prefix: query.prefix)
         }
+        try addSynonyms(words, to: &expanded)
         // Two query words that the index has as one word (`چک لیست` for `چک‌لیست‌ها`, `check list` for
         // `checklists`) match it as both words, the word itself above longer forms.
         for i in 0..<max(0, words.count - 1) {
@@ -300,41 +383,58 @@ public final class SearchEngine {
                 added += 1
             }
         }
-        var best: [[Int: (score: Int, positions: [Int])]] = Array(repeating: [:], count: words.count)
+        var best: [[Int: WordHit]] = Array(repeating: [:], count: words.count)
+        var marked = [Bool](repeating: false, count: words.count)
         for (i, word) in words.enumerated() {
             // Typed diacritics (or other marks the folded form drops) make the exact form count more.
-            let marked = word.normal != word.folded
+            marked[i] = word.normal != word.folded
+            let typing = i == words.count - 1 && query.prefix
             for (entry, weight) in expanded[i] {
                 for variant in entry.variants {
+                    let same = variant.normal == word.normal || (typing && variant.normal.count > word.normal.count && variant.normal.starts(with: word.normal))
                     // Typed diacritics: the same form above other forms (likely other words).
-                    let multiplier = weight * (marked ? (variant.normal == word.normal ? weights.markedSame : weights.markedOther) : weights.plain)
+                    let multiplier = weight * (marked[i] ? (same ? weights.markedSame : weights.markedOther) : weights.plain)
                     for p in variant.postings {
-                        let value = p.impact * multiplier
-                        var current = best[i][p.doc] ?? (0, [])
-                        current.score = max(current.score, value)
-                        current.positions += p.positions
-                        best[i][p.doc] = current
+                        var hit = best[i][p.doc] ?? WordHit()
+                        hit.score = max(hit.score, p.impact * multiplier)
+                        hit.positions += p.positions
+                        if !marked[i] || same {
+                            hit.exact = true
+                            // A title counts for a word typed with diacritics only where it has that form.
+                            if p.positions.contains(where: { $0 < Self.titleEnd }) { hit.title = true }
+                        }
+                        best[i][p.doc] = hit
                     }
                 }
             }
         }
         let segmentBit = query.segment.flatMap { meta.segments.firstIndex(of: $0) }.map { 1 << ($0 + 5) }
         let stageCode = query.stage.flatMap { meta.stages.firstIndex(of: $0) }.map { $0 + 1 }
-        var scored: [(doc: Int, score: Int)] = []
+        var scored: [(doc: Int, phrases: Int, exact: Int, score: Int)] = []
         var candidates = Set<Int>()
         for b in best { candidates.formUnion(b.keys) }
-        for doc in candidates {
+        pages: for doc in candidates {
             let code = doc < meta.filters.count ? meta.filters[doc] : 0
             if query.segment != nil, code & (segmentBit ?? 0) == 0 { continue }
             if query.stage != nil, (code >> 1) & 0xF != (stageCode ?? -1) { continue }
             if let kind = query.kind, (code & 1 == 1 ? "guide" : "article") != kind { continue }
+            // Quoted words are all required; pages where they are seen adjacent, in order, come first.
+            var phraseMatches = 0
+            for phrase in phrases {
+                let hits = phrase.compactMap { best[$0][doc] }
+                guard hits.count == phrase.count else { continue pages }
+                if !Self.phraseStarts(hits.map { Set($0.positions) }).isEmpty { phraseMatches += 1 }
+            }
             var base = 0
             var matched = 0
-            for b in best {
-                if let s = b[doc] {
-                    base += s.score
-                    matched += 1
-                }
+            var exact = 0
+            var inTitle = 0
+            for (i, b) in best.enumerated() {
+                guard let hit = b[doc] else { continue }
+                base += hit.score
+                matched += 1
+                if marked[i], hit.exact { exact += 1 }
+                if hit.title { inTitle += 1 }
             }
             var proximity = 0
             for i in 0..<(words.count - 1) {
@@ -350,18 +450,17 @@ public final class SearchEngine {
                 }
                 proximity += adjacent ? weights.adjacent : closest <= weights.nearDistance ? weights.near : closest <= weights.farDistance ? weights.far : 0
             }
-            var inTitle = 0
-            for b in best where b[doc]?.positions.contains(where: { $0 < Self.titleEnd }) == true { inTitle += 1 }
             // A title that holds every query word is the strongest signal a help-center page gives.
             let titleCovers = inTitle == words.count ? weights.titleCovers : 1
-            scored.append(
-                (
-                    doc,
-                    base * matched * (weights.base + min(weights.proximityCap, proximity) + weights.titleWord * min(weights.titleWordCap, inTitle))
-                        * titleCovers
-                ))
+            let score =
+                base * matched * (weights.base + min(weights.proximityCap, proximity) + weights.titleWord * min(weights.titleWordCap, inTitle)) * titleCovers
+            scored.append((doc, phraseMatches, exact, score))
         }
-        scored.sort { $0.score != $1.score ? $0.score > $1.score : $0.doc < $1.doc }
+        // Verified phrases first, then pages with more words exactly as typed with diacritics (folding
+        // widens recall but never outranks an exact match), then score, then page number.
+        scored.sort {
+            ($0.phrases, $0.exact, $0.score, -$0.doc) > ($1.phrases, $1.exact, $1.score, -$1.doc)
+        }
         return try scored.prefix(max(0, query.limit)).map { item in
             let f = try fragment(item.doc)
             var positions: [(word: Int, position: Int)] = []
@@ -374,6 +473,56 @@ public final class SearchEngine {
                 url: meta.base + URLPath.encode(f.u), title: f.t, anchor: (s?.anchor).flatMap { $0.isEmpty ? nil : $0 },
                 excerpt: excerpt, kind: f.k == "g" ? "guide" : "article", context: f.m, score: item.score)
         }
+    }
+
+    /// What to offer when a query finds nothing: a spelling of the query from the index's own words, and
+    /// the pages the reader's segment landing (or the home page) features.
+    public struct Suggestions: Sendable, Equatable {
+        /// The query with each word that matches nothing replaced by the closest indexed word (nil when
+        /// every word matches something or none has a close word).
+        public var didYouMean: String?
+        public var featured: [SearchResult]
+    }
+
+    /// Suggestions for a query (`waymark search` shows them when there are no results, as the browser
+    /// does). A replacement is the indexed word sharing the first two letters with the fewest edits (at
+    /// most one for words of three or four letters, two for longer ones), then the most pages, then byte
+    /// order; it is written in its most used form, so `diem suc khoe` can come back with diacritics.
+    public func suggest(_ query: SearchQuery) throws -> Suggestions {
+        let words = parse(query.text).words
+        var replaced = false
+        var out: [String] = []
+        for (i, word) in words.enumerated() {
+            let matches = try expansions(normal: word.normal, folded: word.folded, isLast: i == words.count - 1, prefix: query.prefix)
+            let target = Array(String(decoding: word.folded, as: UTF8.self).unicodeScalars)
+            var choice: (distance: Int, pages: Int, entry: Entry)?
+            if matches.isEmpty, target.count >= 3 {
+                let limit = target.count >= 5 ? 2 : 1
+                let entries = try shard(SearchShards.shard(of: String(decoding: word.folded, as: UTF8.self), count: meta.shards.count))
+                for e in entries {
+                    let candidate = Array(String(decoding: e.folded, as: UTF8.self).unicodeScalars)
+                    guard candidate.count >= 2, candidate.prefix(2) == target.prefix(2), abs(candidate.count - target.count) <= limit else { continue }
+                    let distance = editDistance(candidate, target, swaps: true)
+                    let pages = e.variants.reduce(0) { $0 + $1.postings.count }
+                    if distance <= limit, choice == nil || (distance, -pages) < (choice!.distance, -choice!.pages) { choice = (distance, pages, e) }
+                }
+            }
+            if let choice {
+                replaced = true
+                let form = choice.entry.variants.max { $0.postings.count < $1.postings.count }!
+                out.append(String(decoding: form.normal, as: UTF8.self))
+            } else {
+                out.append(String(decoding: word.normal, as: UTF8.self))
+            }
+        }
+        let docs = meta.featured[query.segment ?? "home"] ?? meta.featured["home"] ?? []
+        let featured = try docs.prefix(3).map { doc -> SearchResult in
+            let f = try fragment(doc)
+            return SearchResult(
+                url: meta.base + URLPath.encode(f.u), title: f.t, anchor: nil, excerpt: f.d.isEmpty ? (f.s.first?.snippet ?? "") : f.d,
+                kind: f.k == "g" ? "guide" : "article", context: f.m, score: 0)
+        }
+        return Suggestions(didYouMean: replaced ? out.joined(separator: " ") : nil, featured: featured)
     }
 
     /// The section holding the most distinct query words (earliest on ties); nil when the words matched

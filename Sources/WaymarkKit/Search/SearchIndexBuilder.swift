@@ -40,6 +40,9 @@ public struct SearchIndexBuilder: Sendable {
     public var basePath: String
     /// Interface strings of the search box and page per language (shipped in meta.json).
     public var strings: [String: [(String, String)]] = [:]
+    /// Per language, the pages each landing recommends (`home` and each segment id → URL paths, in the
+    /// landing's order): what both engines offer when a query finds nothing.
+    public var featured: [String: [(String, [String])]] = [:]
     public var fragmentChunkSize = 100
     public var targetShardBytes = 12_000
 
@@ -49,7 +52,10 @@ public struct SearchIndexBuilder: Sendable {
     static let maximumPositions = 3
     /// Per word form, how many of its best pages keep their positions.
     static let postingsWithPositions = 64
-    static let snippetLength = 200
+    /// Scalars of text kept per section for result excerpts. Snippets are most of a fragment file's
+    /// bytes, and a first query downloads one whole fragment file: 120 (about twenty words, a search
+    /// result's usual excerpt) instead of 200 cut the first query on the 10,000-page corpus by about 7 kB.
+    static let snippetLength = 120
     static let k1 = 1.2, b = 0.75
 
     public init(segments: [String], stages: [String], synonyms: [String: [[String]]], basePath: String) {
@@ -226,6 +232,33 @@ public struct SearchIndexBuilder: Sendable {
         return String(decoding: out, as: UTF8.self) + "…"
     }
 
+    /// How Snowball turned this corpus's words into stems, as suffix rules: `measurements` → `measur`
+    /// gives (`ements`, ``), `happy` → `happi` gives (`y`, `i`). A query word the index lacks is matched
+    /// by every indexed stem one of these rules makes of it, so `measurement` finds the pages of
+    /// `measurements` in both engines without running libstemmer (or shipping it to the browser). Rules
+    /// come from libstemmer's own output, sorted, only where the stem keeps at least two letters of the
+    /// word and the removed ending is at most `LanguageProfile.maximumRuleSuffix` letters, plus the
+    /// endings of Snowball's own suffix lists (`LanguageProfile.snowballEndings`). A candidate counts only
+    /// when the index has it as a stem, so a rule that does not apply to a word finds nothing.
+    static func stemRules(_ corpus: LanguageCorpus) -> [(word: String, stem: String)] {
+        let profile = LanguageProfile(language: corpus.language)
+        guard profile.stemmer != nil else { return [] }
+        var rules = Set(profile.snowballEndings.map { [$0, ""] })
+        for w in corpus.words where w.key != w.folded {
+            let word = Array(w.folded.unicodeScalars)
+            let stem = Array(w.key.unicodeScalars)
+            var shared = 0
+            while shared < word.count, shared < stem.count, word[shared] == stem[shared] { shared += 1 }
+            guard shared >= 2, word.count - shared <= LanguageProfile.maximumRuleSuffix else { continue }
+            rules.insert([String(String.UnicodeScalarView(word[shared...])), String(String.UnicodeScalarView(stem[shared...]))])
+        }
+        return rules.sorted {
+            Array($0[0].utf8) != Array($1[0].utf8)
+                ? Array($0[0].utf8).lexicographicallyPrecedes($1[0].utf8) : Array($0[1].utf8).lexicographicallyPrecedes($1[1].utf8)
+        }
+        .map { ($0[0], $0[1]) }
+    }
+
     func filterCode(_ d: SearchDocument) -> Int {
         var code = d.kind == .guide ? 1 : 0
         if let stage = d.stage, let i = stages.firstIndex(of: stage) { code |= (i + 1) << 1 }
@@ -334,9 +367,18 @@ public struct SearchIndexBuilder: Sendable {
             files.append((folder + name, bytes))
         }
         var analyzer = Analyzer(language: language)
+        // Each alternative of a group as its folded words joined by one space: `churn rate` is a phrase.
         let synonymGroups: [JSON] = (synonyms[language] ?? []).map { group in
-            .array(group.compactMap { analyzer.words($0).first.map { JSON.string($0.folded) } })
+            .array(
+                group.compactMap { alternative in
+                    let words = analyzer.words(alternative).map(\.folded)
+                    return words.isEmpty ? nil : JSON.string(words.joined(separator: " "))
+                })
         }
+        var pageNumber: [String: Int] = [:]
+        for (new, old) in order.enumerated() { pageNumber[documents[old].urlPath] = new }
+        let featuredPages: JSON = .object(
+            (featured[language] ?? []).map { name, paths in (name, JSON.array(paths.compactMap { pageNumber[$0] }.prefix(3).map(JSON.int))) })
         let meta = JSON.object([
             ("version", .int(1)),
             ("language", .string(language)),
@@ -350,6 +392,8 @@ public struct SearchIndexBuilder: Sendable {
             ("segments", .array(segments.map(JSON.string))),
             ("stages", .array(stages.map(JSON.string))),
             ("synonyms", .array(synonymGroups)),
+            ("stemRules", .array(Self.stemRules(corpus).map { .array([.string($0.word), .string($0.stem)]) })),
+            ("featured", featuredPages),
             ("filters", .array(order.map { .int(filterCode(documents[$0])) })),
             ("strings", .object((strings[language] ?? []).map { ($0.0, JSON.string($0.1)) })),
         ])

@@ -109,8 +109,8 @@ enum RelatedStage {
 
 /// The search index stage: each language's static index files (`search/<lang>/…`).
 struct SearchIndexStage: Sendable {
-    /// The site-wide inputs of every language's index: filters, synonyms, base path and the interface
-    /// strings meta.json carries.
+    /// The site-wide inputs of every language's index: filters, synonyms, base path, featured pages and
+    /// the interface strings meta.json carries.
     let builder: SearchIndexBuilder
 
     /// A language's index reads its corpus (whose analysis key stands for it) and the builder's settings
@@ -119,6 +119,7 @@ struct SearchIndexStage: Sendable {
         var h = ContextHasher()
         h.add(any: [builder.segments, builder.stages, builder.synonyms[language] ?? [], builder.basePath] as [Any])
         for (name, text) in builder.strings[language] ?? [] { h.add(any: [name, text]) }
+        for (name, paths) in builder.featured[language] ?? [] { h.add(any: [name, paths]) }
         h.add([analysis.languageKeys[language] ?? 0])
         return h.value
     }

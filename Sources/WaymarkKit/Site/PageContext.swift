@@ -90,7 +90,9 @@ struct PageContextFactory: Sendable {
         "continueYourRoute", "stepDone", "resetConfirm", "resetStageConfirm", "importDone", "importFailed", "analyticsOn", "analyticsOff",
         "analyticsRefused", "analyticsTurnOff", "analyticsTurnOn", "analyticsRenewed",
     ]
-    static let searchStringKeys = ["searchResults", "searchOneResult", "searchNoResults", "searchLoading", "searchSeeAll"]
+    static let searchStringKeys = [
+        "searchResults", "searchOneResult", "searchNoResults", "searchLoading", "searchSeeAll", "searchDidYouMean", "searchFeatured",
+    ]
 
     func href(_ urlPath: String) -> String { basePath + URLPath.encode(urlPath) }
 

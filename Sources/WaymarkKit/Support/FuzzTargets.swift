@@ -100,7 +100,7 @@ public enum FuzzTargets {
         let content = folder + "/content"
         let files = [
             "site.yml":
-                "languages: [{code: en, name: English}, {code: fa, name: فارسی}, {code: vi, name: Tiếng Việt}, {code: ru, name: Русский}]\nsegments: [{id: s}]\nsynonyms: {en: [[signup, registration]]}\n",
+                "languages: [{code: en, name: English}, {code: fa, name: فارسی}, {code: vi, name: Tiếng Việt}, {code: ru, name: Русский}]\nsegments: [{id: s}]\nsynonyms: {en: [[signup, registration, activation rate], [first value, ttv]]}\n",
             "en/articles/a/one.md": "---\ntitle: Customer onboarding\n---\n\n## Activation rate\n\nCustomers sign up and reach their first value quickly.\n",
             "fa/articles/a/one.md": "---\ntitle: راهنما\n---\n\nاین کار انجام می‌شود و مشتری‌ها راضی هستند.\n",
             "vi/articles/a/one.md": "---\ntitle: Chỉ số\n---\n\nChỉ số đo lường tỷ lệ kích hoạt.\n",
@@ -116,11 +116,13 @@ public enum FuzzTargets {
         return try? SearchEngine(site: folder + "/site", language: "en")
     }()
 
-    /// A search query (analysis, shard lookup, expansions, ranking) against a small built index.
+    /// A search query (analysis, quotes, shard lookup, expansions, synonyms and phrase synonyms, ranking,
+    /// suggestions) against a small built index.
     public static func query(_ bytes: [UInt8]) {
         guard let engine else { return }
         let text = String(decoding: bytes, as: UTF8.self)
         _ = try? engine.search(SearchQuery(text, limit: 5))
         _ = try? engine.search(SearchQuery(text, segment: "s", kind: "article", limit: 5, prefix: false))
+        _ = try? engine.suggest(SearchQuery(text, segment: "s"))
     }
 }

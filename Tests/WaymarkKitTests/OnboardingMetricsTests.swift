@@ -281,7 +281,7 @@ struct OnboardingMetricsTests {
             health, diagnostics: [], formatter: DiagnosticFormatter(content: "c", templates: "t", output: "o"), templates: templates)
         #expect(html.components(separatedBy: "<svg role=\"img\"").count == without.components(separatedBy: "<svg role=\"img\"").count + 2)
         #expect(!without.contains("Onboarding metrics"))
-        #expect(html.contains(#"aria-label="Welcome: 6 · 50% completed; First close: 4 · 75% completed; Routine: 2 · 100% completed""#))
+        #expect(html.contains(#"aria-label="Welcome: 6 · 50% done; First close: 4 · 75% done; Routine: 2 · 100% done""#))
         #expect(html.contains("median 20 min, p90 60 min (3 readers)"))
         #expect(html.contains("2 readers (33%) after “Welcome”, before “First close”"))
         #expect(html.contains("<bdi>refund</bdi>"))
@@ -308,5 +308,9 @@ struct OnboardingMetricsTests {
         let context = HealthReport.context(m)
         let funnel = try #require((context["routes"] as? [[String: Any]])?.first?["funnel"] as? String)
         #expect(funnel.contains(#"direction="rtl" text-anchor="start""#))
+        // Labels longer than the label column are cut; the whole title stays as the tooltip and in the label.
+        let long = HealthReport.bars([("Write down the first win for your customer", 1, 2, "1")], color: "#000")
+        #expect(long.contains("<title>Write down the first win for your customer</title>Write down the first win…</text>"))
+        #expect(long.contains(#"aria-label="Write down the first win for your customer: 1""#))
     }
 }

@@ -118,7 +118,7 @@ extension HealthReport {
         let routes: [[String: Any]] = m.routes.map { r in
             let first = Double(max(1, r.steps.map(\.reached).max() ?? 1))
             let funnel = bars(
-                r.steps.map { ($0.title, Double($0.reached), first, "\($0.reached) · \(percent($0.completed, $0.reached)) completed") }, color: "#2f6fb3",
+                r.steps.map { ($0.title, Double($0.reached), first, "\($0.reached) · \(percent($0.completed, $0.reached)) done") }, color: "#2f6fb3",
                 rightToLeft: r.rightToLeft)
             let stages = bars(
                 r.stages.map {

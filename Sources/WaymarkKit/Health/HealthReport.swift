@@ -114,13 +114,17 @@ public enum HealthReport {
         let labelWidth = 170.0
         let barArea = 330.0
         let rowHeight = 30.0
+        let maxLabel = 25
         var svg =
             "<svg role=\"img\" viewBox=\"0 0 \(number(width)) \(number(Double(rows.count) * rowHeight + 10))\" width=\"100%\" aria-label=\"\(HTML.escape(rows.map { "\($0.0): \($0.3)" }.joined(separator: "; ")))\">"
         for (i, row) in rows.enumerated() {
             let y = Double(i) * rowHeight + 5
             let w = row.2 > 0 ? max(2, barArea * row.1 / row.2) : 0
             let label = rightToLeft ? "direction=\"rtl\" text-anchor=\"start\"" : "text-anchor=\"end\""
-            svg += "<text x=\"\(number(labelWidth - 8))\" y=\"\(number(y + 19))\" \(label)>\(HTML.escape(row.0))</text>"
+            // A label wider than its column is cut with an ellipsis; the full text stays as its tooltip.
+            let shown = row.0.count > maxLabel ? String(row.0.prefix(maxLabel - 1)) + "…" : row.0
+            let tooltip = shown == row.0 ? "" : "<title>\(HTML.escape(row.0))</title>"
+            svg += "<text x=\"\(number(labelWidth - 8))\" y=\"\(number(y + 19))\" \(label)>\(tooltip)\(HTML.escape(shown))</text>"
             svg += "<rect x=\"\(number(labelWidth))\" y=\"\(number(y + 4))\" width=\"\(number(barArea))\" height=\"20\" fill=\"#e8ecf2\" rx=\"3\"/>"
             svg += "<rect x=\"\(number(labelWidth))\" y=\"\(number(y + 4))\" width=\"\(number(w))\" height=\"20\" fill=\"\(color)\" rx=\"3\"/>"
             svg += "<text x=\"\(number(labelWidth + barArea + 10))\" y=\"\(number(y + 19))\">\(HTML.escape(row.3))</text>"

@@ -100,21 +100,33 @@ final class EventCounter {
     func read(_ file: String) {
         metrics.files.append(file)
         do throws(EventLog.Failure) {
-            try EventLog.forEachLine(file) { bytes, number in
-                guard let bytes else {
-                    bad(file, number, "line longer than \(EventLog.maxLineBytes / 1024) KiB")
-                    return
-                }
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
-                metrics.lines += 1
-                do throws(EventLine.Invalid) {
-                    try take(bytes)
-                } catch {
-                    bad(file, number, error.reason)
-                }
-            }
+            try EventLog.forEachLine(file) { bytes, number in take(bytes, number, file) }
         } catch {
             metrics.diagnostics.append(Diagnostic(.error, "unreadable-events", error.description, file: file, root: .events))
+        }
+    }
+
+    /// Reads a log held in memory, as `read` reads a file (the fuzz target).
+    func read(bytes: [UInt8]) {
+        metrics.files.append("input")
+        do throws(EventLog.Failure) {
+            try EventLog.forEachLine(in: bytes) { bytes, number in take(bytes, number, "input") }
+        } catch {
+            metrics.diagnostics.append(Diagnostic(.error, "unreadable-events", error.description, file: "input", root: .events))
+        }
+    }
+
+    private func take(_ bytes: UnsafeBufferPointer<UInt8>?, _ number: Int, _ file: String) {
+        guard let bytes else {
+            bad(file, number, "line longer than \(EventLog.maxLineBytes / 1024) KiB")
+            return
+        }
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return }
+        metrics.lines += 1
+        do throws(EventLine.Invalid) {
+            try take(bytes)
+        } catch {
+            bad(file, number, error.reason)
         }
     }
 

@@ -21,17 +21,37 @@ enum EventLog {
         let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
         defer { if fd != 0 { close(fd) } }
+        try forEachLine(name: path, body) { chunk throws(Failure) in
+            while true {
+                let n = Glibc.read(fd, chunk.baseAddress!, chunk.count)
+                if n >= 0 { return n }
+                if errno != EINTR { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+            }
+        }
+    }
+
+    /// The same for bytes in memory (the fuzz target).
+    static func forEachLine(in bytes: [UInt8], _ body: LineHandler) throws(Failure) {
+        var offset = 0
+        try forEachLine(name: "input", body) { chunk in
+            let n = min(chunk.count, bytes.count - offset)
+            _ = chunk.initialize(from: bytes[offset..<(offset + n)])
+            offset += n
+            return n
+        }
+    }
+
+    /// Lines from `read`, which fills a buffer and returns how much it filled (0 at the end).
+    private static func forEachLine(
+        name path: String, _ body: LineHandler, read: (UnsafeMutableBufferPointer<UInt8>) throws(Failure) -> Int
+    ) throws(Failure) {
         var splitter = LineSplitter()
         var gzip: GzipDecoder?
         var first = true
         let chunk = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: 1 << 20)
         defer { chunk.deallocate() }
         while true {
-            let n = Glibc.read(fd, chunk.baseAddress!, chunk.count)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
-            }
+            let n = try read(chunk)
             if n == 0 { break }
             if first {
                 first = false

@@ -93,9 +93,9 @@ struct EventLine {
     private static func field(_ key: Value, in bytes: UnsafeBufferPointer<UInt8>) -> Field? {
         guard case .string(let start, let end, false) = key else { return nil }
         let n = end - start
-        guard n >= 1, n <= 7 else { return nil }
-        for field in Field.allCases where field.utf8.count == n {
-            if field.utf8.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress! + start, n) == 0 }) { return field }
+        guard n >= 1, n < Field.byLength.count else { return nil }
+        for (field, name) in Field.byLength[n] where name.withUnsafeBufferPointer({ memcmp($0.baseAddress!, bytes.baseAddress! + start, n) == 0 }) {
+            return field
         }
         return nil
     }
@@ -277,7 +277,10 @@ struct EventLine {
 }
 
 extension EventLine.Field {
-    /// The field's name as bytes, for comparing with keys in a line.
-    fileprivate var utf8: [UInt8] { Self.names[rawValue] }
-    private static let names: [[UInt8]] = allCases.map { Array($0.name.utf8) }
+    /// The fields with their names as bytes, by the names' length, for matching keys in a line.
+    fileprivate static let byLength: [[(Self, [UInt8])]] = {
+        var table = [[(Self, [UInt8])]](repeating: [], count: allCases.map(\.name.utf8.count).max()! + 1)
+        for field in allCases { table[field.name.utf8.count].append((field, Array(field.name.utf8))) }
+        return table
+    }()
 }

@@ -102,21 +102,20 @@ final class EventCounter {
     }
 
     func read(_ file: String) {
-        metrics.files.append(file)
-        do throws(EventLog.Failure) {
-            try EventLog.forEachLine(file) { bytes, number in take(bytes, number, file) }
-        } catch {
-            metrics.diagnostics.append(Diagnostic(.error, "unreadable-events", error.description, file: file, root: .events))
-        }
+        read(file) { body throws(EventLog.Failure) in try EventLog.forEachLine(file, body) }
     }
 
     /// Reads a log held in memory, as `read` reads a file (the fuzz target).
     func read(bytes: [UInt8]) {
-        metrics.files.append("input")
+        read("input") { body throws(EventLog.Failure) in try EventLog.forEachLine(in: bytes, body) }
+    }
+
+    private func read(_ file: String, _ lines: (EventLog.LineHandler) throws(EventLog.Failure) -> Void) {
+        metrics.files.append(file)
         do throws(EventLog.Failure) {
-            try EventLog.forEachLine(in: bytes) { bytes, number in take(bytes, number, "input") }
+            try lines { bytes, number in take(bytes, number, file) }
         } catch {
-            metrics.diagnostics.append(Diagnostic(.error, "unreadable-events", error.description, file: "input", root: .events))
+            metrics.diagnostics.append(Diagnostic(.error, "unreadable-events", error.description, file: file, root: .events))
         }
     }
 
@@ -144,11 +143,10 @@ final class EventCounter {
 
     private typealias Invalid = EventLine.Invalid
 
-    private func string(_ field: EventLine.Field, required: Bool = true) throws(Invalid) -> EventLine.Value? {
+    private func string(_ field: EventLine.Field) throws(Invalid) -> EventLine.Value {
         let value = line[field]
         switch value {
         case .string: return value
-        case .absent where !required: return nil
         case .absent: throw Invalid(reason: "missing field `\(field.name)`")
         default: throw Invalid(reason: "`\(field.name)` must be a string, not \(value.typeName)")
         }
@@ -181,30 +179,30 @@ final class EventCounter {
         case .absent: throw Invalid(reason: "missing field `v`")
         default: throw Invalid(reason: "`v` must be the integer \(OnboardingMetrics.schemaVersion)")
         }
-        let event = try string(.event)!
+        let event = try string(.event)
         guard let kind = existing(event, bytes).flatMap({ kindOf[$0] }) else {
             unknownNames[EventLine.text(event, in: bytes)!, default: 0] += 1
             return
         }
-        let timeValue = try string(.time)!
+        let timeValue = try string(.time)
         guard let time = EventLine.withBytes(timeValue, in: bytes, scratch: &scratch, parseEventTime) ?? nil else {
             throw Invalid(reason: "`time` is not an ISO 8601 UTC time such as 2026-12-02T17:30:00.123Z")
         }
-        let reader = try string(.reader)!
+        let reader = try string(.reader)
         if case .string(let s, let e, _) = reader, s == e { throw Invalid(reason: "`reader` is empty") }
-        let lang = try string(.lang)!
-        let page = try string(.page)!
+        let lang = try string(.lang)
+        let page = try string(.page)
         switch kind {
         case .routeStarted, .stepViewed, .itemTicked, .itemUnticked, .stepCompleted, .stageCompleted, .routeCompleted:
             try route(kind, time: time, reader: reader, lang: lang, bytes)
         case .searchPerformed:
-            let query = try string(.query)!
+            let query = try string(.query)
             let results = try integer(.results, atLeast: 0)
             if line[.filters] != .absent, line[.filters] != .object { throw Invalid(reason: "`filters` must be an object") }
             queryStats[queryKey(lang, query, bytes), default: (0, 0, 0)].searches += 1
             if results == 0 { queryStats[queryKey(lang, query, bytes), default: (0, 0, 0)].zero += 1 }
         case .searchResultOpened:
-            let query = try string(.query)!
+            let query = try string(.query)
             _ = try integer(.rank, atLeast: 1)
             _ = try string(.target)
             queryStats[queryKey(lang, query, bytes), default: (0, 0, 0)].opened += 1
@@ -238,10 +236,10 @@ final class EventCounter {
     }
 
     private func route(_ kind: Kind, time: Int64, reader: EventLine.Value, lang: EventLine.Value, _ bytes: UnsafeBufferPointer<UInt8>) throws(Invalid) {
-        let segment = try string(.segment)!
-        let step = kind == .stepViewed || kind == .stepCompleted || kind == .itemTicked || kind == .itemUnticked ? try string(.step)! : nil
-        let stage = step != nil || kind == .stageCompleted ? try string(.stage)! : nil
-        let item = kind == .itemTicked || kind == .itemUnticked ? try string(.item)! : nil
+        let segment = try string(.segment)
+        let step = kind == .stepViewed || kind == .stepCompleted || kind == .itemTicked || kind == .itemUnticked ? try string(.step) : nil
+        let stage = step != nil || kind == .stageCompleted ? try string(.stage) : nil
+        let item = kind == .itemTicked || kind == .itemUnticked ? try string(.item) : nil
         guard let s = existing(segment, bytes), let l = existing(lang, bytes), let r = routeOf[s << 32 | l] else {
             unknown(lang, segment, nil, bytes)
             return

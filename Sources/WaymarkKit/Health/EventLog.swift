@@ -19,13 +19,13 @@ enum EventLog {
     /// before the problem.
     static func forEachLine(_ path: String, _ body: LineHandler) throws(Failure) {
         let fd: Int32 = path == "-" ? 0 : open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)
-        guard fd >= 0 else { throw Failure(description: "cannot open \(path): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else { throw Failure(description: "cannot open the file: \(String(cString: strerror(errno)))") }
         defer { if fd != 0 { close(fd) } }
-        try forEachLine(name: path, body) { chunk throws(Failure) in
+        try forEachLine(body) { chunk throws(Failure) in
             while true {
                 let n = Glibc.read(fd, chunk.baseAddress!, chunk.count)
                 if n >= 0 { return n }
-                if errno != EINTR { throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))") }
+                if errno != EINTR { throw Failure(description: "cannot read the file: \(String(cString: strerror(errno)))") }
             }
         }
     }
@@ -33,7 +33,7 @@ enum EventLog {
     /// The same for bytes in memory (the fuzz target).
     static func forEachLine(in bytes: [UInt8], _ body: LineHandler) throws(Failure) {
         var offset = 0
-        try forEachLine(name: "input", body) { chunk in
+        try forEachLine(body) { chunk in
             let n = min(chunk.count, bytes.count - offset)
             _ = chunk.initialize(from: bytes[offset..<(offset + n)])
             offset += n
@@ -43,7 +43,7 @@ enum EventLog {
 
     /// Lines from `read`, which fills a buffer and returns how much it filled (0 at the end).
     private static func forEachLine(
-        name path: String, _ body: LineHandler, read: (UnsafeMutableBufferPointer<UInt8>) throws(Failure) -> Int
+        _ body: LineHandler, read: (UnsafeMutableBufferPointer<UInt8>) throws(Failure) -> Int
     ) throws(Failure) {
         var splitter = LineSplitter()
         var gzip: GzipDecoder?
@@ -67,12 +67,12 @@ enum EventLog {
             do throws(GzipDecoder.Failure) {
                 try gzip.decode(UnsafeRawBufferPointer(piece)) { splitter.feed($0, body) }
             } catch {
-                throw Failure(description: "\(path): \(error.description) after line \(splitter.line)")
+                throw Failure(description: "\(error.description) after line \(splitter.line)")
             }
         }
         // A cut-off gzip member leaves a partial last line: it is part of the reported problem, not an event.
         if let gzip, !gzip.isComplete {
-            throw Failure(description: "\(path): the gzip data ends early (a truncated file?) after line \(splitter.line)")
+            throw Failure(description: "the gzip data ends early (a truncated file?) after line \(splitter.line)")
         }
         splitter.finish(body)
     }

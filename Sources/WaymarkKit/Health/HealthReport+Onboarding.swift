@@ -138,12 +138,13 @@ extension HealthReport {
                 facts.append([
                     "label": "Drop-off",
                     "value":
-                        "\(d.lost) readers (\(percent(d.lost, r.steps[d.after].reached))) after “\(r.steps[d.after].title)”, before “\(r.steps[d.after + 1].title)”",
+                        "\(d.lost) readers (\(percent(d.lost, r.steps[d.after].reached))) after “\u{2068}\(r.steps[d.after].title)\u{2069}”, before “\u{2068}\(r.steps[d.after + 1].title)\u{2069}”",
                 ])
             }
             func items(_ list: [OnboardingMetrics.ItemFigure]) -> [[String: Any]] { list.map { ["text": $0.text, "id": $0.id, "readers": $0.readers] } }
             return [
-                "title": "\(r.segmentTitle) · \(r.language)", "segment": r.segment, "language": r.language, "dir": r.rightToLeft ? "rtl" : "ltr",
+                "title": "\u{2068}\(r.segmentTitle)\u{2069} · \(r.language)", "segment": r.segment, "language": r.language,
+                "dir": r.rightToLeft ? "rtl" : "ltr",
                 "funnel": funnel, "stages": stages, "facts": facts, "ticked": items(r.mostTicked), "skipped": items(r.mostSkipped),
                 "hasTicked": !r.mostTicked.isEmpty, "hasSkipped": !r.mostSkipped.isEmpty,
             ]

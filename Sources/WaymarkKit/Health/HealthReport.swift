@@ -114,7 +114,7 @@ public enum HealthReport {
         let labelWidth = 170.0
         let barArea = 330.0
         let rowHeight = 30.0
-        let maxLabel = 25
+        let maxLabel = 22
         var svg =
             "<svg role=\"img\" viewBox=\"0 0 \(number(width)) \(number(Double(rows.count) * rowHeight + 10))\" width=\"100%\" aria-label=\"\(HTML.escape(rows.map { "\($0.0): \($0.3)" }.joined(separator: "; ")))\">"
         for (i, row) in rows.enumerated() {
@@ -122,7 +122,12 @@ public enum HealthReport {
             let w = row.2 > 0 ? max(2, barArea * row.1 / row.2) : 0
             let label = rightToLeft ? "direction=\"rtl\" text-anchor=\"start\"" : "text-anchor=\"end\""
             // A label wider than its column is cut with an ellipsis; the full text stays as its tooltip.
-            let shown = row.0.count > maxLabel ? String(row.0.prefix(maxLabel - 1)) + "…" : row.0
+            var shown = row.0
+            if shown.count > maxLabel {
+                var cut = shown.prefix(maxLabel - 1)
+                while cut.last?.isWhitespace == true { cut.removeLast() }
+                shown = cut + "…"
+            }
             let tooltip = shown == row.0 ? "" : "<title>\(HTML.escape(row.0))</title>"
             svg += "<text x=\"\(number(labelWidth - 8))\" y=\"\(number(y + 19))\" \(label)>\(tooltip)\(HTML.escape(shown))</text>"
             svg += "<rect x=\"\(number(labelWidth))\" y=\"\(number(y + 4))\" width=\"\(number(barArea))\" height=\"20\" fill=\"#e8ecf2\" rx=\"3\"/>"

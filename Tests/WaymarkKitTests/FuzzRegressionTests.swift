@@ -38,6 +38,11 @@ struct FuzzRegressionTests {
         FuzzTargets.document(Array(repeating: unit[..<half], count: 500).flatMap { $0 } + Array(repeating: unit[half...], count: 500).flatMap { $0 })
     }
 
+    @Test("event logs", arguments: inputs("events"))
+    func events(_ path: String) throws {
+        FuzzTargets.events(try FileSystem.readBytes(path))
+    }
+
     @Test("search queries", arguments: inputs("query"))
     func query(_ path: String) throws {
         FuzzTargets.query(try FileSystem.readBytes(path))

@@ -34,11 +34,12 @@ public struct Diagnostic: Hashable, Sendable, Comparable, Error {
     /// Path relative to the root it belongs to (see `root`), with `/` separators.
     public var file: String?
     public var location: SourceLocation?
-    /// Which folder `file` is relative to: content files and templates are reported from their own roots.
+    /// Which folder `file` is relative to: content files and templates are reported from their own roots;
+    /// event logs (`report --events`) by the path given on the command line.
     public var root: Root
 
     public enum Root: String, Sendable, Hashable {
-        case content, templates, output
+        case content, templates, output, events
     }
 
     public init(

@@ -41,6 +41,8 @@ public struct HealthData: Sendable {
     public var brokenLinks: [(folder: String, count: Int)]
     public var orphans: [String]
     public var duplicateTitles: [String]
+    /// Routes, steps, items and page titles, for reading event logs against (`report --events`).
+    public var onboarding: OnboardingOutline
 }
 
 extension HealthData {
@@ -159,7 +161,7 @@ extension HealthData {
             segments: config.segments.map { ($0.id, config.text($0.title, defaults)) },
             cells: cells, routes: routes, stale: stale.sorted { $0.ageDays > $1.ageDays }, ages: ages,
             brokenLinks: broken.sorted { $0.key < $1.key }.map { ($0.key, $0.value) },
-            orphans: orphans.sorted(), duplicateTitles: duplicates.sorted())
+            orphans: orphans.sorted(), duplicateTitles: duplicates.sorted(), onboarding: OnboardingOutline.of(site, rendered: rendered))
         return (data, issues)
     }
 }

@@ -1,8 +1,10 @@
 /// The content-health report: an HTML page of inline SVG charts drawn here (no chart library, no
 /// external requests, readable offline and in CI artifacts), and the same figures as JSON.
 public enum HealthReport {
-    public static func json(_ h: HealthData, diagnostics: [Diagnostic]) -> String {
-        JSON.object([
+    /// The figures as JSON (`version` 1); with event logs read, `onboarding` holds their figures (its own
+    /// `version`, see docs/analytics.md).
+    public static func json(_ h: HealthData, diagnostics: [Diagnostic], onboarding: OnboardingMetrics? = nil) -> String {
+        var fields: [(String, JSON)] = [
             ("version", .int(1)),
             ("today", .string(h.today.iso)),
             ("defaultLanguage", .string(h.defaultLanguage)),
@@ -31,7 +33,9 @@ public enum HealthReport {
             ("brokenLinks", .object(h.brokenLinks.map { ($0.folder, .int($0.count)) })),
             ("orphanArticles", .array(h.orphans.map(JSON.string))),
             ("duplicateTitles", .array(h.duplicateTitles.map(JSON.string))),
-        ]).encoded(pretty: true)
+        ]
+        if let onboarding { fields.append(("onboarding", json(onboarding))) }
+        return JSON.object(fields).encoded(pretty: true)
     }
 
     /// Escaped message text with its `quoted` parts (keys, values, commands) as `<code>`: terminals show
@@ -49,7 +53,9 @@ public enum HealthReport {
 
     /// The report as a page, through `templates/report.mustache` like every other page; the charts are
     /// SVG drawn here (their text escaped as they are drawn).
-    public static func html(_ h: HealthData, diagnostics: [Diagnostic], formatter: DiagnosticFormatter, templates: TemplateSet) throws -> String {
+    public static func html(
+        _ h: HealthData, diagnostics: [Diagnostic], formatter: DiagnosticFormatter, templates: TemplateSet, onboarding: OnboardingMetrics? = nil
+    ) throws -> String {
         guard templates.has("report") else { throw TemplateSet.Missing(name: "report") }
         var charts: [[String: Any]] = []
         func chart(_ title: String, _ caption: String, _ svg: String) { charts.append(["title": title, "caption": caption, "svg": svg]) }
@@ -71,7 +77,7 @@ public enum HealthReport {
             brokenTotal == 0
                 ? ""
                 : bars(h.brokenLinks.map { ($0.folder, Double($0.count), Double(h.brokenLinks.map(\.count).max() ?? 1), String($0.count)) }, color: "#b3261e"))
-        let context: [String: Any] = [
+        var context: [String: Any] = [
             "siteTitle": h.siteTitle,
             "today": h.today.iso,
             "errors": diagnostics.filter { $0.severity == .error }.count,
@@ -93,6 +99,7 @@ public enum HealthReport {
                 ]
             },
         ]
+        if let onboarding { context["onboarding"] = Self.context(onboarding) }
         return templates.render("report", context)
     }
 
@@ -100,18 +107,29 @@ public enum HealthReport {
 
     static func number(_ x: Double) -> String { String(Int(x.rounded())) }
 
-    /// Horizontal bars: (label, value, maximum, text shown after the bar).
-    static func bars(_ rows: [(String, Double, Double, String)], color: String) -> String {
+    /// Horizontal bars: (label, value, maximum, text shown after the bar). Labels in a right-to-left
+    /// language are drawn as RTL text, still ending at the bars, so Persian titles read correctly.
+    static func bars(_ rows: [(String, Double, Double, String)], color: String, rightToLeft: Bool = false) -> String {
         let width = 640.0
         let labelWidth = 170.0
         let barArea = 330.0
         let rowHeight = 30.0
+        let maxLabel = 22
         var svg =
             "<svg role=\"img\" viewBox=\"0 0 \(number(width)) \(number(Double(rows.count) * rowHeight + 10))\" width=\"100%\" aria-label=\"\(HTML.escape(rows.map { "\($0.0): \($0.3)" }.joined(separator: "; ")))\">"
         for (i, row) in rows.enumerated() {
             let y = Double(i) * rowHeight + 5
             let w = row.2 > 0 ? max(2, barArea * row.1 / row.2) : 0
-            svg += "<text x=\"\(number(labelWidth - 8))\" y=\"\(number(y + 19))\" text-anchor=\"end\">\(HTML.escape(row.0))</text>"
+            let label = rightToLeft ? "direction=\"rtl\" text-anchor=\"start\"" : "text-anchor=\"end\""
+            // A label wider than its column is cut with an ellipsis; the full text stays as its tooltip.
+            var shown = row.0
+            if shown.count > maxLabel {
+                var cut = shown.prefix(maxLabel - 1)
+                while cut.last?.isWhitespace == true { cut.removeLast() }
+                shown = cut + "…"
+            }
+            let tooltip = shown == row.0 ? "" : "<title>\(HTML.escape(row.0))</title>"
+            svg += "<text x=\"\(number(labelWidth - 8))\" y=\"\(number(y + 19))\" \(label)>\(tooltip)\(HTML.escape(shown))</text>"
             svg += "<rect x=\"\(number(labelWidth))\" y=\"\(number(y + 4))\" width=\"\(number(barArea))\" height=\"20\" fill=\"#e8ecf2\" rx=\"3\"/>"
             svg += "<rect x=\"\(number(labelWidth))\" y=\"\(number(y + 4))\" width=\"\(number(w))\" height=\"20\" fill=\"\(color)\" rx=\"3\"/>"
             svg += "<text x=\"\(number(labelWidth + barArea + 10))\" y=\"\(number(y + 19))\">\(HTML.escape(row.3))</text>"

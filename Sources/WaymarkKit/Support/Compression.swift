@@ -45,3 +45,60 @@ enum Compression {
         return false
     }
 }
+
+/// Streaming gzip decoding for inputs too large to hold (event logs): bytes go in as they are read,
+/// decoded bytes come out in pieces, so memory stays at the two buffers whatever the file's size.
+/// Concatenated gzip members (what `cat a.gz b.gz` and log rotation produce) decode as one stream.
+final class GzipDecoder {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String
+    }
+
+    private var stream = z_stream()
+    private var output = [UInt8](repeating: 0, count: 1 << 18)
+    /// True between the end of one member and the first byte of the next.
+    private var betweenMembers = false
+
+    init() throws(Failure) {
+        // windowBits 15 + 16: gzip wrapper only (a zlib or raw stream is not a .gz file).
+        guard inflateInit2_(&stream, 15 + 16, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else {
+            throw Failure(description: "zlib could not start")
+        }
+    }
+
+    deinit { inflateEnd(&stream) }
+
+    /// Decodes `input` completely, handing each decoded piece to `body` (valid only during the call).
+    func decode(_ input: UnsafeRawBufferPointer, _ body: (UnsafeBufferPointer<UInt8>) -> Void) throws(Failure) {
+        guard let base = input.baseAddress, !input.isEmpty else { return }
+        stream.next_in = UnsafeMutablePointer(mutating: base.assumingMemoryBound(to: UInt8.self))
+        stream.avail_in = UInt32(input.count)
+        var produced = 0
+        repeat {
+            if betweenMembers {
+                if stream.avail_in == 0 { break }
+                inflateReset(&stream)
+                betweenMembers = false
+            }
+            let status: Int32
+            (status, produced) = output.withUnsafeMutableBufferPointer { out -> (Int32, Int) in
+                stream.next_out = out.baseAddress
+                stream.avail_out = UInt32(out.count)
+                let status = inflate(&stream, Z_NO_FLUSH)
+                return (status, out.count - Int(stream.avail_out))
+            }
+            if produced > 0 { output.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[0..<produced])) } }
+            switch status {
+            case Z_OK, Z_BUF_ERROR: break
+            case Z_STREAM_END: betweenMembers = true
+            default:
+                let reason = stream.msg.map { String(cString: $0) } ?? "error \(status)"
+                throw Failure(description: "corrupt gzip data (\(reason))")
+            }
+            // A full output buffer may leave decoded bytes inside zlib even when all input is taken.
+        } while stream.avail_in > 0 || produced == output.count
+    }
+
+    /// Whether the input ended at the end of a member, not partway through one.
+    var isComplete: Bool { betweenMembers }
+}

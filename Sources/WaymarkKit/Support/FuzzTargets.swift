@@ -7,6 +7,7 @@ public enum FuzzTargets {
     /// The targets by the name `make fuzz` uses for their corpus and crasher folders.
     public static let all: [String: @Sendable ([UInt8]) -> Void] = [
         "document": document, "query": query, "site-config": siteConfig, "linear-time": { linearTime($0) }, "image": image,
+        "events": events,
     ]
 
     static let resolver = LinkResolver(
@@ -86,6 +87,23 @@ public enum FuzzTargets {
             fatalError("superlinear rendering: 4x the input took \(growth)x the time (cmark-gfm alone: \(cmarkGrowth)x) for the unit \(Array(seed))")
         }
         return (growth, cmarkGrowth)
+    }
+
+    /// An event log (plain or gzip) read against a small route: line splitting, the JSON line reader,
+    /// schema checks, times, and the figures.
+    public static func events(_ bytes: [UInt8]) {
+        let item = OnboardingOutline.Item(id: "guides/s/01-a#x", text: "x")
+        let outline = OnboardingOutline(
+            routes: [
+                .init(
+                    segment: "s", segmentTitle: "S", language: "en", rightToLeft: false,
+                    stages: [.init(id: "welcome", title: "Welcome"), .init(id: "first-value", title: "First value")],
+                    steps: [.init(key: "guides/s/01-a", title: "A", stage: 0, items: [item]), .init(key: "guides/s/02-b", title: "B", stage: 1, items: [])],
+                    firstValueStage: 1)
+            ], pageTitles: ["/en/x/": "X"])
+        let counter = EventCounter(outline)
+        counter.read(bytes: bytes)
+        _ = HealthReport.json(counter.figures()).encoded()
     }
 
     /// site.yml bytes.

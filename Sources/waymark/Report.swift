@@ -39,10 +39,14 @@ struct Report: ParsableCommand {
         let formatter = DiagnosticFormatter(content: source.content, templates: source.templates, output: "output")
         var diagnostics = summary.diagnostics
         var onboarding: OnboardingMetrics?
+        // A log that could not be read (a mistyped path, a cut-off gzip) still gives a report from the
+        // rest, but fails the command: a scheduled job must not publish figures with a month missing.
+        var unreadableLog = false
         if !events.isEmpty {
             let metrics = OnboardingMetrics.read(events, outline: health.onboarding)
             diagnostics += metrics.diagnostics
             onboarding = metrics
+            unreadableLog = metrics.diagnostics.contains { $0.severity == .error }
             let files = metrics.files.count == 1 ? "1 file" : "\(metrics.files.count) files"
             FileHandle.standardError.write(Data("Read \(metrics.events) events from \(files); \(metrics.badLines) bad line(s) skipped.\n".utf8))
             if !metrics.diagnostics.isEmpty {
@@ -68,5 +72,6 @@ struct Report: ParsableCommand {
             let errors = diagnostics.filter { $0.severity == .error }.count
             FileHandle.standardError.write(Data("Wrote \(destination): \(errors) error(s), \(diagnostics.count - errors) warning(s).\n".utf8))
         }
+        if unreadableLog { throw ExitCode(1) }
     }
 }

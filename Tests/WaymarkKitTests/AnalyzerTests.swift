@@ -87,6 +87,15 @@ struct AnalyzerTests {
         struct Meta: Decodable { var ranking: Ranking }
         #expect(try JSONDecoder().decode(Meta.self, from: data).ranking == Ranking())
         #expect(try SearchEngine(site: tree.path + "/site", language: "en").weights == Ranking())
+
+        // An index of another format version is refused with what to do, not reported as damaged.
+        let older = String(decoding: data, as: UTF8.self).replacingOccurrences(of: #"{"version":2,"#, with: #"{"version":1,"#)
+        try tree.write("site/search/en/meta.json", older)
+        #expect {
+            try SearchEngine(site: tree.path + "/site", language: "en")
+        } throws: { error in
+            "\(error)".contains("has format version 1, this waymark reads version 2; rebuild the site")
+        }
     }
 }
 

@@ -7,6 +7,7 @@ import json
 import os
 import re
 import shutil
+import subprocess
 import tempfile
 import threading
 import time
@@ -15,7 +16,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import ROOT, Server, build, free_port, make_driver
+from helpers import ROOT, WAYMARK, Server, build, free_port, make_driver
 
 ROUTE = "/en/segments/small-business/route/"
 STEPS = ["01-define-the-first-win", "02-write-your-welcome-email", "03-run-a-kickoff-call", "04-deliver-the-first-result",
@@ -222,6 +223,7 @@ def analytics_site(collector):
     with open(os.path.join(content, "site.yml"), "a") as f:
         f.write(f"\nanalytics: {{ endpoint: {collector.url} }}\n")
     server = Server(build(content, os.path.join(tmp, "site")))
+    server.content = content
     yield server
     server.close()
     shutil.rmtree(tmp, ignore_errors=True)
@@ -262,6 +264,20 @@ def test_beacons_reach_the_collector_with_the_documented_schema(analytics_site, 
     assert len({e["reader"] for e in events}) == 1
     # JSON lines in a text/plain body: a "simple" request, no preflight, no cookies.
     assert all(kind.startswith("text/plain") for kind, _ in collector.bodies)
+
+    # What the collector stored is what `waymark report --events` reads: the reader is in the funnel.
+    log = os.path.join(os.path.dirname(analytics_site.content), "events.jsonl")
+    with open(log, "w") as f:
+        f.write("".join(body for _, body in collector.bodies))
+    report = subprocess.run([WAYMARK, "report", "--content", analytics_site.content, "--templates", os.path.join(ROOT, "templates"),
+                             "--format", "json", "--events", log], capture_output=True, text=True)
+    assert report.returncode == 0, report.stderr
+    onboarding = json.loads(report.stdout)["onboarding"]
+    assert onboarding["badLines"] == 0 and onboarding["events"] == len(events)
+    route = next(r for r in onboarding["routes"] if r["segment"] == "small-business" and r["language"] == "en")
+    assert route["started"] == 1 and route["steps"][0]["reached"] == 1
+    searched = next(s for s in onboarding["searches"] if s["language"] == "en")
+    assert searched["top"][0]["query"] == "churn" and searched["top"][0]["opened"] == 1
 
     # The reader turns it off: nothing more is sent.
     collector.bodies.clear()

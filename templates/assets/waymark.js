@@ -289,6 +289,8 @@
     this.chunks = {};
     this.meta = fetch(url + "meta.json").then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (meta) {
+        // Another index format (a cache serving an older meta.json with this script) is not misread.
+        if (meta.version !== 2) throw new Error("search index format " + meta.version);
         // The search interface's strings travel with the index (pages carry only what they use).
         Object.keys(meta.strings || {}).forEach(function (k) { if (!(k in strings)) strings[k] = meta.strings[k]; });
         if (!digits && meta.strings && meta.strings.digits && meta.strings.digits.length === 10 && meta.strings.digits !== "0123456789") digits = meta.strings.digits;

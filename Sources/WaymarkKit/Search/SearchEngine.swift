@@ -114,11 +114,14 @@ public final class SearchEngine {
     public enum Failure: Error, CustomStringConvertible {
         case missingIndex(String)
         case corrupt(String)
+        case otherVersion(String, Int)
 
         public var description: String {
             switch self {
             case .missingIndex(let p): return "no search index at \(p); build the site first (waymark build)"
             case .corrupt(let p): return "search index file \(p) is damaged; rebuild the site"
+            case .otherVersion(let p, let v):
+                return "search index \(p) has format version \(v), this waymark reads version \(SearchIndexBuilder.formatVersion); rebuild the site"
             }
         }
     }
@@ -131,6 +134,11 @@ public final class SearchEngine {
         self.language = language
         folder = site + "/search/" + language + "/"
         guard let data = FileManager.default.contents(atPath: folder + "meta.json") else { throw Failure.missingIndex(folder + "meta.json") }
+        // The version first: an index of another version may lack fields, which is not damage.
+        struct Version: Decodable { var version: Int }
+        if let v = try? JSONDecoder().decode(Version.self, from: data), v.version != SearchIndexBuilder.formatVersion {
+            throw Failure.otherVersion(folder + "meta.json", v.version)
+        }
         do { meta = try JSONDecoder().decode(Meta.self, from: data) } catch { throw Failure.corrupt(folder + "meta.json") }
         analyzer = Analyzer(language: language)
     }

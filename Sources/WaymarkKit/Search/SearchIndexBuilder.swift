@@ -32,6 +32,11 @@ public struct SearchDocument: Sendable {
 /// tags 1.5 > body 1, and quantized to a byte; the query side only sums and multiplies integers, which is
 /// what lets the browser and `waymark search` rank identically.
 public struct SearchIndexBuilder: Sendable {
+    /// The index format. Version 2 added `stemRules` and `featured` to `meta.json`, dropped
+    /// `analysis.maxSuffix` and lets synonyms hold phrases; readers refuse another version with "rebuild
+    /// the site" rather than misread it.
+    static let formatVersion = 2
+
     public var segments: [String]
     public var stages: [String]
     /// Synonym groups per language, as written in site.yml.
@@ -380,7 +385,7 @@ public struct SearchIndexBuilder: Sendable {
         let featuredPages: JSON = .object(
             (featured[language] ?? []).map { name, paths in (name, JSON.array(paths.compactMap { pageNumber[$0] }.prefix(3).map(JSON.int))) })
         let meta = JSON.object([
-            ("version", .int(1)),
+            ("version", .int(Self.formatVersion)),
             ("language", .string(language)),
             ("base", .string(basePath)),
             ("docs", .int(n)),

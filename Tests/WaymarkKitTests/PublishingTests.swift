@@ -114,6 +114,11 @@ struct PublishingTests {
         #expect(page.contains(#"data-endpoint="https://feedback.example.com/votes""#))
         // The footer carries the collector (escaped) and the reader's choice; without it, neither.
         #expect(page.contains(#"data-analytics="https://collect.example.com/w?x=&quot;1&quot;""#))
+        // The live preview never sends a writer's clicks.
+        var preview = SmallSite.options(tree, output: "preview")
+        preview.liveReload = true
+        #expect(SiteBuilder.build(preview).wrote)
+        #expect(tree.read("preview/en/articles/billing/refunds/index.html")?.contains("data-analytics") == false)
         try tree.write("content/site.yml", SmallSite.siteYML)
         #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
         #expect(tree.read("output/en/articles/billing/refunds/index.html")?.contains("data-analytics") == false)

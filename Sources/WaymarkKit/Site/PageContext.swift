@@ -41,6 +41,8 @@ struct PageContextFactory: Sendable {
                     "href": path + URLPath.encode("\(code)/segments/\(segment.id)/"),
                 ]
             }
+            // The preview never sends: a writer's clicks are not customers' onboarding.
+            let analyticsEndpoint: Any = options.liveReload ? false : (config.analyticsEndpoint.map { $0 as Any } ?? false)
             chrome[code] = [
                 "lang": code,
                 "dir": language.direction.rawValue,
@@ -59,7 +61,7 @@ struct PageContextFactory: Sendable {
                     "multilingual": config.languages.count > 1,
                     "feed": path + URLPath.encode("\(code)/feed.xml"),
                     "feedbackEndpoint": config.feedbackEndpoint ?? "",
-                    "analyticsEndpoint": config.analyticsEndpoint ?? false,
+                    "analyticsEndpoint": analyticsEndpoint,
                 ] as [String: Any],
                 "assets": [
                     "css": path + (templates.assets["style.css"] ?? "assets/style.css"),

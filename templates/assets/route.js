@@ -189,9 +189,9 @@
     function milestones(prev, now) {
       var time = Date.now(), r = routeRecord(), events = [];
       route.steps.forEach(function (step) {
-        var record = progress.steps[step.id] || (progress.steps[step.id] = {});
-        if (!now.steps[step.id].complete || prev.steps[step.id].complete || record.completed) return;
-        record.completed = time;
+        var record = progress.steps[step.id];
+        if (!now.steps[step.id].complete || prev.steps[step.id].complete || (record && record.completed)) return;
+        (record || (progress.steps[step.id] = {})).completed = time;
         events.push(["step_completed", { segment: segment, stage: step.stage, step: step.id }]);
       });
       route.stages.forEach(function (stage) {

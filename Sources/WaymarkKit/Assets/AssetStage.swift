@@ -48,7 +48,7 @@ struct AssetStage: Sendable {
     let resizer: @Sendable () -> Result<ImageResizer, ImageHeaderError>
 
     /// Beyond this many pixels an image is published without copies: decoding it would take more memory
-    /// than a content file should (a 100 MB PNG bomb declares 50,000 × 50,000 pixels in a few KB).
+    /// than a content file should (a PNG of a few KB can declare 50,000 × 50,000 pixels, 7.5 GB decoded).
     static let maxResizePixels = 50_000_000
 
     /// One asset's result; the preview's memo keeps it with the bytes to write.

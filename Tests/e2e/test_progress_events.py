@@ -221,7 +221,7 @@ def analytics_site(collector):
     content = os.path.join(tmp, "content")
     shutil.copytree(os.path.join(ROOT, "content"), content)
     with open(os.path.join(content, "site.yml"), "a") as f:
-        f.write(f"\nanalytics: {{ endpoint: {collector.url} }}\n")
+        f.write(f"\nanalytics: {{ endpoint: {collector.url} }}\nfeedback: {{ endpoint: {collector.url} }}\n")
     server = Server(build(content, os.path.join(tmp, "site")))
     server.content = content
     yield server
@@ -278,6 +278,16 @@ def test_beacons_reach_the_collector_with_the_documented_schema(analytics_site, 
     assert route["started"] == 1 and route["steps"][0]["reached"] == 1
     searched = next(s for s in onboarding["searches"] if s["language"] == "en")
     assert searched["top"][0]["query"] == "churn" and searched["top"][0]["opened"] == 1
+
+    # "Was this helpful?" goes to feedback.endpoint in its own shape, and as an event.
+    collector.bodies.clear()
+    driver.get(analytics_site.url + "/en/articles/basics/the-aha-moment/")
+    driver.find_element(By.CSS_SELECTOR, "[data-helpful=yes]").click()
+    driver.get(analytics_site.url + "/en/")
+    assert wait_for(lambda: len(collector.bodies) >= 2)
+    votes = [json.loads(body) for _, body in collector.bodies if body.startswith('{"page"')]
+    assert votes == [{"page": "/en/articles/basics/the-aha-moment/", "language": "en", "title": votes[0]["title"], "helpful": True}]
+    assert [e["helpful"] for e in collector.events() if e.get("event") == "feedback_given"] == [True]
 
     # The reader turns it off: nothing more is sent.
     collector.bodies.clear()

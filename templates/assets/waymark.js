@@ -43,6 +43,15 @@
     return e;
   }
 
+  // A POST that never gets in the reader's way: a text/plain body keeps a request to another origin
+  // "simple" (no preflight), no credentials go with it, it outlives the page, and failures are ignored.
+  function postText(url, body) {
+    try {
+      fetch(url, { method: "POST", body: body, headers: { "Content-Type": "text/plain;charset=UTF-8" }, keepalive: true, mode: "cors", credentials: "omit" })
+        .catch(function () { /* nothing to do */ });
+    } catch (e) { /* old browsers */ }
+  }
+
   // ---- events: each reader action is a CustomEvent on document ("waymark:item_ticked", detail = the
   // event below) that a product embedding the site or a tag manager can listen to. With site.yml's
   // analytics.endpoint they are also sent, in batches, as JSON lines (schema v1 in docs/analytics.md):
@@ -69,13 +78,8 @@
     if (!queue.length) return;
     var body = queue.map(function (e) { return JSON.stringify(e); }).join("\n") + "\n";
     queue = [];
-    // text/plain keeps the request "simple" (no preflight) for a collector on another origin.
     var blob = new Blob([body], { type: "text/plain;charset=UTF-8" });
-    if (navigator.sendBeacon && navigator.sendBeacon(endpoint, blob)) return;
-    try {
-      fetch(endpoint, { method: "POST", body: body, headers: { "Content-Type": "text/plain;charset=UTF-8" }, keepalive: true, mode: "cors", credentials: "omit" })
-        .catch(function () { /* analytics never gets in the reader's way */ });
-    } catch (e) { /* old browsers */ }
+    if (!(navigator.sendBeacon && navigator.sendBeacon(endpoint, blob))) postText(endpoint, body);
   }
   function emit(name, fields) {
     var event = { v: 1, event: name, time: new Date().toISOString(), reader: readerId(), lang: root.lang, page: window.location.pathname };
@@ -796,12 +800,7 @@
         done();
         emit("feedback_given", { helpful: helpful });
         if (!endpoint) return;
-        // text/plain keeps this a "simple" cross-origin request (no preflight); the body is JSON.
-        var body = JSON.stringify({ page: page, language: root.lang, title: doc.title, helpful: helpful });
-        try {
-          fetch(endpoint, { method: "POST", body: body, headers: { "Content-Type": "text/plain;charset=UTF-8" }, keepalive: true, mode: "cors", credentials: "omit" })
-            .catch(function () { /* reading is never blocked by feedback */ });
-        } catch (e) { /* old browsers */ }
+        postText(endpoint, JSON.stringify({ page: page, language: root.lang, title: doc.title, helpful: helpful }));
       });
     });
   });

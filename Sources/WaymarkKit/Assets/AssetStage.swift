@@ -167,12 +167,14 @@ struct AssetStage: Sendable {
             return result
         }
         var resizer: ImageResizer?
+        // `chart.png` → `chart-480w.<hash>.png`
+        let stem = name[..<(name.lastIndex(of: ".") ?? name.endIndex)]
+        let fileExtension = name[stem.endIndex...]
         for w in wanted {
             var seed = ContextHasher()
             seed.add([hash, UInt64(w)])
             seed.add(ImageResizer.recipe)
-            let base = String(name[..<(name.lastIndex(of: ".") ?? name.endIndex)])
-            let path = folder + Fingerprint.name("\(base)-\(w)w" + name[(name.lastIndex(of: ".") ?? name.endIndex)...], seed.value)
+            let path = folder + Fingerprint.name("\(stem)-\(w)w\(fileExtension)", seed.value)
             var copy: [UInt8]?
             if let previousOutput { copy = try? FileSystem.readBytes(previousOutput + "/" + path) }
             if copy == nil {

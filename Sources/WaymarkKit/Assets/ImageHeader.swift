@@ -161,7 +161,7 @@ public enum ImageHeader {
 
     /// An SVG's size from its root element's `width`/`height` (in absolute units) or `viewBox`.
     static func svg(_ b: [UInt8]) -> ImageInfo? {
-        guard let start = find(Array("<svg".utf8), in: b[...]) else { return nil }
+        guard let start = b[...].firstIndex(ofBytes: Array("<svg".utf8)) else { return nil }
         guard let end = b[start...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
         let attributes = XMLAttributes.parse(b[(start + 4)..<end])
         let box = attributes["viewBox"].map {
@@ -235,16 +235,6 @@ public enum ImageHeader {
 
     private static func littleEndian(_ b: [UInt8], _ at: Int, _ n: Int) -> Int {
         (0..<n).reversed().reduce(0) { $0 << 8 | Int(b[at + $1]) }
-    }
-
-    private static func find(_ needle: [UInt8], in hay: ArraySlice<UInt8>) -> Int? {
-        guard hay.count >= needle.count else { return nil }
-        var i = hay.startIndex
-        while i <= hay.endIndex - needle.count {
-            if hay[i] == needle[0], hay[i..<(i + needle.count)].elementsEqual(needle) { return i }
-            i += 1
-        }
-        return nil
     }
 }
 

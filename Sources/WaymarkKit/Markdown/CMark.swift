@@ -343,13 +343,13 @@ private struct Walker {
             // are paid from a budget in proportion to the file, so nesting cannot make this quadratic:
             // once it is spent, cmark's own position is used.
             guard searchBudget > 0 else { return start() }
-            var found = Self.find(needle, in: bytes[from...])
+            var found = bytes[from...].firstIndex(ofBytes: needle)
             if found == nil {
                 searchBudget -= bytes.endIndex - from
                 if from > bytes.startIndex {
                     // Successful or not, a search from the start is paid: nested images with distinct
                     // destinations would each rescan the line.
-                    found = Self.find(needle, in: bytes)
+                    found = bytes.firstIndex(ofBytes: needle)
                     searchBudget -= (found ?? bytes.endIndex) - bytes.startIndex
                 }
             }
@@ -370,25 +370,6 @@ private struct Walker {
             lineNumber += 1
         }
         return start()
-    }
-
-    /// Where `needle` first occurs in `bytes` (an index of `bytes`): memchr for its first byte, then memcmp.
-    static func find(_ needle: [UInt8], in bytes: ArraySlice<UInt8>) -> Int? {
-        guard !needle.isEmpty, bytes.count >= needle.count else { return nil }
-        return bytes.withUnsafeBytes { hay -> Int? in
-            needle.withUnsafeBytes { n -> Int? in
-                let base = hay.baseAddress!
-                let last = hay.count - n.count
-                var i = 0
-                while i <= last {
-                    guard let hit = memchr(base + i, Int32(n[0]), last - i + 1) else { return nil }
-                    let offset = base.distance(to: UnsafeRawPointer(hit))
-                    if memcmp(base + offset, n.baseAddress!, n.count) == 0 { return bytes.startIndex + offset }
-                    i = offset + 1
-                }
-                return nil
-            }
-        }
     }
 
     /// `LineIndex.scalarColumn`, continuing the previous conversion on the same line when it can.

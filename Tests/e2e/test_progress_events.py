@@ -51,6 +51,15 @@ def stored_progress(driver):
     return json.loads(driver.execute_script("return localStorage.getItem('waymark:/:progress')") or "null")
 
 
+def import_file(driver, path):
+    """Loads a progress file with the route page's "Load progress from a file"; returns the status shown."""
+    picker = driver.find_element(By.CSS_SELECTOR, "[data-import-progress] + input[type=file]")
+    driver.execute_script("arguments[0].hidden = false", picker)
+    picker.send_keys(str(path))
+    WebDriverWait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text)
+    return driver.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text
+
+
 @pytest.fixture
 def recording_driver():
     d = make_driver()
@@ -160,11 +169,7 @@ def test_progress_moves_to_another_browser_as_a_file(server, driver, tmp_path):
     # "Another browser": nothing stored; the file brings the ticks back.
     driver.execute_script("localStorage.clear()")
     driver.refresh()
-    picker = driver.find_element(By.CSS_SELECTOR, "[data-import-progress] + input[type=file]")
-    driver.execute_script("arguments[0].hidden = false", picker)
-    picker.send_keys(str(saved))
-    WebDriverWait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text)
-    assert "2" in driver.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text
+    assert "2" in import_file(driver, saved)
     driver.get(server.url + step_url(0))
     assert [b.is_selected() for b in boxes(driver)] == [True, False, True]
 
@@ -172,10 +177,7 @@ def test_progress_moves_to_another_browser_as_a_file(server, driver, tmp_path):
     bad = tmp_path / "other.json"
     bad.write_text('{"hello": 1}')
     driver.get(server.url + ROUTE)
-    picker = driver.find_element(By.CSS_SELECTOR, "[data-import-progress] + input[type=file]")
-    driver.execute_script("arguments[0].hidden = false", picker)
-    picker.send_keys(str(bad))
-    WebDriverWait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text)
+    import_file(driver, bad)
     assert len(stored_progress(driver)["items"]) == 2
 
 
@@ -208,12 +210,8 @@ def test_a_hostile_progress_file_never_reaches_object_prototype(server, recordin
     d.get(server.url + ROUTE)
     d.execute_script("localStorage.clear(); sessionStorage.clear()")
     d.refresh()
-    picker = d.find_element(By.CSS_SELECTOR, "[data-import-progress] + input[type=file]")
-    d.execute_script("arguments[0].hidden = false", picker)
-    picker.send_keys(str(hostile))
-    WebDriverWait(d, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text)
     # The one ordinary item is merged; nothing lands on Object.prototype in the page that imported.
-    assert "(1 items updated)" in d.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text
+    assert "(1 items updated)" in import_file(d, hostile)
     assert d.execute_script(POLLUTION) == []
     stored = stored_progress(d)
     assert reserved_keys(stored) == [] and stored["items"] == {"guides/accountant/01-send-the-engagement-letter#kept": {"done": True, "at": 5}}

@@ -172,27 +172,78 @@ struct BadInputTests {
         #expect(tree.exists("output/en/index.html"))
     }
 
-    @Test("baseURL and --base-url: only absolute http(s) URLs or paths from the site root")
-    func baseURLs() throws {
-        for bad in ["//evil.example/", "/\\evil.example/", "javascript:alert(1)", "https:///x/", "https://user@evil.example/", "help/"] {
-            let tree = try SmallSite.tree(["content/site.yml": SmallSite.siteYML.replacingOccurrences(of: "https://help.example.com/docs/", with: "'\(bad)'")])
-            let summary = SiteBuilder.build(SmallSite.options(tree))
-            let error = summary.diagnostics.first { $0.code == "invalid-base-url" }
-            #expect(!summary.wrote && error?.file == "site.yml" && error?.location?.line == 2, "baseURL \(bad): \(summary.diagnostics)")
+    /// URLs a browser would send to another host, run as script, or read differently than they look.
+    static let hostileURLs = [
+        "//evil.example/c", "/\\evil.example/c", "\\\\evil.example/c", "\\/evil.example/c", "/\t/evil.example/c", "/\n/evil.example/c",
+        "/c\r\n", "javascript:alert(1)", "JavaScript:alert(1)", " javascript:alert(1)", "java\tscript:alert(1)", "data:text/html,<script>x</script>",
+        "vbscript:x", "mailto:a@b.example", "https://user@evil.example/c", "https://user:pw@evil.example/c",
+        "https://help.example.com\\@evil.example/", "https:///c", "https:evil.example/c", "https:/evil.example/c", "http://evil.example:99999/",
+        "http://evil.example:/", "https://evil%2eexample/", "/c\u{202E}gpj.exe", "/c\u{2066}", "/c\u{200B}", "/c\u{0}", "/c d", "/c\u{00A0}",
+        "https://evil.example/\u{2028}", "/c\"onload=\"x", "/c<x>", "/c`x", "c", "./c", "", String(repeating: "/", count: 3) + "evil.example",
+    ]
+
+    @Test("one URL validator: baseURL, --base-url, analytics.endpoint, feedback.endpoint and editURL refuse every hostile URL at its line")
+    func configuredURLs() throws {
+        /// `value` as a YAML double-quoted scalar, invisible characters as escapes.
+        func yaml(_ value: String) -> String {
+            "\""
+                + value.unicodeScalars.map { c -> String in
+                    if c == "\\" || c == "\"" { return "\\" + String(c) }
+                    if c.value >= 0x20 && c.value < 0x7F { return String(c) }
+                    return "\\U" + String(repeating: "0", count: 8 - String(c.value, radix: 16).count) + String(c.value, radix: 16)
+                }.joined() + "\""
+        }
+        for bad in Self.hostileURLs {
+            #expect(ConfigURL.problem(bad, allowed: .siteRoot) != nil, "baseURL \(bad.debugDescription)")
+            #expect(ConfigURL.problem(bad, allowed: .endpoint) != nil, "endpoint \(bad.debugDescription)")
+            #expect(ConfigURL.problem(bad, allowed: .absolute) != nil, "editURL \(bad.debugDescription)")
+            // In site.yml: each setting is a located error at the line that holds it, and nothing is kept.
+            let text =
+                SmallSite.siteYML.replacingOccurrences(of: "https://help.example.com/docs/", with: yaml(bad))
+                + "\nanalytics: { endpoint: \(yaml(bad)) }\nfeedback:\n  endpoint: \(yaml(bad))\neditURL: \(yaml(bad + "{path}"))\n"
+            let (config, problems) = SiteConfig.parse(SourceFile(path: "site.yml", text: text))
+            // Control characters are refused by the YAML reader before the URL check (`control-character`).
+            let expected = ["invalid-base-url": 2, "invalid-analytics-endpoint": 11, "invalid-feedback-endpoint": 13, "invalid-edit-url": 14]
+            #expect(
+                problems.map { $0.location?.line ?? 0 }.sorted() == [2, 11, 13, 14]
+                    && problems.allSatisfy { $0.code == "control-character" || expected[$0.code] == $0.location?.line },
+                "\(bad.debugDescription): \(problems)")
+            #expect(config?.baseURL == "/" && config?.analyticsEndpoint == nil && config?.feedbackEndpoint == nil && config?.editURL == nil)
+            #expect(problems.allSatisfy { !$0.message.unicodeScalars.contains { $0.value < 0x20 } }, "messages show invisible characters as escapes")
+            // On the command line: the build stops before writing anything.
             let fresh = try SmallSite.tree()
             var options = SmallSite.options(fresh)
             options.baseURL = bad
             let overridden = SiteBuilder.build(options)
             #expect(
                 !overridden.wrote && overridden.diagnostics.contains { $0.code == "invalid-base-url" && $0.message.hasPrefix("--base-url") },
-                "--base-url \(bad)")
+                "--base-url \(bad.debugDescription)")
         }
-        for good in ["https://help.example.com/docs/", "http://localhost:8080/", "/help/", "/"] {
+        for good in ["https://help.example.com/docs/", "http://localhost:8080/", "http://[::1]:8080/", "HTTPS://Help.Example.com", "/help/", "/"] {
+            #expect(ConfigURL.problem(good, allowed: .siteRoot) == nil, "\(good)")
             let fresh = try SmallSite.tree()
             var options = SmallSite.options(fresh)
             options.baseURL = good
             #expect(SiteBuilder.build(options).wrote, "--base-url \(good)")
         }
+        // Per setting: the base has no query or fragment (links are appended to it); editURL is never a path.
+        for good in ["/collect", "/collect?site=help&v=1", "https://collect.example.com/w?x=1#y", "https://bücher.example/c"] {
+            #expect(ConfigURL.problem(good, allowed: .endpoint) == nil, "\(good)")
+        }
+        #expect(ConfigURL.problem("/help/?x=1", allowed: .siteRoot) != nil && ConfigURL.problem("https://h.example/#a", allowed: .siteRoot) != nil)
+        #expect(ConfigURL.problem("/edit/{path}", allowed: .absolute) != nil)
+        #expect(ConfigURL.problem("https://github.com/acme/help/edit/main/content/{path}", allowed: .absolute) == nil)
+    }
+
+    @Test("stage and segment ids that a JavaScript object treats specially are located errors")
+    func reservedIDs() {
+        let text =
+            SmallSite.siteYML.replacingOccurrences(of: "id: accountant", with: "id: constructor")
+            + "\nstages:\n  - { id: prototype }\n  - { id: welcome }\n"
+        let (config, problems) = SiteConfig.parse(SourceFile(path: "site.yml", text: text))
+        #expect(problems.map { "\($0.code) \($0.location?.line ?? 0)" } == ["invalid-site-config 8", "invalid-site-config 12"], "\(problems)")
+        #expect(problems.allSatisfy { $0.message.contains("reserved") })
+        #expect(config?.segments.isEmpty == true && config?.stages.map(\.id) == ["welcome"])
     }
 
     @Test("control characters in front matter are located errors and never reach pages or feeds")

@@ -106,14 +106,14 @@ struct PublishingTests {
         let tree = try SmallSite.tree([
             "content/site.yml": SmallSite.siteYML
                 + "\neditURL: https://github.com/acme/help/edit/main/content/{path}\nfeedback: { endpoint: https://feedback.example.com/votes }\n"
-                + "analytics: { endpoint: https://collect.example.com/w?x=\"1\" }\n"
+                + "analytics: { endpoint: \"https://collect.example.com/w?x=1&y='2'\" }\n"
         ])
         #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
         let page = try #require(tree.read("output/en/articles/billing/refunds/index.html"))
         #expect(page.contains(#"href="https://github.com/acme/help/edit/main/content/en/articles/billing/refunds.md""#))
         #expect(page.contains(#"data-endpoint="https://feedback.example.com/votes""#))
         // The footer carries the collector (escaped) and the reader's choice; without it, neither.
-        #expect(page.contains(#"data-analytics="https://collect.example.com/w?x=&quot;1&quot;""#))
+        #expect(page.contains(#"data-analytics="https://collect.example.com/w?x=1&amp;y=&#39;2&#39;""#))
         // The live preview never sends a writer's clicks.
         var preview = SmallSite.options(tree, output: "preview")
         preview.liveReload = true

@@ -76,6 +76,8 @@ def test_pages_assets_and_headers(nginx):
     assert home.status == 200
     assert 'href="/help/en/articles/' in html and f'rel="canonical" href="{url}/help/en/"' in html
     assert "script-src 'self'" in home.headers["Content-Security-Policy"]
+    # One referrer policy, in the header and in the page (the preview and other servers send no header).
+    assert home.headers["Referrer-Policy"] == "strict-origin" and '<meta name="referrer" content="strict-origin">' in html
     assert home.headers["Cache-Control"] == "public, max-age=300, must-revalidate"
     css = next(name for name in os.listdir(os.path.join(www, "help", "assets")) if name.startswith("style.") and name.endswith(".css"))
     asset = fetch(f"{url}/help/assets/{css}")

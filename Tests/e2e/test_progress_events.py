@@ -2,6 +2,7 @@
 tab sees ticks, route events fire once and in order, resets, moving progress to another browser by file,
 and the optional beacon: batches reach a real collector with the documented schema, never under Do Not
 Track or after the reader turns it off."""
+import functools
 import http.server
 import json
 import os
@@ -48,6 +49,15 @@ def recorded(driver):
 
 def stored_progress(driver):
     return json.loads(driver.execute_script("return localStorage.getItem('waymark:/:progress')") or "null")
+
+
+def import_file(driver, path):
+    """Loads a progress file with the route page's "Load progress from a file"; returns the status shown."""
+    picker = driver.find_element(By.CSS_SELECTOR, "[data-import-progress] + input[type=file]")
+    driver.execute_script("arguments[0].hidden = false", picker)
+    picker.send_keys(str(path))
+    WebDriverWait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text)
+    return driver.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text
 
 
 @pytest.fixture
@@ -159,11 +169,7 @@ def test_progress_moves_to_another_browser_as_a_file(server, driver, tmp_path):
     # "Another browser": nothing stored; the file brings the ticks back.
     driver.execute_script("localStorage.clear()")
     driver.refresh()
-    picker = driver.find_element(By.CSS_SELECTOR, "[data-import-progress] + input[type=file]")
-    driver.execute_script("arguments[0].hidden = false", picker)
-    picker.send_keys(str(saved))
-    WebDriverWait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text)
-    assert "2" in driver.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text
+    assert "2" in import_file(driver, saved)
     driver.get(server.url + step_url(0))
     assert [b.is_selected() for b in boxes(driver)] == [True, False, True]
 
@@ -171,11 +177,83 @@ def test_progress_moves_to_another_browser_as_a_file(server, driver, tmp_path):
     bad = tmp_path / "other.json"
     bad.write_text('{"hello": 1}')
     driver.get(server.url + ROUTE)
-    picker = driver.find_element(By.CSS_SELECTOR, "[data-import-progress] + input[type=file]")
-    driver.execute_script("arguments[0].hidden = false", picker)
-    picker.send_keys(str(bad))
-    WebDriverWait(driver, 5).until(lambda d: d.find_element(By.CSS_SELECTOR, "[data-transfer-status]").text)
+    import_file(driver, bad)
     assert len(stored_progress(driver)["items"]) == 2
+
+
+# Keys a JavaScript object treats specially, at every level of a progress document: written into an
+# ordinary object, "__proto__" reaches Object.prototype and every record then looks started or completed.
+HOSTILE_PROGRESS = {
+    "v": 2,
+    "items": {"__proto__": {"done": True, "at": 9}, "constructor": {"done": True, "at": 9}, "prototype": {"done": True, "at": 9},
+              "guides/accountant/01-send-the-engagement-letter#kept": {"done": True, "at": 5}},
+    "steps": {"__proto__": {"visited": 1, "completed": 1}, "constructor": {"completed": 1}, "prototype": {"completed": 1},
+              step_url(0)[4:-1]: {"__proto__": {"completed": 1}, "constructor": {"completed": 1}}},
+    "routes": {"__proto__": {"started": 1, "completed": 1, "stages": {"welcome": 1}}, "constructor": {"started": 1}, "prototype": {"started": 1},
+               "accountant": {"started": 3, "stages": {"__proto__": {"welcome": 1}, "constructor": 1, "prototype": 1}}},
+}
+POLLUTION = ("return ['started', 'completed', 'visited', 'stages', 'done', 'at', 'welcome'].filter(function (k) {"
+             " return ({})[k] !== undefined || Object.prototype.hasOwnProperty(k); })")
+
+
+def reserved_keys(value):
+    """Every __proto__, constructor or prototype key anywhere in a JSON value."""
+    if isinstance(value, dict):
+        return [k for k in value if k in ("__proto__", "constructor", "prototype")] + [k for v in value.values() for k in reserved_keys(v)]
+    return []
+
+
+def test_a_hostile_progress_file_never_reaches_object_prototype(server, recording_driver, tmp_path):
+    d = recording_driver
+    hostile = tmp_path / "hostile.json"
+    hostile.write_text(json.dumps({"format": "waymark-progress", "v": 2, "progress": HOSTILE_PROGRESS}))
+    d.get(server.url + ROUTE)
+    d.execute_script("localStorage.clear(); sessionStorage.clear()")
+    d.refresh()
+    # The one ordinary item is merged; nothing lands on Object.prototype in the page that imported.
+    assert "(1 items updated)" in import_file(d, hostile)
+    assert d.execute_script(POLLUTION) == []
+    stored = stored_progress(d)
+    assert reserved_keys(stored) == [] and stored["items"] == {"guides/accountant/01-send-the-engagement-letter#kept": {"done": True, "at": 5}}
+    assert stored["routes"]["accountant"] == {"started": 3, "stages": {}}
+    # This route's records start empty: the route is not started, and every milestone still fires.
+    assert d.find_element(By.CSS_SELECTOR, "[data-route-start]").text == "Start the route"
+    d.get(server.url + step_url(0))
+    for box in boxes(d):
+        box.click()
+    names = [e["event"] for e in recorded(d)]
+    assert names[:2] == ["route_started", "step_viewed"] and "step_completed" in names and "stage_completed" not in names
+
+
+def test_progress_from_storage_is_copied_into_clean_records(server, recording_driver):
+    """Storage is input too: another page on the origin (or another tab, through the storage event) can write it."""
+    d = recording_driver
+    d.get(server.url + step_url(0))
+    hostile = dict(HOSTILE_PROGRESS)
+    # Fields of the wrong type are dropped, not taken as "done".
+    hostile["steps"] = dict(hostile["steps"], **{step_url(0)[4:-1]: {"visited": "yes", "completed": "yes"}})
+    hostile["routes"] = dict(hostile["routes"], **{"small-business": {"started": "yes", "completed": True, "stages": {"welcome": "yes"}}})
+    d.execute_script("localStorage.clear(); sessionStorage.clear(); localStorage.setItem('waymark:/:progress', arguments[0])", json.dumps(hostile))
+    d.refresh()
+    assert d.execute_script(POLLUTION) == []
+    for box in boxes(d):
+        box.click()
+    names = [e["event"] for e in recorded(d)]
+    assert names[:2] == ["route_started", "step_viewed"] and "step_completed" in names
+    assert reserved_keys(stored_progress(d)) == []
+
+    # The same document written by another tab reaches this one through the storage event.
+    first = d.current_window_handle
+    d.switch_to.new_window("tab")
+    d.get(server.url + ROUTE)
+    d.execute_script("localStorage.setItem('waymark:/:progress', arguments[0])", json.dumps(HOSTILE_PROGRESS))
+    d.switch_to.window(first)
+    WebDriverWait(d, 5).until(lambda d: not boxes(d)[0].is_selected())
+    assert d.execute_script(POLLUTION) == []
+    d.execute_script("sessionStorage.clear()")
+    boxes(d)[0].click()
+    # That document has no record of this route: ticking starts it anew.
+    assert [e["event"] for e in recorded(d)] == ["route_started", "item_ticked"]
 
 
 class Collector:
@@ -330,3 +408,61 @@ def test_without_an_endpoint_nothing_leaves_the_browser(server, recording_driver
     sent = d.execute_script("return performance.getEntriesByType('resource').filter(function (r) {"
                             " return r.initiatorType === 'beacon' || r.initiatorType === 'fetch' && r.name.indexOf('/search/') < 0; }).length")
     assert sent == 0
+
+
+class SiteWithCollector(Server):
+    """The site and a collector on one origin (analytics.endpoint: /collect): records the Referer and Origin
+    of every POST to /collect and of every page fetched."""
+
+    def __init__(self, directory):
+        self.posts, self.pages = [], []
+        posts, pages = self.posts, self.pages
+
+        class Handler(http.server.SimpleHTTPRequestHandler):
+            def do_GET(self):
+                if self.path.endswith("/") or self.path.split("?")[0].endswith("/"):
+                    pages.append((self.path, self.headers.get("Referer")))
+                return super().do_GET()
+
+            def do_POST(self):
+                body = self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()
+                posts.append({"path": self.path, "referer": self.headers.get("Referer"), "origin": self.headers.get("Origin"), "body": body})
+                self.send_response(204)
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.directory = directory
+        self.requests = []
+        self.port = free_port()
+        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), functools.partial(Handler, directory=directory))
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.port}"
+
+
+def test_requests_from_a_page_carry_no_path_or_query_string_in_referer(driver, tmp_path):
+    """Under strict-origin-when-cross-origin a same-origin beacon carries the whole page URL, query string
+    included (?utm_source=…&email=…); the pages' policy keeps every Referer to the origin."""
+    content = tmp_path / "content"
+    shutil.copytree(os.path.join(ROOT, "content"), content)
+    with open(content / "site.yml", "a") as f:
+        f.write("\nanalytics: { endpoint: /collect }\nfeedback: { endpoint: /collect }\n")
+    site = SiteWithCollector(build(str(content), str(tmp_path / "site")))
+    try:
+        query = "?utm_source=x&email=a%40b.example"
+        driver.get(site.url + step_url(0) + query)
+        boxes(driver)[0].click()
+        driver.get(site.url + "/en/articles/basics/the-aha-moment/" + query)
+        driver.find_element(By.CSS_SELECTOR, "[data-helpful=yes]").click()
+        # A link followed from a page with a query string.
+        driver.execute_script("document.querySelector('main a[href^=\"/en/articles/\"]').click()")
+        assert wait_for(lambda: len([p for p in site.posts if '"event"' in p["body"]]) >= 2 and any('"helpful"' in p["body"] for p in site.posts))
+        assert wait_for(lambda: len(site.pages) >= 3)
+        origin = site.url + "/"
+        # sendBeacon (events) and fetch (the vote) both: the origin alone, and an Origin header for a
+        # collector that checks it (no-referrer would send "Origin: null").
+        assert site.posts and all(p["referer"] == origin and p["origin"] == site.url for p in site.posts), site.posts
+        assert [referer for path, referer in site.pages[2:]] and all(referer == origin for path, referer in site.pages[2:]), site.pages
+    finally:
+        site.close()

@@ -18,15 +18,55 @@
   // Version 1 kept a "1" per ticked item ("task:<id>") and visited step ("visited:<id>"): those are
   // moved in on first read (time unknown: 0), so no reader loses progress.
   var PROGRESS = "progress";
-  function emptyProgress() { return { v: 2, items: {}, steps: {}, routes: {} }; }
-  function validProgress(p) {
-    return !!p && p.v === 2 && typeof p.items === "object" && typeof p.steps === "object" && typeof p.routes === "object" &&
-      !!p.items && !!p.steps && !!p.routes;
+  // Progress comes from outside this script: storage (any page on the origin can write it, and the
+  // storage event brings what another tab wrote) and imported files. It is copied field by field into
+  // records without a prototype, keeping only the known fields with the right types and never a key
+  // named __proto__, constructor or prototype: a key like that written into an ordinary object reaches
+  // Object.prototype, after which every new record looks started or completed and milestones stop.
+  function bareRecord(fields) {
+    var r = Object.create(null);
+    if (fields) Object.keys(fields).forEach(function (k) { r[k] = fields[k]; });
+    return r;
+  }
+  function safeKey(k) { return k !== "__proto__" && k !== "constructor" && k !== "prototype"; }
+  function isMap(x) { return !!x && typeof x === "object" && !Array.isArray(x); }
+  function time(x) { return typeof x === "number" && isFinite(x) && x >= 0 ? x : null; }
+  // A record of `from`'s safe keys, each value passed through `clean` (null: left out).
+  function cleanMap(from, clean) {
+    var out = bareRecord();
+    if (isMap(from)) Object.keys(from).forEach(function (k) {
+      var v = safeKey(k) ? clean(from[k]) : null;
+      if (v != null) out[k] = v;
+    });
+    return out;
+  }
+  function cleanTimes(from, names) {
+    var out = bareRecord();
+    names.forEach(function (k) { if (isMap(from) && time(from[k]) != null) out[k] = from[k]; });
+    return out;
+  }
+  function emptyProgress() { return bareRecord({ v: 2, items: bareRecord(), steps: bareRecord(), routes: bareRecord() }); }
+  // The document's own copy, or null when `p` is not progress (version 2 with the three maps).
+  function cleanProgress(p) {
+    if (!isMap(p) || p.v !== 2 || !isMap(p.items) || !isMap(p.steps) || !isMap(p.routes)) return null;
+    return bareRecord({
+      v: 2,
+      items: cleanMap(p.items, function (i) {
+        return isMap(i) && typeof i.done === "boolean" && time(i.at) != null ? bareRecord({ done: i.done, at: i.at }) : null;
+      }),
+      steps: cleanMap(p.steps, function (s) { return isMap(s) ? cleanTimes(s, ["visited", "completed"]) : null; }),
+      routes: cleanMap(p.routes, function (r) {
+        if (!isMap(r)) return null;
+        var out = cleanTimes(r, ["started", "completed"]);
+        out.stages = cleanMap(r.stages, time);
+        return out;
+      })
+    });
   }
   function loadProgress() {
     var p = null;
-    try { p = JSON.parse(store.get(PROGRESS)); } catch (e) { p = null; }
-    if (validProgress(p)) return p;
+    try { p = cleanProgress(JSON.parse(store.get(PROGRESS))); } catch (e) { p = null; }
+    if (p) return p;
     p = emptyProgress();
     var prefix = store.key(""), old = [];
     try {
@@ -37,8 +77,10 @@
     } catch (e) { /* storage unavailable: start empty */ }
     old.forEach(function (name) {
       if (store.get(name) !== "1") return;
-      if (name.indexOf("task:") === 0) p.items[name.slice(5)] = { done: true, at: 0 };
-      else p.steps[name.slice(8)] = { visited: 0 };
+      var task = name.indexOf("task:") === 0, id = name.slice(task ? 5 : 8);
+      if (!safeKey(id)) return;
+      if (task) p.items[id] = bareRecord({ done: true, at: 0 });
+      else p.steps[id] = bareRecord({ visited: 0 });
     });
     if (old.length) {
       saveProgress(p);
@@ -173,8 +215,8 @@
 
     var segment = (doc.querySelector("[data-remember-segment]") || root).getAttribute("data-remember-segment");
     function routeRecord() {
-      var r = progress.routes[segment] || (progress.routes[segment] = {});
-      if (!r.stages) r.stages = {};
+      var r = progress.routes[segment] || (progress.routes[segment] = bareRecord());
+      if (!r.stages) r.stages = bareRecord();
       return r;
     }
     // Started on the first step opened or item ticked; true the first time.
@@ -191,7 +233,7 @@
       route.steps.forEach(function (step) {
         var record = progress.steps[step.id];
         if (!now.steps[step.id].complete || prev.steps[step.id].complete || (record && record.completed)) return;
-        (record || (progress.steps[step.id] = {})).completed = time;
+        (record || (progress.steps[step.id] = bareRecord())).completed = time;
         events.push(["step_completed", { segment: segment, stage: step.stage, step: step.id }]);
       });
       route.stages.forEach(function (stage) {
@@ -243,7 +285,7 @@
 
     if (current) {
       update(function () {
-        var record = progress.steps[current.id] || (progress.steps[current.id] = {});
+        var record = progress.steps[current.id] || (progress.steps[current.id] = bareRecord());
         if (record.visited == null) record.visited = Date.now();
         return [["step_viewed", { segment: segment, stage: current.stage, step: current.id }]];
       });
@@ -309,34 +351,32 @@
         picker.value = "";
         if (!chosen) return;
         chosen.text().then(function (text) {
-          var file = JSON.parse(text);
-          if (!file || file.format !== "waymark-progress" || !validProgress(file.progress)) throw new Error("not progress");
+          var file = JSON.parse(text), imported = isMap(file) && file.format === "waymark-progress" ? cleanProgress(file.progress) : null;
+          if (!imported) throw new Error("not progress");
           var count = 0;
-          update(function () { count = mergeProgress(progress, file.progress); });
+          update(function () { count = mergeProgress(progress, imported); });
           if (transferStatus) transferStatus.textContent = t("importDone", { n: num(count) });
         }).catch(function () { if (transferStatus) transferStatus.textContent = t("importFailed"); });
       });
     });
     function earliest(a, b) { return a == null ? b : b == null ? a : Math.min(a, b); }
+    // Both documents come from cleanProgress: only known fields, right types, no prototype.
     function mergeProgress(into, from) {
       var count = 0;
+      function keepEarliest(ours, theirs, names) {
+        names.forEach(function (k) { if (theirs[k] != null) ours[k] = earliest(ours[k], theirs[k]); });
+      }
       Object.keys(from.items).forEach(function (id) {
         var theirs = from.items[id], ours = into.items[id];
-        if (!theirs || typeof theirs.done !== "boolean" || typeof theirs.at !== "number") return;
-        if (!ours || theirs.at > ours.at) { into.items[id] = { done: theirs.done, at: theirs.at }; count++; }
+        if (!ours || theirs.at > ours.at) { into.items[id] = theirs; count++; }
       });
       Object.keys(from.steps).forEach(function (id) {
-        var theirs = from.steps[id] || {}, ours = into.steps[id] || (into.steps[id] = {});
-        ours.visited = earliest(ours.visited, typeof theirs.visited === "number" ? theirs.visited : null);
-        ours.completed = earliest(ours.completed, typeof theirs.completed === "number" ? theirs.completed : null);
+        keepEarliest(into.steps[id] || (into.steps[id] = bareRecord()), from.steps[id], ["visited", "completed"]);
       });
       Object.keys(from.routes).forEach(function (id) {
-        var theirs = from.routes[id] || {}, ours = into.routes[id] || (into.routes[id] = { stages: {} });
-        if (!ours.stages) ours.stages = {};
-        ["started", "completed"].forEach(function (k) { ours[k] = earliest(ours[k], typeof theirs[k] === "number" ? theirs[k] : null); });
-        Object.keys(theirs.stages || {}).forEach(function (stage) {
-          if (typeof theirs.stages[stage] === "number") ours.stages[stage] = earliest(ours.stages[stage], theirs.stages[stage]);
-        });
+        var theirs = from.routes[id], ours = into.routes[id] || (into.routes[id] = bareRecord({ stages: bareRecord() }));
+        keepEarliest(ours, theirs, ["started", "completed"]);
+        keepEarliest(ours.stages, theirs.stages, Object.keys(theirs.stages));
       });
       return count;
     }

@@ -47,7 +47,7 @@ public enum SiteBuilder {
         -> (summary: BuildSummary, stages: Stages?)
     {
         let diagnostics = DiagnosticBag()
-        if let url = options.baseURL, let problem = SiteConfig.baseURLProblem(url) {
+        if let url = options.baseURL, let problem = ConfigURL.problem(url, allowed: .siteRoot) {
             diagnostics.report(.error("invalid-base-url", "--base-url \(problem)"))
             return (BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false), nil)
         }

@@ -96,23 +96,6 @@ public struct SiteConfig: Sendable {
         value.resolve(language, fallback: defaultLanguage)
     }
 
-    /// Why `url` cannot be a base URL, or nil when it can: an absolute http(s) URL with a host, or a path
-    /// from the site root (`/help/`). Every page loads its script and stylesheet from it, so a
-    /// protocol-relative `//host/` (or `/\host/`, which browsers read alike) would load them from
-    /// another site.
-    public static func baseURLProblem(_ url: String) -> String? {
-        let why = "must be an absolute http(s) URL such as https://help.example.com/ or a path from the site root such as /help/"
-        if url.unicodeScalars.contains(where: { DiagnosticFormatter.isControl($0) || $0 == " " || $0 == "\\" || $0 == "\"" || $0 == "<" || $0 == ">" }) {
-            return "'\(DiagnosticFormatter.visible(url))' \(why) (no spaces, quotes, angle brackets or backslashes)"
-        }
-        for scheme in ["https://", "http://"] where url.lowercased().hasPrefix(scheme) {
-            let host = url.dropFirst(scheme.count).prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-            return host.isEmpty || host.contains("@") ? "'\(url)' \(why): the host is missing or has a user name" : nil
-        }
-        if url.hasPrefix("/"), !url.hasPrefix("//") { return nil }
-        return "'\(url)' \(why)"
-    }
-
     /// The path part of `baseURL` (`/docs/`), prefixed to every link so the site works under a sub-path.
     public var basePath: String {
         guard let schemeEnd = baseURL.range(of: "://") else { return baseURL.hasPrefix("/") ? baseURL : "/" }
@@ -164,7 +147,7 @@ extension SiteConfig {
             case "description": config.description = reader.localized(value, what: "description")
             case "baseURL":
                 if let url = reader.string(value, what: "baseURL") {
-                    if let problem = Self.baseURLProblem(url) {
+                    if let problem = ConfigURL.problem(url, allowed: .siteRoot) {
                         reader.error("invalid-base-url", "baseURL \(problem)", at: value)
                     } else {
                         config.baseURL = url.hasSuffix("/") ? url : url + "/"
@@ -201,12 +184,13 @@ extension SiteConfig {
             case "unsafeHTML": config.unsafeHTML = reader.bool(value, what: "unsafeHTML") ?? false
             case "editURL":
                 if let url = reader.string(value, what: "editURL") {
-                    if url.hasPrefix("https://") || url.hasPrefix("http://"), url.contains("{path}") {
-                        config.editURL = url
-                    } else {
+                    if let problem = ConfigURL.problem(url, allowed: .absolute) {
+                        reader.error("invalid-edit-url", "editURL \(problem)", at: value)
+                    } else if !url.contains("{path}") {
                         reader.error(
-                            "invalid-edit-url",
-                            "editURL must be an http(s) URL containing {path}, such as https://github.com/acme/help/edit/main/content/{path}", at: value)
+                            "invalid-edit-url", "editURL must contain {path}, such as https://github.com/acme/help/edit/main/content/{path}", at: value)
+                    } else {
+                        config.editURL = url
                     }
                 }
             case "feedback":
@@ -296,8 +280,8 @@ extension SiteConfig {
     /// `<section>.endpoint`, where the browser posts to: an http(s) URL or a path on this site.
     private static func endpoint(_ fields: [(key: String, keyNode: Yams.Node, value: Yams.Node)], of section: String, reader: inout YAMLReader) -> String? {
         guard let node = fields.first(where: { $0.key == "endpoint" })?.value, let url = reader.string(node, what: "\(section) endpoint") else { return nil }
-        guard url.hasPrefix("https://") || url.hasPrefix("http://") || url.hasPrefix("/") else {
-            reader.error("invalid-\(section)-endpoint", "\(section).endpoint must be an http(s) URL or a path on this site", at: node)
+        if let problem = ConfigURL.problem(url, allowed: .endpoint) {
+            reader.error("invalid-\(section)-endpoint", "\(section).endpoint \(problem)", at: node)
             return nil
         }
         return url
@@ -353,8 +337,17 @@ extension SiteConfig {
             reader.error("invalid-site-config", "\(what) id '\(id)' may use only lowercase ASCII letters, digits and '-' (it appears in URLs)", at: node)
             return nil
         }
+        // The reader's progress is stored under stage and segment ids, and the browser script ignores
+        // these keys wherever progress comes from (storage, imported files): see route.js.
+        guard !reservedIDs.contains(id) else {
+            reader.error("invalid-site-config", "\(what) id '\(id)' is reserved by the browser script; choose another id", at: node)
+            return nil
+        }
         return id
     }
+
+    /// Keys a JavaScript object treats specially; never ids.
+    static let reservedIDs: Set<String> = ["constructor", "prototype"]
 
     static func isIdentifier(_ s: String) -> Bool {
         !s.isEmpty && s.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x2D }

@@ -18,7 +18,7 @@ BENCH_PACKAGES := cmark-gfm time
 # Loaded at run time when site.yml asks for image copies (`images.widths`); builds work without it.
 IMAGE_PACKAGES := libvips42
 
-.PHONY: site build test lint format swift-test e2e-test golden deps test-deps bench bench-linear bench-search fuzz serve clean
+.PHONY: site build test lint format swift-test e2e-test golden look deps test-deps bench bench-linear bench-search fuzz serve clean
 
 site: build
 	@scripts/apt-install.sh $(IMAGE_PACKAGES)
@@ -46,6 +46,11 @@ swift-test: deps
 golden: deps
 	WAYMARK_RECORD_GOLDEN=1 $(SWIFT) test --filter GoldenPageTests
 	git status --short Tests/Golden
+
+# A contact sheet of every page kind at 390 and 1280 px, in English and Persian, light and dark, with some
+# route progress (look/contact-sheet-*.png): look at it before calling a change to pages done.
+look: build test-deps
+	$(PY) scripts/look.py
 
 e2e-test: build test-deps
 	$(PY) -m pytest -q Tests/e2e

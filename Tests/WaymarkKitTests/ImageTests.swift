@@ -112,13 +112,13 @@ struct ImageTests {
 
         // The first image is on the first screen: no lazy loading.
         let tag =
-            #"<img src="/docs/en/assets/\#(chart)" alt="Monthly chart" width="64" height="48" srcset="/docs/en/assets/\#(small) 16w, /docs/en/assets/\#(medium) 32w, /docs/en/assets/\#(chart) 64w" sizes="(min-width: 45rem) 40rem, calc(100vw - 2.5rem)" />"#
+            #"<img src="/docs/en/assets/\#(chart)" alt="Monthly chart" width="64" height="48" srcset="/docs/en/assets/\#(small) 16w, /docs/en/assets/\#(medium) 32w, /docs/en/assets/\#(chart) 64w" sizes="(min-width: 38rem) 36rem, calc(100vw - 2rem)" />"#
         #expect(html.contains(tag))
         let rotated = try #require(files.first { $0.hasPrefix("rotated.") })
         #expect(
             html.contains(
                 #"<img src="/docs/en/assets/\#(rotated)" alt="The invoice screen, turned" title="Invoice screen" width="48" height="64" srcset="#))
-        #expect(html.contains(#" 48w" sizes="(min-width: 45rem) 40rem, calc(100vw - 2.5rem)" loading="lazy" decoding="async" />"#))
+        #expect(html.contains(#" 48w" sizes="(min-width: 38rem) 36rem, calc(100vw - 2rem)" loading="lazy" decoding="async" />"#))
 
         // The copies are real images of the asked width, in the source's format, without metadata.
         let copy = try ImageHeader.read(Array(try Data(contentsOf: URL(fileURLWithPath: tree.path + "/output/en/assets/" + small))), as: .png).get()

@@ -67,7 +67,14 @@ def make_driver(width=1280, height=900, language="en-US"):
     driver = webdriver.Chrome(options=options, service=service)
     driver.set_page_load_timeout(30)
     driver.set_script_timeout(30)
+    set_viewport(driver, width, height)
     return driver
+
+
+def set_viewport(driver, width, height):
+    """The exact viewport a reader has: headless Chromium's window is never narrower than 500 px (and its
+    height loses the window's frame), so a phone's 390×844 is emulated, as a mobile viewport."""
+    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": width < 600})
 
 
 def waymark_search(site, lang, query, *extra):

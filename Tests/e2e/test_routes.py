@@ -52,12 +52,15 @@ def test_finishing_a_stage_is_celebrated_and_points_to_the_next(driver, server):
         if not b.is_selected():
             b.click()
     celebration = driver.find_element(By.CSS_SELECTOR, "[data-celebration]")
-    assert not celebration.is_displayed()  # the welcome stage has a second step
+    # The step is confirmed; the welcome stage has a second step, so no stage message yet.
+    assert celebration.is_displayed() and "is-stage" not in celebration.get_attribute("class")
+    assert "Welcome" not in celebration.text
     driver.get(server.url + STEP2)
     for b in boxes(driver):
         b.click()
     celebration = driver.find_element(By.CSS_SELECTOR, "[data-celebration]")
     WebDriverWait(driver, 5).until(lambda d: celebration.is_displayed())
+    assert "is-stage" in celebration.get_attribute("class") and "Welcome" in celebration.text
     link = celebration.find_element(By.TAG_NAME, "a")
     assert "/en/guides/small-business/03-run-a-kickoff-call/" in link.get_attribute("href")
     # The route page shows the stage as complete and offers to continue at the next open step.

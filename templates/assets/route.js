@@ -91,37 +91,52 @@
   function saveProgress(p) { store.set(PROGRESS, JSON.stringify(p)); }
   var progress = loadProgress();
   function taskDone(id) { var item = progress.items[id]; return !!item && item.done === true; }
+
+  // ---- one progress model: every bar and label on every page is drawn from these numbers ----
+  // The unit is a checklist item; a step without a checklist counts as one item, done once visited. A
+  // step, a stage and the route are tallies of the same units, so a bar's fill is always the fraction
+  // its label states ("9 of 24 items done · 2 of 6 steps done"), and the time left is each step's time
+  // times the share of its items still open.
   function stepStats(step) {
     var total = step.checklist.length;
     var done = step.checklist.filter(function (item) { return taskDone(item.id); }).length;
     var record = progress.steps[step.id];
     var complete = total > 0 ? done === total : !!record && record.visited != null;
-    return { done: done, total: total, complete: complete };
+    return { done: total ? done : (complete ? 1 : 0), total: total || 1, items: total, complete: complete };
+  }
+  function tally(steps, byStep) {
+    var part = { done: 0, total: 0, items: 0, stepsDone: 0, stepTotal: steps.length, minutesLeft: 0, firstOpen: null };
+    steps.forEach(function (step) {
+      var s = byStep[step.id];
+      part.done += s.done;
+      part.total += s.total;
+      part.items += s.items;
+      if (s.complete) part.stepsDone++;
+      else if (!part.firstOpen) part.firstOpen = step;
+      part.minutesLeft += step.minutes * (s.total - s.done) / s.total;
+    });
+    part.minutesLeft = Math.ceil(part.minutesLeft);
+    part.complete = part.stepsDone === part.stepTotal;
+    part.percent = part.total ? 100 * part.done / part.total : 0;
+    return part;
   }
   function routeStats(route) {
-    var stats = { done: 0, total: 0, stepsComplete: 0, minutesLeft: 0, steps: {}, stages: {}, firstOpen: null };
-    route.steps.forEach(function (step) {
-      var s = stepStats(step);
-      stats.steps[step.id] = s;
-      // Steps without a checklist count as one unit, done once visited.
-      stats.total += s.total || 1;
-      stats.done += s.total ? s.done : (s.complete ? 1 : 0);
-      if (s.complete) stats.stepsComplete++; else {
-        stats.minutesLeft += step.minutes;
-        if (!stats.firstOpen) stats.firstOpen = step;
-      }
-    });
+    var byStep = {};
+    route.steps.forEach(function (step) { byStep[step.id] = stepStats(step); });
+    var stats = tally(route.steps, byStep);
+    stats.steps = byStep;
+    stats.stages = {};
     route.stages.forEach(function (stage) {
-      var steps = stage.steps.map(function (n) { return route.steps[n - 1]; });
-      var complete = steps.every(function (s) { return stats.steps[s.id].complete; });
-      var units = 0, done = 0;
-      steps.forEach(function (s) { var x = stats.steps[s.id]; units += x.total || 1; done += x.total ? x.done : (x.complete ? 1 : 0); });
-      stats.stages[stage.id] = { complete: complete, percent: units ? Math.round(100 * done / units) : 0 };
+      stats.stages[stage.id] = tally(stage.steps.map(function (n) { return route.steps[n - 1]; }), byStep);
     });
-    stats.percent = stats.total ? Math.round(100 * stats.done / stats.total) : 0;
     return stats;
   }
-  function showProgress(box, percent, text, timeLeft) {
+  // What a tally's bar says: items where there are checklists (the bar's fraction), then whole steps.
+  function progressLabel(part) {
+    var steps = t("progressSteps", { done: num(part.stepsDone), total: num(part.stepTotal) });
+    return part.items ? t("progressItems", { done: num(part.done), total: num(part.total) }) + " · " + steps : steps;
+  }
+  function showProgress(box, percent, text, timeLeft, hidden) {
     if (!box) return;
     var bar = box.querySelector("progress");
     if (bar) {
@@ -132,7 +147,7 @@
     if (label) label.textContent = text;
     var left = box.querySelector("[data-time-left]");
     if (left) left.textContent = timeLeft || "";
-    box.hidden = false;
+    box.hidden = !!hidden;
   }
 
   var routeHost = doc.querySelector("script[data-route]");
@@ -143,38 +158,53 @@
     route.steps.forEach(function (s) { if (s.id === stepKey) current = s; });
 
     function render(stats) {
-      var routeText = t("progressText", { done: num(stats.stepsComplete), total: num(route.steps.length) });
-      doc.querySelectorAll("[data-route-progress]").forEach(function (box) {
-        showProgress(box, stats.percent, routeText, stats.minutesLeft ? t("timeLeft", { time: minutes(stats.minutesLeft) }) : t("routeComplete"));
-      });
+      // Bars appear once the reader has begun (opened a step or ticked an item): no empty tracks before.
+      var started = stats.done > 0, begun = started || !!(progress.routes[segment] && progress.routes[segment].started);
+      var left = stats.complete ? t("routeComplete") : t("timeLeft", { time: minutes(stats.minutesLeft) });
+      doc.querySelectorAll("[data-route-progress]").forEach(function (box) { showProgress(box, stats.percent, progressLabel(stats), left, !begun); });
       Object.keys(stats.stages).forEach(function (id) {
+        var stage = stats.stages[id];
         var stageBox = doc.querySelector('[data-stage-progress="' + CSS.escape(id) + '"]');
-        if (stageBox) showProgress(stageBox, stats.stages[id].percent, "");
+        showProgress(stageBox, stage.percent, progressLabel(stage), "", !begun);
         var stageEl = doc.querySelector('.stage[data-stage="' + CSS.escape(id) + '"]');
-        if (stageEl) stageEl.classList.toggle("is-complete", stats.stages[id].complete);
+        if (stageEl) stageEl.classList.toggle("is-complete", stage.complete);
       });
       doc.querySelectorAll("[data-step]").forEach(function (li) {
         var s = stats.steps[li.getAttribute("data-step")];
         if (!s) return;
+        var isCurrent = !!stats.firstOpen && stats.firstOpen.id === li.getAttribute("data-step");
         li.classList.toggle("is-done", s.complete);
-        li.classList.toggle("is-current", !!stats.firstOpen && stats.firstOpen.id === li.getAttribute("data-step"));
+        li.classList.toggle("is-current", isCurrent);
+        var link = li.querySelector(".step-link");
+        if (link) { if (isCurrent) link.setAttribute("aria-current", "step"); else link.removeAttribute("aria-current"); }
         var state = li.querySelector("[data-step-state]");
-        if (state) state.textContent = s.complete ? t("stepDone") : (s.done ? t("progressText", { done: num(s.done), total: num(s.total) }) : "");
+        if (state) state.textContent = s.complete ? t("stepDone") : (s.items && s.done ? t("progressItems", { done: num(s.done), total: num(s.total) }) : "");
       });
-      var started = stats.done > 0;
+      // The main action names what comes next, or offers a second look once everything is done.
+      var onRoutePage = !!doc.querySelector("[data-route-page]");
       doc.querySelectorAll("[data-route-start]").forEach(function (a) {
-        if (started && stats.firstOpen) { a.textContent = t("continueRoute"); a.href = stats.firstOpen.path; }
+        if (!a.hasAttribute("data-label")) a.setAttribute("data-label", a.textContent);
+        if (stats.complete) {
+          a.textContent = t("reviewRoute");
+          a.href = onRoutePage ? route.steps[0].path : route.path;
+        } else if (started) {
+          a.textContent = t("continueAt", { n: num(route.steps.indexOf(stats.firstOpen) + 1), title: stats.firstOpen.title });
+          a.href = stats.firstOpen.path;
+        } else {
+          a.textContent = a.getAttribute("data-label");
+          a.href = route.steps[0].path;
+        }
+        a.title = a.textContent;
       });
       doc.querySelectorAll("[data-reset-progress]").forEach(function (b) { b.hidden = !started; });
       doc.querySelectorAll("[data-reset-stage]").forEach(function (b) {
         var stage = stats.stages[b.getAttribute("data-reset-stage")];
-        b.hidden = !stage || stage.percent === 0;
+        b.hidden = !stage || stage.done === 0;
       });
       doc.querySelectorAll("[data-reset-step]").forEach(function (b) { b.hidden = !current || !stats.steps[current.id].done; });
       if (current) {
         var s = stats.steps[current.id];
-        showProgress(doc.querySelector("[data-step-progress]"), s.total ? Math.round(100 * s.done / s.total) : 100,
-          t("progressText", { done: num(s.done), total: num(s.total) }));
+        showProgress(doc.querySelector("[data-step-progress]"), 100 * s.done / s.total, t("progressItems", { done: num(s.done), total: num(s.total) }));
       }
       var map = doc.querySelector("[data-route-map]");
       if (map) {
@@ -193,24 +223,56 @@
       }
     }
 
-    function celebrate(prevStats, stats) {
+    // Milestones are congratulated where the reader is: right after the checklist they just finished
+    // (on a phone the last tick is the only place they are looking), announced to screen readers by the
+    // box's live region. A finished step names the next one; a finished stage, the next stage; a finished
+    // route gets its own moment: what was done, in how long, and where to go next.
+    var reducedMotion = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+    function celebrate(prevStats, stats, where) {
       var box = doc.querySelector("[data-celebration]");
       if (!box || !current) return;
-      var stageId = current.stage;
-      if (prevStats.stages[stageId].complete || !stats.stages[stageId].complete) return;
+      var step = prevStats.steps[current.id], stepNow = stats.steps[current.id];
+      if (step.complete || !stepNow.complete) return;
+      var stage = route.stages.filter(function (s) { return s.id === current.stage; })[0];
+      var stageDone = !prevStats.stages[stage.id].complete && stats.stages[stage.id].complete;
+      var routeDone = !prevStats.complete && stats.complete;
+      // Opening a step without a checklist completes it: only a stage or the route is worth a word then.
+      if (!where && !stageDone && !routeDone) return;
       box.textContent = "";
-      var stage = route.stages.filter(function (s) { return s.id === stageId; })[0];
-      box.appendChild(el("strong", null, t("stageComplete", { stage: stage.title }) + " "));
-      var index = route.stages.indexOf(stage);
-      var next = route.stages[index + 1];
-      if (next) {
-        var firstStep = route.steps[next.steps[0] - 1];
-        box.appendChild(doc.createTextNode(" "));
-        box.appendChild(el("a", { href: firstStep.path }, t("nextStageHint", { stage: next.title })));
-      } else if (stats.stepsComplete === route.steps.length) {
-        box.appendChild(doc.createTextNode(t("routeComplete")));
+      box.className = "celebration" + (routeDone ? " is-route" : stageDone ? " is-stage" : "");
+      if (routeDone) {
+        var r = progress.routes[segment] || {};
+        box.appendChild(el("h2", null, t("routeFinished", { route: route.segment.title })));
+        var summary = t("routeFinishedSummary", { steps: num(stats.stepTotal), items: num(stats.items || stats.total) });
+        if (r.started && r.completed && r.completed > r.started) summary += " " + t("routeFinishedTime", { time: duration(r.completed - r.started) });
+        box.appendChild(el("p", null, summary));
+        var next = el("p", { "class": "celebration-actions" });
+        next.appendChild(el("a", { "class": "button", href: route.path.replace(/route\/$/, "") }, t("routeFinishedNext")));
+        next.appendChild(el("a", { href: route.path }, t("routeDone")));
+        box.appendChild(next);
+      } else {
+        var p = el("p");
+        p.appendChild(el("strong", null, stageDone ? t("stageComplete", { stage: stage.title }) : t("stepComplete")));
+        var following = stageDone ? route.stages[route.stages.indexOf(stage) + 1] : null;
+        var target = following ? route.steps[following.steps[0] - 1] : stats.firstOpen;
+        if (target) {
+          p.appendChild(doc.createTextNode(" "));
+          p.appendChild(el("a", { href: target.path }, following ? t("nextStageHint", { stage: following.title }) : t("nextStepHint", { title: target.title })));
+        }
+        box.appendChild(p);
       }
+      // Move the box to where the reader ticked: after the list holding the last item.
+      var list = where && where.closest("ul, ol");
+      if (list && list.parentNode && list.nextSibling !== box) list.parentNode.insertBefore(box, list.nextSibling);
       box.hidden = false;
+      var rect = box.getBoundingClientRect();
+      if (rect.bottom > window.innerHeight || rect.top < 0) box.scrollIntoView({ block: "nearest", behavior: reducedMotion ? "auto" : "smooth" });
+    }
+    function duration(ms) {
+      var mins = Math.max(1, Math.round(ms / 60000));
+      if (mins < 24 * 60) return minutes(mins);
+      var days = Math.round(mins / (24 * 60));
+      return days === 1 ? t("oneDay") : t("days", { n: num(days) });
     }
 
     var segment = (doc.querySelector("[data-remember-segment]") || root).getAttribute("data-remember-segment");
@@ -241,7 +303,7 @@
         r.stages[stage.id] = time;
         events.push(["stage_completed", { segment: segment, stage: stage.id }]);
       });
-      if (now.stepsComplete === route.steps.length && prev.stepsComplete !== route.steps.length && !r.completed) {
+      if (now.complete && !prev.complete && !r.completed) {
         r.completed = time;
         events.push(["route_completed", { segment: segment }]);
       }
@@ -249,14 +311,14 @@
     }
     // Applies `change` to the latest progress (another tab may have written since), saves it, shows it
     // and tells listeners what happened.
-    function update(change) {
+    function update(change, where) {
       progress = loadProgress();
       var prev = routeStats(route), started = current ? startRoute() : false;
       var first = change() || [];
       var now = routeStats(route), events = milestones(prev, now);
       saveProgress(progress);
       syncPage(now);
-      celebrate(prev, now);
+      celebrate(prev, now, where);
       if (started) emit("route_started", { segment: segment });
       first.concat(events).forEach(function (e) { emit(e[0], e[1]); });
     }
@@ -306,7 +368,7 @@
           update(function () {
             progress.items[id] = { done: done, at: Date.now() };
             return [[done ? "item_ticked" : "item_unticked", { segment: segment, stage: current.stage, step: current.id, item: id }]];
-          });
+          }, item);
         });
       });
       doc.querySelectorAll("[data-reset-step]").forEach(function (button) {

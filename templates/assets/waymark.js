@@ -159,6 +159,38 @@
     }, function () { /* no clipboard permission: following the link is enough */ });
   });
 
+  // ---- phone header: search and the menu (languages, sections) behind two buttons, which the stylesheet
+  // shows at phone widths only; without script the header shows everything ----
+  var header = doc.querySelector("[data-site-header]");
+  if (header) {
+    header.classList.add("is-compact");
+    header.querySelectorAll("[data-header-toggle]").forEach(function (button) {
+      var which = button.getAttribute("data-header-toggle");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        var open = !header.classList.contains(which + "-open");
+        header.classList.toggle(which + "-open", open);
+        button.setAttribute("aria-expanded", String(open));
+        var input = open && which === "search" && header.querySelector(".search-form input");
+        if (input) input.focus();
+      });
+    });
+  }
+
+  // ---- on phones, "On this page" and the route map sit above the text, closed until asked for ----
+  if (window.matchMedia && window.matchMedia("(max-width: 63.99rem)").matches) {
+    doc.querySelectorAll("details[data-toc]").forEach(function (d) { d.open = false; });
+  }
+
+  // ---- code blocks that scroll sideways take keyboard focus (arrow keys scroll them) ----
+  function focusableScrollers() {
+    doc.querySelectorAll(".prose pre").forEach(function (pre) {
+      if (pre.scrollWidth > pre.clientWidth + 1) pre.setAttribute("tabindex", "0"); else pre.removeAttribute("tabindex");
+    });
+  }
+  focusableScrollers();
+  window.addEventListener("resize", focusableScrollers);
+
   // ---- languages: remember the reader's choice; the root page forwards to it ----
   doc.addEventListener("click", function (event) {
     var link = event.target.closest && event.target.closest("a[data-lang]");
@@ -703,7 +735,8 @@
     if (e.key !== "/" || e.ctrlKey || e.metaKey || e.altKey) return;
     var tag = (doc.activeElement && doc.activeElement.tagName) || "";
     if (tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT" || (doc.activeElement && doc.activeElement.isContentEditable)) return;
-    var box = doc.querySelector(".search-page-form input[type=search]") || doc.querySelector(".search-form input[type=search]");
+    var box = doc.querySelector(".search-page-form input[type=search]") || doc.querySelector(".hero-search input[type=search]") ||
+      doc.querySelector(".search-form input[type=search]");
     if (box) { e.preventDefault(); box.focus(); box.select(); }
   });
 

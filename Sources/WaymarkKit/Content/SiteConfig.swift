@@ -61,8 +61,8 @@ public struct SiteConfig: Sendable {
         /// Widths in pixels, ascending; a copy is made for each one narrower than the image. Empty: none.
         public var widths: [Int] = []
         /// The `sizes` attribute: how wide images are shown. The default matches the default stylesheet's
-        /// text column (72ch, about 40rem; the page width less its padding on a phone).
-        public var sizes = "(min-width: 45rem) 40rem, calc(100vw - 2.5rem)"
+        /// text column (36rem; the page width less its padding on a phone).
+        public var sizes = "(min-width: 38rem) 36rem, calc(100vw - 2rem)"
         static let maxWidths = 6
 
         public init() {}

@@ -24,13 +24,15 @@ extension PageRenderer {
         Dictionary(uniqueKeysWithValues: site.config.languages.map { ($0.code, pathFor($0.code)) })
     }
 
-    func featuredCards(_ landing: LandingFile?, language: String) -> [[String: Any]] {
+    /// The documents a landing file features, in its order (an unknown path was reported when loading).
+    func featuredDocuments(_ landing: LandingFile?, language: String) -> [Int] {
         (landing?.featured ?? []).compactMap { featured in
-            guard let target = LinkResolver.normalize([language] + featured.path.split(separator: "/").map(String.init)),
-                let i = site.byPath[target]
-            else { return nil }
-            return articleCard(i, language: language)
+            LinkResolver.normalize([language] + featured.path.split(separator: "/").map(String.init)).flatMap { site.byPath[$0] }
         }
+    }
+
+    func featuredCards(_ landing: LandingFile?, language: String) -> [[String: Any]] {
+        featuredDocuments(landing, language: language).map { articleCard($0, language: language) }
     }
 
     func highlights(_ landing: LandingFile?) -> [[String: Any]] {

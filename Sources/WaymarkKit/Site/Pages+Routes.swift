@@ -264,9 +264,14 @@ struct LandingPage: PageKind {
         }
         let segmentTitle = config.text(segment.title, language)
         let route = site.routes.first { $0.language == language && $0.segment == segmentID }
+        // "Articles for you" lists what "Start here" does not: a featured article is shown once.
+        let featured = r.featuredDocuments(landing, language: language)
+        let shown = Set(featured)
         var groups: [[String: Any]] = []
         for category in site.categories[language] ?? [] {
-            let relevant = category.articles.filter { site.documents[$0].frontMatter.segments?.contains(segmentID) ?? false }
+            let relevant = category.articles.filter {
+                !shown.contains($0) && (site.documents[$0].frontMatter.segments?.contains(segmentID) ?? false)
+            }
             if relevant.isEmpty { continue }
             groups.append([
                 "title": config.categoryTitle(category.id, language),
@@ -290,7 +295,7 @@ struct LandingPage: PageKind {
             "segment": ["id": segmentID, "title": segmentTitle],
             "subtitle": landing?.subtitle ?? segment.description.map { config.text($0, language) } ?? false,
             "highlights": r.highlights(landing),
-            "featured": r.featuredCards(landing, language: language),
+            "featured": featured.map { r.articleCard($0, language: language) },
             "cta": cta,
             "articleGroups": groups,
         ]
@@ -316,7 +321,7 @@ struct RouteDocumentPage: PageKind {
         let shared = r.routeShared(route)
         let t = r.factory.strings[language]!
         var meta = PageMeta(
-            kind: "route-all", title: t.format("routeAllTitle", ["route": shared.title]), urlPath: Self.path(r, language, route.segment),
+            kind: "route-all", title: t.format("routeAllTitle", ["route": shared.landingCrumb.0]), urlPath: Self.path(r, language, route.segment),
             description: r.site.config.segment(route.segment)!.description.map { r.site.config.text($0, language) },
             translations: r.routeVersions(route.segment) { Self.path(r, $0, $1) },
             breadcrumbs: [shared.landingCrumb, (shared.title, r.routePath(language, route.segment))])

@@ -159,6 +159,7 @@ def test_whole_route_page_prints_every_step_with_boxes_and_the_guides_folder_lea
     try:
         assert not button.is_displayed()
         assert not driver.find_element(By.CSS_SELECTOR, ".site-header").is_displayed()
+        assert not driver.find_element(By.CSS_SELECTOR, ".breadcrumbs").is_displayed()
         assert all(s.is_displayed() for s in steps)
     finally:
         driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": ""})

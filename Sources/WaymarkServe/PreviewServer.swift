@@ -115,15 +115,14 @@ public final class PreviewServer: @unchecked Sendable {
     static let svgPolicy = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
 
     /// Adds the headers nginx sends with every response (docs/nginx/waymark.conf): the content security
-    /// policy (the SVG one for SVG files), `nosniff` and the referrer policy. `host` is the `Host` the
-    /// server has checked, so the socket's origin is the page's own.
+    /// policy (the SVG one for SVG files) and `nosniff`. (The referrer policy is also in each page's
+    /// `<meta name="referrer">`.) `host` is the `Host` the server has checked, so the socket's origin is
+    /// the page's own.
     static func withSecurityHeaders(_ response: HTTPServer.Response, host: String) -> HTTPServer.Response {
         var response = response
         let isSVG = response.headers.contains { $0.0 == "Content-Type" && $0.1 == contentType("x.svg") }
         let policy = isSVG ? svgPolicy : pagePolicy.replacingOccurrences(of: "connect-src 'self'", with: "connect-src 'self' ws://\(host)")
-        response.headers += [
-            ("Content-Security-Policy", policy), ("X-Content-Type-Options", "nosniff"), ("Referrer-Policy", "strict-origin-when-cross-origin"),
-        ]
+        response.headers += [("Content-Security-Policy", policy), ("X-Content-Type-Options", "nosniff")]
         return response
     }
 

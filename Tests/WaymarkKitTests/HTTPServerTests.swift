@@ -176,7 +176,6 @@ import Testing
         #expect(policy.contains("connect-src 'self' ws://localhost:18181;"))
         #expect(policy.contains("script-src 'self';") && policy.contains("frame-ancestors 'none'"))
         #expect(Self.header(response, "X-Content-Type-Options") == "nosniff")
-        #expect(Self.header(response, "Referrer-Policy") == "strict-origin-when-cross-origin")
     }
 
     @Test func svgFilesAreSandboxed() {

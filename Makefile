@@ -87,7 +87,7 @@ bench-search: build
 FUZZ_SECONDS ?= 60
 fuzz: deps
 	swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-	@for name in document query site-config linear-time image events; do \
+	@for name in document query site-config linear-time image events http-head websocket; do \
 	  mkdir -p .build-fuzz-corpus/$$name Tests/Fixtures/fuzz-regressions/$$name; \
 	  echo "== $$name for $(FUZZ_SECONDS) s"; \
 	  WAYMARK_FUZZ_TARGET=$$name Fuzz/.build/release/WaymarkFuzz .build-fuzz-corpus/$$name Fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \

@@ -7,6 +7,8 @@ let package = Package(
     products: [
         .executable(name: "waymark", targets: ["waymark"]),
         .library(name: "WaymarkKit", targets: ["WaymarkKit"]),
+        // For the fuzz targets on its parsers (Fuzz/); the core does not depend on it.
+        .library(name: "WaymarkServe", targets: ["WaymarkServe"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),

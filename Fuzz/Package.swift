@@ -12,7 +12,7 @@ let package = Package(
     dependencies: [.package(path: "..")],
     targets: [
         .executableTarget(
-            name: "WaymarkFuzz", dependencies: [.product(name: "WaymarkKit", package: parent)],
+            name: "WaymarkFuzz", dependencies: [.product(name: "WaymarkKit", package: parent), .product(name: "WaymarkServe", package: parent)],
             swiftSettings: [.unsafeFlags(["-parse-as-library"])])
     ]
 )

@@ -12,6 +12,9 @@ import Foundation
 /// - A request head is at most `Limits.maxHead` bytes (431), a body at most `maxBody` (413); a head must
 ///   arrive within `headTimeout` of its first byte however slowly it trickles, an idle keep-alive
 ///   connection closes after `idleTimeout`, a reader that stops reading after `writeTimeout`.
+/// - Nothing more is read from a client with `maxOutput` bytes waiting to be sent to it (for HTTP, with
+///   anything waiting): a client that sends pings or pipelined requests and never reads the answers
+///   fills its own socket buffers, not the server's memory.
 /// - Connections are capped below the descriptor limit; at the cap the longest-idle connection makes room,
 ///   and when `accept` itself fails for lack of descriptors a reserved one lets the server shed the
 ///   connection and go on. Each condition is logged once.
@@ -28,6 +31,9 @@ final class HTTPServer: @unchecked Sendable {
         var maxConnections: Int?
         var maxWebSockets = 256
         var maxMessage = 64 * 1024
+        /// Bytes queued for one client before the server stops reading from it (back-pressure); an open
+        /// page that lets 4 times this pile up (updates it never reads) is closed.
+        var maxOutput = 1 << 20
     }
 
     struct Response {
@@ -175,11 +181,16 @@ final class HTTPServer: @unchecked Sendable {
                 // Connections before accepting: a descriptor closed here may be reused by `accept`.
                 for entry in fds.dropFirst(2) where entry.revents != 0 {
                     guard let c = connections[entry.fd] else { continue }
-                    if entry.revents & Int16(POLLIN | POLLHUP | POLLERR) != 0 { readFrom(c) }
+                    if entry.revents & Int16(POLLIN) != 0, c.wantsInput {
+                        readFrom(c)
+                    } else if entry.revents & Int16(POLLHUP | POLLERR) != 0 {
+                        // Gone, or failed: reading would find the end, writing fails and closes.
+                        if c.wantsInput { readFrom(c) } else { flush(c) }
+                    }
                     guard connections[entry.fd] === c, entry.revents & Int16(POLLOUT) != 0 else { continue }
                     flush(c)
-                    // Requests that arrived while the last response was going out.
-                    if connections[entry.fd] === c, c.output.isEmpty, !c.input.isEmpty, c.state != .webSocket { process(c) }
+                    // Requests or frames that arrived while the output was full.
+                    if connections[entry.fd] === c, c.wantsInput, !c.input.isEmpty { process(c) }
                 }
                 if fds[0].revents != 0 { drainWake() }
                 if fds[1].revents != 0 { acceptAll() }
@@ -281,18 +292,18 @@ final class HTTPServer: @unchecked Sendable {
 
     /// Handles what the connection's input holds, as far as its output allows.
     private func process(_ c: Connection) {
-        while !c.closeAfterWrite, c.output.count < 1 << 20 {
+        while !c.closeAfterWrite, c.output.count < limits.maxOutput {
             switch c.state {
             case .webSocket:
                 for event in c.frames.read(&c.input) {
                     switch event {
                     case .text(let text): onSocketText(c.id, text)
                     case .ping(let payload): c.send(WebSocket.frame(.pong, payload))
-                    case .close:
-                        c.send(WebSocket.frame(.close, []))
+                    case .close(let code):
+                        c.send(WebSocket.closeFrame(code))
                         c.closeAfterWrite = true
                     case .fail(let code):
-                        c.send(WebSocket.frame(.close, [UInt8(code >> 8), UInt8(code & 0xFF)]))
+                        c.send(WebSocket.closeFrame(code))
                         c.closeAfterWrite = true
                     }
                 }
@@ -337,7 +348,7 @@ final class HTTPServer: @unchecked Sendable {
     }
 
     private func handle(_ bytes: ArraySlice<UInt8>, on c: Connection) {
-        let head: HTTPRequestHead
+        var head: HTTPRequestHead
         do {
             head = try HTTPRequestHead.parse(bytes)
         } catch {
@@ -349,12 +360,12 @@ final class HTTPServer: @unchecked Sendable {
         guard isAllowed(host: host) else {
             return fail(c, 403, "The preview answers only requests for this machine's loopback address (or the address given with --host), not '\(host)'.")
         }
+        // The responder sees the Host it may trust (an HTTP/1.0 request without one gets the loopback name).
+        head.headers["host"] = host
         if head.headers["transfer-encoding"] != nil { return fail(c, 411, "Length required: send a Content-Length") }
-        if let length = head.headers["content-length"] {
-            guard let n = Int(length), n >= 0 else { return fail(c, 400, "Bad request: Content-Length") }
-            if n > limits.maxBody { return fail(c, 413, "Content too large") }
-            if n > 0 { c.state = .body(n) }
-        }
+        guard let length = head.contentLength else { return fail(c, 400, "Bad request: Content-Length must be one decimal number") }
+        if length > limits.maxBody { return fail(c, 413, "Content too large") }
+        if length > 0 { c.state = .body(length) }
         guard let path = head.path else { return fail(c, 400, "Bad request: path is not UTF-8") }
         if path == webSocketPath, head.headers["upgrade"]?.lowercased() == "websocket" {
             return upgrade(c, head)
@@ -373,6 +384,14 @@ final class HTTPServer: @unchecked Sendable {
 
     /// Host values naming the address the server listens on, with its port.
     func isAllowed(host value: String) -> Bool {
+        Self.isAllowed(host: value, port: port, names: allowedHosts, anyAddressLiteral: anyAddressLiteral)
+    }
+
+    /// Whether a `Host` value is one of `names` (lowercase) or, with `anyAddressLiteral`, an IPv4 or
+    /// bracketed IPv6 literal, followed by `port`. The port must be written as a browser writes it:
+    /// digits without sign or leading zero (`+18181` and `018181` are refused, not read as 18181);
+    /// without one it is 80.
+    static func isAllowed(host value: String, port: UInt16, names: Set<String>, anyAddressLiteral: Bool) -> Bool {
         let lowered = value.lowercased()
         var name = lowered
         var portText = "80"
@@ -380,9 +399,15 @@ final class HTTPServer: @unchecked Sendable {
             name = String(lowered[..<colon])
             portText = String(lowered[lowered.index(after: colon)...])
         }
-        guard UInt16(portText) == port else { return false }
-        if allowedHosts.contains(name) { return true }
-        return anyAddressLiteral && (name.hasPrefix("[") || name.split(separator: ".").count == 4 && name.allSatisfy { $0.isNumber || $0 == "." })
+        guard portText == String(port) else { return false }
+        if names.contains(name) { return true }
+        guard anyAddressLiteral else { return false }
+        if name.hasPrefix("["), name.hasSuffix("]"), name.count > 2 {
+            // Hex digits, ':' (0x3A, after the digits) and '.' for an embedded IPv4 address.
+            return name.dropFirst().dropLast().utf8.allSatisfy { (0x30...0x3A).contains($0) || (0x61...0x66).contains($0) || $0 == UInt8(ascii: ".") }
+        }
+        let parts = name.split(separator: ".", omittingEmptySubsequences: false)
+        return parts.count == 4 && parts.allSatisfy { !$0.isEmpty && $0.utf8.count <= 3 && $0.utf8.allSatisfy { (0x30...0x39).contains($0) } }
     }
 
     private func upgrade(_ c: Connection, _ head: HTTPRequestHead) {
@@ -394,7 +419,7 @@ final class HTTPServer: @unchecked Sendable {
             }
         }
         guard head.method == "GET", head.headers["sec-websocket-version"] == "13", let key = head.headers["sec-websocket-key"],
-            head.headers["connection"]?.lowercased().contains("upgrade") == true
+            head.headers["connection"]?.lowercased().contains("upgrade") == true, head.contentLength == 0  // a body would be read as frames
         else { return fail(c, 400, "Bad WebSocket handshake") }
         guard connections.values.filter({ $0.state == .webSocket }).count < limits.maxWebSockets else {
             return fail(c, 503, "Too many open pages")
@@ -439,7 +464,7 @@ final class HTTPServer: @unchecked Sendable {
         guard c.write() else { return closeConnection(c) }
         if c.output.isEmpty {
             if c.closeAfterWrite { closeConnection(c) }
-        } else if c.state == .webSocket, c.output.count > 4 << 20 {
+        } else if c.state == .webSocket, c.output.count > 4 * limits.maxOutput {
             closeConnection(c)  // a page that stopped reading its updates
         }
     }
@@ -487,9 +512,15 @@ private final class Connection {
         frames = WebSocket.Reader(maxMessage: limits.maxMessage)
     }
 
+    /// Whether to read more from the client. No more requests are read while a response is going out,
+    /// nor frames while `maxOutput` bytes wait (the pongs of a ping flood): a client cannot queue up
+    /// work or memory, its own socket buffers fill instead. Nothing is read once closing.
+    var wantsInput: Bool {
+        !closeAfterWrite && (state == .webSocket ? output.count < limits.maxOutput : output.isEmpty)
+    }
+
     var events: Int16 {
-        // No more requests are read while a response is going out: a client cannot queue up work.
-        output.isEmpty || state == .webSocket ? Int16(POLLIN) | (output.isEmpty ? 0 : Int16(POLLOUT)) : Int16(POLLOUT)
+        (wantsInput ? Int16(POLLIN) : 0) | (output.isEmpty ? 0 : Int16(POLLOUT))
     }
 
     /// When the connection is closed unless something happens first; nil for an open page's WebSocket.

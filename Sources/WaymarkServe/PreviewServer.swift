@@ -53,7 +53,9 @@ public final class PreviewServer: @unchecked Sendable {
         serverLimits.headTimeout = limits.headTimeout
         serverLimits.idleTimeout = limits.idleTimeout
         serverLimits.maxConnections = limits.maxConnections
-        let server = HTTPServer(limits: serverLimits, webSocketPath: "/__waymark/live") { [self] _, path in respond(to: path) }
+        let server = HTTPServer(limits: serverLimits, webSocketPath: "/__waymark/live") { [self] head, path in
+            Self.withSecurityHeaders(respond(to: path), host: head.headers["host"] ?? "")
+        }
         server.onSocketOpen = { [hub] id in hub.opened(id) }
         server.onSocketText = { [hub] id, text in hub.received(id, text) }
         server.onSocketClose = { [hub] id in hub.closed(id) }
@@ -101,6 +103,27 @@ public final class PreviewServer: @unchecked Sendable {
         let language = path.split(separator: "/").first.map(String.init) ?? ""
         let notFound = output.file(language + "/404.html") ?? output.file("404.html") ?? Array("Not found".utf8)
         return HTTPServer.Response(status: 404, headers: [("Content-Type", "text/html; charset=utf-8")], body: notFound)
+    }
+
+    /// The policy docs/nginx/waymark.conf sends with every page, so that what the preview shows runs
+    /// under the rules production applies (a test keeps the two equal). The preview adds its live-reload
+    /// socket to `connect-src`.
+    static let pagePolicy =
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
+    /// The policy for SVG files, as docs/nginx/waymark.conf's: an SVG opened by its URL is a document,
+    /// and `sandbox` keeps any script in it off the site's origin; it may show inline styles and data: images.
+    static let svgPolicy = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+
+    /// Adds the headers nginx sends with every response (docs/nginx/waymark.conf): the content security
+    /// policy (the SVG one for SVG files) and `nosniff`. (The referrer policy is also in each page's
+    /// `<meta name="referrer">`.) `host` is the `Host` the server has checked, so the socket's origin is
+    /// the page's own.
+    static func withSecurityHeaders(_ response: HTTPServer.Response, host: String) -> HTTPServer.Response {
+        var response = response
+        let isSVG = response.headers.contains { $0.0 == "Content-Type" && $0.1 == contentType("x.svg") }
+        let policy = isSVG ? svgPolicy : pagePolicy.replacingOccurrences(of: "connect-src 'self'", with: "connect-src 'self' ws://\(host)")
+        response.headers += [("Content-Security-Policy", policy), ("X-Content-Type-Options", "nosniff")]
+        return response
     }
 
     private func page(_ bytes: [UInt8], _ name: String) -> HTTPServer.Response {

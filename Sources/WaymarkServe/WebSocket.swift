@@ -30,6 +30,20 @@ enum WebSocket {
         return out + payload
     }
 
+    /// A close frame carrying `code` (none when nil: the reply to a close that named none).
+    static func closeFrame(_ code: UInt16?) -> [UInt8] {
+        frame(.close, code.map { [UInt8($0 >> 8), UInt8($0 & 0xFF)] } ?? [])
+    }
+
+    /// Close codes a peer may send (RFC 6455 §7.4.1 and IANA's registry): the defined ones except those
+    /// reserved for never being sent (1004-1006, 1015), and the ranges for libraries and applications.
+    static func isValidCloseCode(_ code: UInt16) -> Bool {
+        switch code {
+        case 1000...1003, 1007...1014, 3000...4999: return true
+        default: return false
+        }
+    }
+
     /// Reads client frames from a connection's buffered bytes, joining fragments, never holding more than
     /// `maxMessage` bytes of one message.
     struct Reader {
@@ -43,8 +57,10 @@ enum WebSocket {
         enum Event: Equatable {
             case text(String)
             case ping([UInt8])
-            case close
-            /// The peer broke the protocol (unmasked frame, oversized message, bad UTF-8): close with `code`.
+            /// The peer closed, naming `code` (nil when it named none): echo it and close.
+            case close(code: UInt16?)
+            /// The peer broke the protocol (unmasked frame, oversized message, bad UTF-8, a close frame with
+            /// a 1-byte body, an invalid code or a reason that is not UTF-8): close with `code`.
             case fail(code: UInt16)
         }
 
@@ -75,9 +91,9 @@ enum WebSocket {
                     length = Int(value)
                     header = 10
                 }
-                guard length <= maxMessage, message.count + length <= maxMessage else { return events + [.fail(code: 1009)] }
                 let control = opcode.rawValue & 0x08 != 0
                 if control, length > 125 || !fin { return events + [.fail(code: 1002)] }
+                guard length <= maxMessage, message.count + length <= maxMessage else { return events + [.fail(code: 1009)] }
                 guard available >= header + 4 + length else { return events }
                 let mask = Array(buffer[(offset + header)..<(offset + header + 4)])
                 let start = offset + header + 4
@@ -85,7 +101,7 @@ enum WebSocket {
                 for i in payload.indices { payload[i] ^= mask[i & 3] }
                 offset = start + length
                 switch opcode {
-                case .close: return events + [.close]
+                case .close: return events + [Self.closing(payload)]
                 case .ping: events.append(.ping(payload))
                 case .pong: break
                 case .text, .binary:
@@ -106,6 +122,18 @@ enum WebSocket {
                     message = []
                 }
             }
+        }
+
+        /// What a close frame's body asks for: no body or a valid code with a UTF-8 reason is echoed;
+        /// a 1-byte body or an invalid code is a protocol error (1002), a reason that is not UTF-8 an
+        /// inconsistent message (1007, as for a text message).
+        private static func closing(_ payload: [UInt8]) -> Event {
+            guard !payload.isEmpty else { return .close(code: nil) }
+            guard payload.count >= 2 else { return .fail(code: 1002) }
+            let code = UInt16(payload[0]) << 8 | UInt16(payload[1])
+            guard WebSocket.isValidCloseCode(code) else { return .fail(code: 1002) }
+            guard String(validating: payload[2...], as: UTF8.self) != nil else { return .fail(code: 1007) }
+            return .close(code: code)
         }
     }
 }

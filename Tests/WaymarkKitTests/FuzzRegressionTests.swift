@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import WaymarkServe
 
 @testable import WaymarkKit
 
@@ -46,6 +47,16 @@ struct FuzzRegressionTests {
     @Test("search queries", arguments: inputs("query"))
     func query(_ path: String) throws {
         FuzzTargets.query(try FileSystem.readBytes(path))
+    }
+
+    @Test("HTTP request heads", arguments: inputs("http-head"))
+    func httpHead(_ path: String) throws {
+        ServeFuzzTargets.httpHead(try FileSystem.readBytes(path))
+    }
+
+    @Test("WebSocket frames", arguments: inputs("websocket"))
+    func webSocket(_ path: String) throws {
+        ServeFuzzTargets.webSocket(try FileSystem.readBytes(path))
     }
 
     @Test("hand-written nasty inputs")

@@ -8,6 +8,7 @@ import socket
 import subprocess
 import threading
 import time
+import urllib.parse
 import urllib.request
 
 import pytest
@@ -206,3 +207,110 @@ def test_descriptor_exhaustion_sheds_idle_connections_and_keeps_serving():
         log = stop(proc)
     # Said once, not once per connection.
     assert log.count("connections open") == 1, log
+
+
+def rss_kb(proc):
+    with open(f"/proc/{proc.pid}/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith("VmRSS:"))
+
+
+def masked(opcode, payload, mask=b"\x01\x02\x03\x04"):
+    assert len(payload) < 126
+    return bytes([0x80 | opcode, 0x80 | len(payload)]) + mask + bytes(b ^ mask[i % 4] for i, b in enumerate(payload))
+
+
+def flood(proc, s, data, seconds=6, limit_kb=256 * 1024):
+    """Sends `data` over and over for `seconds` without reading a byte; returns the server's RSS before
+    and its highest during. Stops early once the server has grown by `limit_kb` (the old server grew
+    without bound: no need to take the machine down to show it)."""
+    before = peak = rss_kb(proc)
+    s.setblocking(False)
+    deadline = time.time() + seconds
+    pending = memoryview(data)
+    while time.time() < deadline and peak - before < limit_kb:
+        try:
+            # A partial send leaves the rest of a frame to go first.
+            pending = pending[s.send(pending):] or memoryview(data)
+        except BlockingIOError:
+            time.sleep(0.01)  # the server stopped reading: its buffers and ours are full
+        peak = max(peak, rss_kb(proc))
+    return before, peak
+
+
+def test_ping_flood_without_reading_the_pongs_keeps_memory_flat(preview):
+    port, proc = preview
+    s, reply = websocket_handshake(port, f"http://127.0.0.1:{port}")
+    assert reply.startswith(b"HTTP/1.1 101 ")
+    # Pings with the largest payload a control frame may carry: each asks for a pong as large.
+    before, peak = flood(proc, s, masked(9, b"p" * 125) * 500)
+    # Before back-pressure: 3.86 GB in 12 s, every frame read into memory once the pongs stopped going out.
+    assert peak - before < 48 * 1024, f"the server grew from {before} kB to {peak} kB"
+    status, body = get(port)
+    assert status == 200 and b"<html" in body
+    s.close()
+
+
+def test_pipelined_requests_without_reading_the_responses_keep_memory_flat(preview):
+    port, proc = preview
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        before, peak = flood(proc, s, f"GET {PAGE} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode() * 200)
+        assert peak - before < 48 * 1024, f"the server grew from {before} kB to {peak} kB"
+        status, body = get(port)
+        assert status == 200 and b"<html" in body
+
+
+def test_content_length_and_host_port_are_read_exactly(preview):
+    port, _ = preview
+    def request(*headers):
+        return exchange(port, (f"GET {PAGE} HTTP/1.1\r\n" + "".join(h + "\r\n" for h in headers) + "Connection: close\r\n\r\n").encode() + b"hello")
+    assert request(f"Host: 127.0.0.1:{port}", "Content-Length: 5").startswith(b"HTTP/1.1 200 ")
+    # A proxy in front may read these another way (or not at all): two readings of one request's length smuggle a second request.
+    for length in ["+5", "-0", "5 5", "0x5", "5, 6"]:
+        assert request(f"Host: 127.0.0.1:{port}", f"Content-Length: {length}").startswith(b"HTTP/1.1 400 "), length
+    assert request(f"Host: 127.0.0.1:{port}", "Content-Length: 5", "Content-Length: 6").startswith(b"HTTP/1.1 400 ")
+    assert request(f"Host: 127.0.0.1:{port}", "X-Smuggled: a\nContent-Length: 5").startswith(b"HTTP/1.1 400 ")
+    for host in [f"127.0.0.1:0{port}", f"127.0.0.1:+{port}", f"localhost:00{port}"]:
+        assert request(f"Host: {host}").startswith(b"HTTP/1.1 403 "), host
+
+
+def test_invalid_close_frames_are_answered_with_a_protocol_error(preview):
+    port, _ = preview
+    def close_reply(payload):
+        s, reply = websocket_handshake(port, f"http://127.0.0.1:{port}")
+        assert reply.startswith(b"HTTP/1.1 101 ")
+        status = reply.split(b"\r\n\r\n", 1)[1] or s.recv(4096)
+        assert status[0] == 0x81
+        s.sendall(masked(8, payload))
+        answer = b""
+        while len(answer) < 2 or len(answer) < 2 + answer[1]:
+            chunk = s.recv(64)
+            if not chunk:
+                break
+            answer += chunk
+        s.close()
+        return answer
+    code = lambda n: n.to_bytes(2, "big")
+    # RFC 6455 §7.4: a code no endpoint may send, or a 1-byte body, is a protocol error (1002).
+    for invalid in [999, 1004, 1005, 1006, 1015, 1100, 2999, 5000]:
+        assert close_reply(code(invalid)) == b"\x88\x02" + code(1002), invalid
+    assert close_reply(b"\x03") == b"\x88\x02" + code(1002)
+    # A reason that is not UTF-8 is what 1007 names (as for a text message that is not).
+    assert close_reply(code(1000) + b"\xff") == b"\x88\x02" + code(1007)
+    # A valid close is echoed with its code.
+    assert close_reply(code(1001) + b"bye") == b"\x88\x02" + code(1001)
+    assert close_reply(b"") == b"\x88\x00"
+
+
+def test_preview_sends_the_nginx_security_headers(preview):
+    port, _ = preview
+    url = f"http://127.0.0.1:{port}/en/articles/basics/activation-and-adoption-stages/"
+    with urllib.request.urlopen(url, timeout=5) as page:
+        html = page.read().decode()
+        policy = page.headers["Content-Security-Policy"]
+        assert page.headers["X-Content-Type-Options"] == "nosniff"
+    assert "script-src 'self';" in policy and f"connect-src 'self' ws://127.0.0.1:{port};" in policy
+    svg = next(part.split('"')[0] for part in html.split('src="')[1:] if ".svg" in part.split('"')[0])
+    with urllib.request.urlopen(urllib.parse.urljoin(url, svg), timeout=5) as image:
+        assert image.headers["Content-Type"] == "image/svg+xml"
+        assert image.headers["Content-Security-Policy"] == "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+        assert image.headers["X-Content-Type-Options"] == "nosniff"

@@ -1,8 +1,9 @@
 import Foundation
 import WaymarkKit
+import WaymarkServe
 
-/// The target `WAYMARK_FUZZ_TARGET` names (document, query, site-config, linear-time or events); one executable serves them
-/// all because libFuzzer's entry points are C symbols a process can define only once.
+/// The target `WAYMARK_FUZZ_TARGET` names (document, query, site-config, linear-time, image, events, http-head or
+/// websocket); one executable serves them all because libFuzzer's entry points are C symbols a process can define only once.
 nonisolated(unsafe) private var target: ([UInt8]) -> Void = { _ in }
 
 /// libFuzzer calls this with each input.
@@ -22,8 +23,10 @@ func runDriver(
 @_cdecl("WaymarkFuzz_main")
 public func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {
     let name = ProcessInfo.processInfo.environment["WAYMARK_FUZZ_TARGET"] ?? ""
-    guard let chosen = FuzzTargets.all[name] else {
-        FileHandle.standardError.write(Data("set WAYMARK_FUZZ_TARGET to one of: \(FuzzTargets.all.keys.sorted().joined(separator: ", "))\n".utf8))
+    // The pipeline's targets and the preview server's (its parsers stay in its own module).
+    let targets = FuzzTargets.all.merging(ServeFuzzTargets.all) { pipeline, _ in pipeline }
+    guard let chosen = targets[name] else {
+        FileHandle.standardError.write(Data("set WAYMARK_FUZZ_TARGET to one of: \(targets.keys.sorted().joined(separator: ", "))\n".utf8))
         return 2
     }
     target = chosen

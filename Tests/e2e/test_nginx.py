@@ -13,7 +13,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import ROOT, build, free_port
+from helpers import ROOT, build, free_port, png_pixels
 
 
 @pytest.fixture(scope="module")
@@ -86,6 +86,12 @@ def test_pages_assets_and_headers(nginx):
     svg = next(name for name in os.listdir(os.path.join(www, "help", "en", "assets")) if name.startswith("onboarding-stages.") and name.endswith(".svg"))
     image = fetch(f"{url}/help/en/assets/{svg}")
     assert "immutable" in image.headers["Cache-Control"] and image.headers["Content-Type"] == "image/svg+xml"
+    # Opened at its own address an SVG is a document: sandboxed, no script, only inline styles and pictures.
+    policy = [p.strip() for p in image.headers["Content-Security-Policy"].split(";")]
+    assert "sandbox" in policy and "default-src 'none'" in policy and "style-src 'unsafe-inline'" in policy
+    assert not any(p.startswith("script-src") for p in policy)
+    assert image.headers["X-Content-Type-Options"] == "nosniff"
+    assert "sandbox" not in home.headers["Content-Security-Policy"]
     meta = fetch(url + "/help/search/en/meta.json")
     assert meta.headers["Cache-Control"] == "public, max-age=300"
     assert fetch(url + "/").geturl().endswith("/help/")
@@ -119,6 +125,16 @@ def test_search_and_checklists_work_under_the_csp(driver, nginx):
     box.click()
     errors = [entry["message"] for entry in driver.get_log("browser") if "Content Security Policy" in entry["message"] or entry["level"] == "SEVERE"]
     assert not errors, errors
+
+
+def test_svg_renders_under_its_sandbox_policy(driver, nginx):
+    """Opened at its own address, the drawing still shows under `default-src 'none'; ... sandbox`."""
+    url, www = nginx
+    svg = next(name for name in os.listdir(os.path.join(www, "help", "en", "assets")) if name.startswith("onboarding-stages.") and name.endswith(".svg"))
+    driver.get(f"{url}/help/en/assets/{svg}")
+    rows = png_pixels(driver.get_screenshot_as_png())
+    # The first stage's box is #dbeafe.
+    assert any(pixel == (219, 234, 254) for row in rows for pixel in row)
 
 
 def test_moved_pages_and_route_folders_answer_301(nginx):

@@ -80,3 +80,31 @@ def test_search_excerpts_show_payloads_as_text(driver, hostile_site):
     excerpt = driver.find_element(By.CSS_SELECTOR, "[data-search-results] .result-excerpt").text
     assert "<script>" in excerpt or "window.__xss" in excerpt or "xsspayload" in excerpt
     assert driver.execute_script("return window.__xss") is None
+
+
+def test_content_pages_scripts_and_scripted_svgs_fail_the_build():
+    """Issue 20 items 1 and 2, as a writer meets them: `waymark build` exits non-zero, naming each file,
+    the line in the SVG and the setting, and publishes none of them."""
+    import subprocess
+    from helpers import WAYMARK
+    tmp = tempfile.mkdtemp(prefix="waymark-unsafe-files-")
+    content = os.path.join(tmp, "content")
+    shutil.copytree(os.path.join(ROOT, "content"), content)
+    assets = os.path.join(content, "en", "assets")
+    open(os.path.join(assets, "evil.html"), "w").write('<script src="evil.js"></script>')
+    open(os.path.join(assets, "evil.js"), "w").write("alert(document.domain)\n")
+    open(os.path.join(assets, "evil.svg"), "w").write(
+        '<svg xmlns="http://www.w3.org/2000/svg">\n<h:script xmlns:h="http://www.w3.org/1999/xhtml" src="evil.js"/></svg>')
+    output = os.path.join(tmp, "site")
+    result = subprocess.run([WAYMARK, "build", "--content", content, "--templates", os.path.join(ROOT, "templates"), "--output", output],
+                            capture_output=True, text=True)
+    try:
+        assert result.returncode != 0
+        assert f"{content}/en/assets/evil.html: error: this is an HTML page" in result.stderr
+        assert f"{content}/en/assets/evil.js: error: this is a script" in result.stderr
+        assert f"{content}/en/assets/evil.svg:2:" in result.stderr and "<h:script>" in result.stderr
+        # The SVG's script element, and its src pointing at another file.
+        assert result.stderr.count("`unsafeHTML: true`") == 4 and "Build failed: 4 error(s)" in result.stderr
+        assert not os.path.exists(output)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)

@@ -27,16 +27,18 @@ public struct PublishedImage: Sendable, Hashable {
 /// `images.widths`, smaller copies made with libvips; the table it returns lets the Markdown stage give
 /// each `<img>` its URL, `width`, `height` and `srcset`.
 ///
-/// Problems are the writer's to fix and located at the file: an image whose bytes are not its format,
-/// an oversized image (`limits.imageKB`), an SVG with active content (it would run on the site's origin
-/// when opened on its own).
+/// Problems are the writer's to fix and located at the file: a type that browsers run or render as a
+/// document (`PublishableFile`), an image whose bytes are not its format, an oversized image
+/// (`limits.imageKB`), an SVG that is not well-formed or has active content (`SVGReader`: it would run
+/// on the site's origin when opened on its own). Refused files are not published.
 struct AssetStage: Sendable {
     let images: SiteConfig.Images
     /// Where site.yml says `images:`, for the one warning about libvips.
     let imagesLocation: SourceLocation?
     let limits: SiteConfig.Limits
-    /// Scripts in SVG files are allowed only where raw HTML is (`unsafeHTML: true`): every contributor trusted.
-    let allowActiveSVG: Bool
+    /// Files of any type, and scripts in SVG files, are published only where raw HTML is
+    /// (`unsafeHTML: true`): every contributor trusted.
+    let allowActive: Bool
     /// Where to read files from.
     let contentRoot: String
     /// The previous build's output, whose resized copies are reused: their names are derived from the
@@ -66,7 +68,7 @@ struct AssetStage: Sendable {
         images = config.images
         imagesLocation = config.locations["images"]
         limits = config.limits
-        allowActiveSVG = config.unsafeHTML
+        allowActive = config.unsafeHTML
         self.contentRoot = contentRoot
         self.previousOutput = previousOutput
         self.makeCopies = makeCopies
@@ -76,7 +78,7 @@ struct AssetStage: Sendable {
     /// Publishes every asset into `sink` and returns content path → where it went.
     func run(_ assets: [ContentAsset], into sink: OutputSink, memo: StageMemo<Processed>?, diagnostics: DiagnosticBag) -> [String: PublishedAsset] {
         var settings = ContextHasher()
-        settings.add(images.widths.map { UInt64($0) } + [UInt64(limits.imageKB), allowActiveSVG ? 1 : 0])
+        settings.add(images.widths.map { UInt64($0) } + [UInt64(limits.imageKB), allowActive ? 1 : 0])
         let settingsKey = settings.value
         let results = assets.concurrentMap { asset -> Processed in
             let key = asset.stamp ^ settingsKey
@@ -116,6 +118,15 @@ struct AssetStage: Sendable {
     /// Reads, checks and publishes one asset (and its copies).
     func process(_ asset: ContentAsset) -> Processed {
         var result = Processed(published: PublishedAsset(path: asset.path), files: [], diagnostics: [])
+        let name = asset.path.split(separator: "/").last.map(String.init) ?? asset.path
+        if !allowActive, let what = PublishableFile.refusal(name) {
+            result.diagnostics.append(
+                .error(
+                    "unsafe-file",
+                    "this is \(what): content publishes only images, audio, video, PDFs and downloads (the list is in the writer's guide), since a page or script published from content would run on the site's own address; link to it elsewhere, or set `unsafeHTML: true` in site.yml if every contributor is trusted",
+                    file: asset.path))
+            return result
+        }
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readBytes(contentRoot + "/" + asset.path)
@@ -123,7 +134,6 @@ struct AssetStage: Sendable {
             result.diagnostics.append(.error("unreadable-file", "\(error)", file: asset.path))
             return result
         }
-        let name = asset.path.split(separator: "/").last.map(String.init) ?? asset.path
         guard let format = ImageInfo.Format(fileName: name) else {
             result.files = [(asset.path, bytes)]
             return result
@@ -137,18 +147,27 @@ struct AssetStage: Sendable {
         let info: ImageInfo
         switch ImageHeader.read(bytes, as: format) {
         case .success(let read): info = read
+        case .failure(let problem) where format == .svg:
+            result.diagnostics.append(
+                .error("invalid-svg", "this SVG is \(problem); fix it in a drawing program or export it again", file: asset.path, at: problem.location))
+            result.files = []
+            return result
         case .failure(let problem):
             warn("invalid-image", "\(problem); it is published, but pages cannot reserve its space or make smaller copies")
             result.published.image = PublishedImage(width: nil, height: nil)
             return result
         }
         result.published.image = PublishedImage(width: info.width, height: info.height)
-        if let active = info.activeContent, !allowActiveSVG {
-            result.diagnostics.append(
-                .error(
-                    "unsafe-svg",
-                    "this SVG contains \(active), which would run on the site when the file is opened on its own; remove it (export the drawing again as plain SVG), or set `unsafeHTML: true` in site.yml if every contributor is trusted",
-                    file: asset.path))
+        if !info.activeContent.isEmpty, !allowActive {
+            for active in info.activeContent {
+                result.diagnostics.append(
+                    .error(
+                        "unsafe-svg",
+                        "this SVG contains \(active.description): opened at its own address it would run script or load other files on the site's origin; remove it (export the drawing again as plain SVG), or set `unsafeHTML: true` in site.yml if every contributor is trusted",
+                        file: asset.path, at: active.location))
+            }
+            result.files = []
+            return result
         }
         if format == .svg, info.width == nil || info.height == nil {
             warn("image-without-size", "this SVG states no width and height (nor a viewBox); pages cannot reserve its space while it loads")

@@ -25,11 +25,12 @@ public struct ImageInfo: Sendable, Hashable {
     /// states neither a size nor a `viewBox`.
     public var width: Int?
     public var height: Int?
-    /// For SVG: markup that runs when the file is opened on its own (scripts, event handlers,
-    /// `javascript:` links, embedded HTML), or nil.
-    public var activeContent: String?
+    /// For SVG: what would run script or load another file when the file is opened on its own (scripts
+    /// in any namespace, event handlers, `javascript:` links, embedded HTML, external references), at
+    /// most `SVGReader.maxFindings`.
+    public var activeContent: [SVGFinding]
 
-    public init(format: Format, width: Int?, height: Int?, activeContent: String? = nil) {
+    public init(format: Format, width: Int?, height: Int?, activeContent: [SVGFinding] = []) {
         self.format = format
         self.width = width
         self.height = height
@@ -40,11 +41,13 @@ public struct ImageInfo: Sendable, Hashable {
 /// Why an image's size could not be read.
 public struct ImageHeaderError: Error, Sendable, Hashable, CustomStringConvertible {
     public var description: String
+    /// Where in the file, when the reader knows (an SVG's parser does).
+    public var location: SourceLocation? = nil
 }
 
-/// Reads `ImageInfo` from a file's bytes. Each reader looks at a bounded prefix (an SVG's root tag, a
-/// JPEG's markers up to its frame header): the cost is linear in the file at worst, and a damaged or
-/// hostile file gives an error, never a trap.
+/// Reads `ImageInfo` from a file's bytes. Each raster reader looks at a bounded prefix (a JPEG's markers
+/// up to its frame header); an SVG is parsed whole (`SVGReader`). The cost is linear in the file at
+/// worst, and a damaged or hostile file gives an error, never a trap.
 public enum ImageHeader {
     public static func read(_ bytes: [UInt8], as format: ImageInfo.Format) -> Result<ImageInfo, ImageHeaderError> {
         let found: ImageInfo?
@@ -53,7 +56,7 @@ public enum ImageHeader {
         case .jpeg: found = jpeg(bytes)
         case .gif: found = gif(bytes)
         case .webp: found = webp(bytes)
-        case .svg: found = svg(bytes)
+        case .svg: return SVGReader.read(bytes)
         }
         if let found { return .success(found) }
         var message = "not a readable \(format.rawValue.uppercased()) file"
@@ -159,72 +162,6 @@ public enum ImageHeader {
         return nil
     }
 
-    /// An SVG's size from its root element's `width`/`height` (in absolute units) or `viewBox`.
-    static func svg(_ b: [UInt8]) -> ImageInfo? {
-        guard let start = b[...].firstIndex(ofBytes: Array("<svg".utf8)) else { return nil }
-        guard let end = b[start...].firstIndex(of: UInt8(ascii: ">")) else { return nil }
-        let attributes = XMLAttributes.parse(b[(start + 4)..<end])
-        let box = attributes["viewBox"].map {
-            $0.split(whereSeparator: { $0 == " " || $0 == "," || $0 == "\n" || $0 == "\t" }).compactMap { Double($0) }
-        }
-        let boxSize = box.flatMap { $0.count == 4 && $0[2] > 0 && $0[3] > 0 ? ($0[2], $0[3]) : nil }
-        var width = attributes["width"].flatMap(cssPixels)
-        var height = attributes["height"].flatMap(cssPixels)
-        if let (w, h) = boxSize {
-            if width == nil, let height { width = height * w / h }
-            if height == nil, let width { height = width * h / w }
-            if width == nil, height == nil { (width, height) = (w, h) }
-        }
-        func rounded(_ v: Double?) -> Int? { v.flatMap { $0.isFinite && $0 >= 0.5 && $0 < 1e6 ? Int($0.rounded()) : nil } }
-        return ImageInfo(format: .svg, width: rounded(width), height: rounded(height), activeContent: activeContent(b))
-    }
-
-    /// A length in CSS pixels; nil for relative units (`%`, `em`), which only the page could resolve.
-    static func cssPixels(_ value: String) -> Double? {
-        let v = value.trimmingCharacters(in: .whitespaces)
-        let units: [(String, Double)] = [("px", 1), ("in", 96), ("cm", 96 / 2.54), ("mm", 96 / 25.4), ("pt", 4.0 / 3), ("pc", 16)]
-        for (unit, factor) in units where v.hasSuffix(unit) { return Double(v.dropLast(2)).map { $0 * factor } }
-        return Double(v)
-    }
-
-    /// What in an SVG runs when a reader opens the file itself (as an `<img>` it never runs; opened from
-    /// the site's own origin it would run with the site's rights). One pass over the bytes, lowercased.
-    static func activeContent(_ b: [UInt8]) -> String? {
-        var inTag = false
-        var i = 0
-        func lower(_ x: UInt8) -> UInt8 { x >= 0x41 && x <= 0x5A ? x | 0x20 : x }
-        func matches(_ word: String, at j: Int) -> Bool {
-            let w = Array(word.utf8)
-            guard j + w.count <= b.count else { return false }
-            for k in 0..<w.count where lower(b[j + k]) != w[k] { return false }
-            return true
-        }
-        while i < b.count {
-            let c = b[i]
-            if c == UInt8(ascii: "<") {
-                inTag = true
-                for element in ["script", "foreignobject", "iframe", "embed", "object"] where matches(element, at: i + 1) {
-                    return "a <\(element)> element"
-                }
-            } else if c == UInt8(ascii: ">") {
-                inTag = false
-            } else if inTag, c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D, matches("on", at: i + 1) {
-                // An attribute named on… followed by `=`: an event handler.
-                var j = i + 3
-                while j < b.count, lower(b[j]) >= 0x61 && lower(b[j]) <= 0x7A { j += 1 }
-                let name = j
-                while j < b.count, b[j] == 0x20 || b[j] == 0x09 || b[j] == 0x0A || b[j] == 0x0D { j += 1 }
-                if name > i + 3, j < b.count, b[j] == UInt8(ascii: "=") {
-                    return "an event handler attribute (\(String(decoding: b[(i + 1)..<name], as: UTF8.self)))"
-                }
-            } else if inTag, matches("javascript:", at: i) {
-                return "a javascript: link"
-            }
-            i += 1
-        }
-        return nil
-    }
-
     private static func sized(_ format: ImageInfo.Format, width: Int, height: Int) -> ImageInfo? {
         width > 0 && height > 0 ? ImageInfo(format: format, width: width, height: height) : nil
     }
@@ -235,34 +172,5 @@ public enum ImageHeader {
 
     private static func littleEndian(_ b: [UInt8], _ at: Int, _ n: Int) -> Int {
         (0..<n).reversed().reduce(0) { $0 << 8 | Int(b[at + $1]) }
-    }
-}
-
-/// The attributes of one XML start tag (`name="value"` or `name='value'`), entities left as written.
-enum XMLAttributes {
-    static func parse(_ tag: ArraySlice<UInt8>) -> [String: String] {
-        var out: [String: String] = [:]
-        var i = tag.startIndex
-        func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D }
-        while i < tag.endIndex {
-            while i < tag.endIndex, isSpace(tag[i]) { i += 1 }
-            let nameStart = i
-            while i < tag.endIndex, !isSpace(tag[i]), tag[i] != UInt8(ascii: "="), tag[i] != UInt8(ascii: "/") { i += 1 }
-            let name = String(decoding: tag[nameStart..<i], as: UTF8.self)
-            while i < tag.endIndex, isSpace(tag[i]) { i += 1 }
-            guard i < tag.endIndex, tag[i] == UInt8(ascii: "=") else {
-                i += 1
-                continue
-            }
-            i += 1
-            while i < tag.endIndex, isSpace(tag[i]) { i += 1 }
-            guard i < tag.endIndex, tag[i] == UInt8(ascii: "\"") || tag[i] == UInt8(ascii: "'") else { continue }
-            let quote = tag[i]
-            let valueStart = i + 1
-            guard let close = tag[valueStart...].firstIndex(of: quote) else { break }
-            if !name.isEmpty, out[name] == nil { out[name] = String(decoding: tag[valueStart..<close], as: UTF8.self) }
-            i = close + 1
-        }
-        return out
     }
 }

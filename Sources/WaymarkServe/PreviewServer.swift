@@ -111,8 +111,8 @@ public final class PreviewServer: @unchecked Sendable {
     static let pagePolicy =
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"
     /// The policy for SVG files, as docs/nginx/waymark.conf's: an SVG opened by its URL is a document,
-    /// and `sandbox` keeps any script in it off the site's origin; it may show inline styles and data: images.
-    static let svgPolicy = "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+    /// and `sandbox` keeps any script in it off the site's origin; it may show inline styles and pictures.
+    static let svgPolicy = "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox"
 
     /// Adds the headers nginx sends with every response (docs/nginx/waymark.conf): the content security
     /// policy (the SVG one for SVG files) and `nosniff`. (The referrer policy is also in each page's

@@ -181,7 +181,7 @@ import Testing
     @Test func svgFilesAreSandboxed() {
         let svg = HTTPServer.Response(status: 200, headers: [("Content-Type", "image/svg+xml")])
         let response = PreviewServer.withSecurityHeaders(svg, host: "127.0.0.1:8080")
-        #expect(Self.header(response, "Content-Security-Policy") == "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'")
+        #expect(Self.header(response, "Content-Security-Policy") == "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox")
         #expect(Self.header(response, "X-Content-Type-Options") == "nosniff")
     }
 

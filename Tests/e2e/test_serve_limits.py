@@ -312,5 +312,5 @@ def test_preview_sends_the_nginx_security_headers(preview):
     svg = next(part.split('"')[0] for part in html.split('src="')[1:] if ".svg" in part.split('"')[0])
     with urllib.request.urlopen(urllib.parse.urljoin(url, svg), timeout=5) as image:
         assert image.headers["Content-Type"] == "image/svg+xml"
-        assert image.headers["Content-Security-Policy"] == "sandbox; default-src 'none'; img-src data:; style-src 'unsafe-inline'"
+        assert image.headers["Content-Security-Policy"] == "default-src 'none'; style-src 'unsafe-inline'; img-src 'self' data:; sandbox"
         assert image.headers["X-Content-Type-Options"] == "nosniff"

@@ -12,6 +12,8 @@ they arrive; the report does not depend on line order).
 is a valid event unless said otherwise; readers and pages are the site's own):
   long-queries      every line a `search_performed` with a distinct query of `--query-bytes` (60,000)
   distinct-queries  every line a `search_performed` with a distinct short query (`q 0000001a …`)
+  distinct-readers  every line a `step_viewed` of the site's first route by a new reader (the one
+                    table that grows with the log by design: the figures count distinct readers)
   long-values       every line an event whose reader, language, segment, page, event name and step
                     are distinct `--query-bytes`-long strings (one kind per line, in turn)
   long-line         one event whose query is `--query-bytes` long (10,000,000: longer than a line may
@@ -171,6 +173,10 @@ def hostile(w, rnd, kind, size, routes):
             w.event("search_performed", t, reader, lang, search, query=text(n, size)[:size], results=n % 3)
         elif kind == "distinct-queries":
             w.event("search_performed", t, reader, lang, search, query=f"q {n:08x} {rnd.getrandbits(32):08x}", results=n % 3)
+        elif kind == "distinct-readers":
+            step = route["steps"][n % len(route["steps"])]
+            w.event("step_viewed", t, f"{n:016x}{rnd.getrandbits(64):016x}", lang, step["path"], segment=route["segment"],
+                    stage=step["stage"], step=step["id"])
         elif kind == "long-values":
             long = text(n, size)[:size]
             which = n % 6
@@ -203,7 +209,7 @@ def main():
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--bad-every", type=int, default=0, help="cut every K-th line in half (a bad line)")
     parser.add_argument("--unknown-every", type=int, default=0, help="add an unknown event name about every K lines")
-    parser.add_argument("--hostile", choices=["long-queries", "distinct-queries", "long-values", "long-line"],
+    parser.add_argument("--hostile", choices=["long-queries", "distinct-queries", "distinct-readers", "long-values", "long-line"],
                         help="write lines a public collector may receive instead of readers' walks (see above)")
     parser.add_argument("--query-bytes", type=int, help="length of the hostile values (60,000; long-line 10,000,000)")
     args = parser.parse_args()

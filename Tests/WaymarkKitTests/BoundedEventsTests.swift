@@ -88,6 +88,9 @@ struct BoundedEventsTests {
         // Persian letters with marks: whole characters only.
         let persian = Self.query(String(repeating: "بِ", count: 300))
         #expect(persian.cut && persian.text.count == 200 && persian.text.unicodeScalars.count == 400)
+        // Characters of several code points each: a longer prefix is read until 200 whole characters.
+        let marked = Self.query(String(repeating: "a\u{0301}\u{0302}", count: 300))
+        #expect(marked.cut && marked.text.count == 200 && marked.text == String(repeating: "\u{00E1}\u{0302}", count: 200))
         // A single character made of thousands of combining marks is cut at 800 code points.
         let zalgo = Self.query("e" + String(repeating: "\u{0301}", count: 50_000))
         #expect(zalgo.cut && zalgo.text.unicodeScalars.count == EventQuery.maxScalars)

@@ -8,11 +8,24 @@ queries find nothing), open results, vote on articles and see fallback notices. 
 the same bytes. Readers are written one after another, each in time order (collectors store batches as
 they arrive; the report does not depend on line order).
 
+`--hostile` writes what a public collector can receive from anyone instead of readers' walks (each line
+is a valid event unless said otherwise; readers and pages are the site's own):
+  long-queries      every line a `search_performed` with a distinct query of `--query-bytes` (60,000)
+  distinct-queries  every line a `search_performed` with a distinct short query (`q 0000001a …`)
+  distinct-readers  every line a `step_viewed` of the site's first route by a new reader (the one
+                    table that grows with the log by design: the figures count distinct readers)
+  long-values       every line an event whose reader, language, segment, page, event name and step
+                    are distinct `--query-bytes`-long strings (one kind per line, in turn)
+  long-line         one event whose query is `--query-bytes` long (10,000,000: longer than a line may
+                    be), then one ordinary search, `--events` lines in all
+
 Usage: bench/gen_events.py SITE OUT [--events N] [--seed S] [--bad-every K] [--unknown-every K]
+                           [--hostile KIND [--query-bytes N]]
   SITE   a built site (`waymark build --output SITE`)
   OUT    the log to write; `.gz` writes gzip (fixed header, no time stamp)
 
 Example: bench/gen_events.py output /tmp/events.jsonl.gz --events 1000000
+         bench/gen_events.py output /tmp/hostile.jsonl --events 10000 --hostile long-queries
 """
 
 import argparse
@@ -140,6 +153,54 @@ def reader_walk(w, rnd, n, routes, articles):
                     w.event("fallback_shown", t + 3_000, reader, lang, target, **{"from": "en"})
 
 
+def hostile(w, rnd, kind, size, routes):
+    """Lines from anyone: distinct values of the given `size` where a reader's would be short."""
+    alphabet = "abcdefghijklmnopqrstuvwxyz0123456789 "
+
+    def text(n, length):
+        # Distinct per line (the number leads), then random letters: no two queries share a prefix.
+        head = f"q {n:08x} "
+        return head + "".join(rnd.choice(alphabet) for _ in range(64)) * ((length - len(head)) // 64 + 1)
+
+    route = routes[0]
+    lang, base = route["language"], route["base"]
+    n = 0
+    while not w.full():
+        t = START + n * 1000
+        reader = f"r-{n:08x}"
+        search = base + lang + "/search/"
+        if kind == "long-queries":
+            w.event("search_performed", t, reader, lang, search, query=text(n, size)[:size], results=n % 3)
+        elif kind == "distinct-queries":
+            w.event("search_performed", t, reader, lang, search, query=f"q {n:08x} {rnd.getrandbits(32):08x}", results=n % 3)
+        elif kind == "distinct-readers":
+            step = route["steps"][n % len(route["steps"])]
+            w.event("step_viewed", t, f"{n:016x}{rnd.getrandbits(64):016x}", lang, step["path"], segment=route["segment"],
+                    stage=step["stage"], step=step["id"])
+        elif kind == "long-values":
+            long = text(n, size)[:size]
+            which = n % 6
+            if which == 0:
+                w.event("step_viewed", t, long, lang, route["path"], segment=route["segment"], stage=route["steps"][0]["stage"],
+                        step=route["steps"][0]["id"])
+            elif which == 1:
+                w.event("fallback_shown", t, reader, long, route["path"], **{"from": "en"})
+            elif which == 2:
+                w.event("route_started", t, reader, lang, route["path"], segment=long)
+            elif which == 3:
+                w.event("feedback_given", t, reader, lang, long, helpful=True)
+            elif which == 4:
+                w.event("x" + long, t, reader, lang, route["path"])
+            else:
+                w.event("step_viewed", t, reader, lang, route["path"], segment=route["segment"], stage=route["steps"][0]["stage"],
+                        step=long)
+        elif kind == "long-line":
+            query = text(n, size)[:size] if n == 0 else "refund"
+            w.event("search_performed", t, reader, lang, search, query=query, results=1)
+        n += 1
+    return n
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("site")
@@ -148,6 +209,9 @@ def main():
     parser.add_argument("--seed", type=int, default=11)
     parser.add_argument("--bad-every", type=int, default=0, help="cut every K-th line in half (a bad line)")
     parser.add_argument("--unknown-every", type=int, default=0, help="add an unknown event name about every K lines")
+    parser.add_argument("--hostile", choices=["long-queries", "distinct-queries", "distinct-readers", "long-values", "long-line"],
+                        help="write lines a public collector may receive instead of readers' walks (see above)")
+    parser.add_argument("--query-bytes", type=int, help="length of the hostile values (60,000; long-line 10,000,000)")
     args = parser.parse_args()
     routes, articles = load_site(args.site)
     rnd = random.Random(args.seed)
@@ -159,13 +223,16 @@ def main():
         out = open(args.out, "w", encoding="utf-8", newline="\n")
     w = Writer(out, args.events, args.bad_every, args.unknown_every)
     n = 0
+    if args.hostile:
+        size = args.query_bytes or (10_000_000 if args.hostile == "long-line" else 60_000)
+        n = hostile(w, rnd, args.hostile, size, routes)
     while not w.full():
         reader_walk(w, rnd, n, routes, articles)
         n += 1
     out.close()
     if raw:
         raw.close()
-    print(f"wrote {w.count} lines from {n} readers to {args.out}", file=sys.stderr)
+    print(f"wrote {w.count} lines ({'hostile: ' + args.hostile if args.hostile else str(n) + ' readers'}) to {args.out}", file=sys.stderr)
 
 
 if __name__ == "__main__":

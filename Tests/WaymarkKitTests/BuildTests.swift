@@ -130,6 +130,38 @@ struct BuildTests {
         #expect(tree.exists("output/en/articles/billing/refunds/index.html"))
     }
 
+    @Test("a failed build leaves the folder beside the output as it was: no spare, staging or lock file of its own")
+    func failedBuildLeavesNothing() throws {
+        let tree = try SmallSite.tree()
+        func beside() -> [String] { ((try? FileManager.default.contentsOfDirectory(atPath: tree.path)) ?? []).filter { $0 != "content" }.sorted() }
+        let good = try #require(tree.read("content/en/articles/billing/invoices.md"))
+        let broken = "---\ntitle: Invoices\n---\n\n[x](missing.md)\n"
+        // A fresh folder: a failed build leaves nothing at all.
+        try tree.write("content/en/articles/billing/invoices.md", broken)
+        #expect(!SiteBuilder.build(SmallSite.options(tree)).wrote)
+        #expect(beside() == [])
+        // After one successful build (no spare yet), then after a second (the spare kept by design).
+        try tree.write("content/en/articles/billing/invoices.md", good)
+        #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
+        #expect(beside() == ["output"])
+        try tree.write("content/en/articles/billing/invoices.md", broken)
+        #expect(!SiteBuilder.build(SmallSite.options(tree)).wrote)
+        #expect(beside() == ["output"])
+        try tree.write("content/en/articles/billing/invoices.md", good)
+        #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
+        #expect(beside() == [".output.waymark-spare", "output"])
+        let before = tree.snapshot("output")
+        try tree.write("content/en/articles/billing/invoices.md", broken)
+        #expect(!SiteBuilder.build(SmallSite.options(tree)).wrote)
+        #expect(beside() == [".output.waymark-spare", "output"])
+        #expect(tree.snapshot("output") == before)
+        // The spare is still the next build's staging folder.
+        try tree.write("content/en/articles/billing/invoices.md", good)
+        #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
+        #expect(beside() == [".output.waymark-spare", "output"])
+        #expect(tree.snapshot("output") == before)
+    }
+
     @Test("an unchanged tree is not built again; any change to inputs or output builds")
     func upToDate() throws {
         let tree = try SmallSite.tree()

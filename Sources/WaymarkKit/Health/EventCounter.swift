@@ -2,8 +2,11 @@ import Foundation
 
 /// Reads events one line at a time and keeps, per reader and route, only what the figures need: first
 /// start, first-value and completion times, which steps were reached and completed, which stages were
-/// completed, and each item's last state. Memory grows with distinct readers (and queries and voted
-/// pages), never with the number of events; lines are read in place, strings are numbered by their bytes.
+/// completed, and each item's last state. Memory grows with distinct readers only, never with the number
+/// of events or with other values a log may hold: every table keyed by such a value is either limited to
+/// the site's own languages, routes and pages (other values are counted as unknown content, itself
+/// capped), or bounded (queries: a Space-Saving summary per language; long values: bad lines). Lines are
+/// read in place, strings are numbered by their bytes.
 ///
 /// One counter is used by one thread; its state skips Swift's run-time exclusivity checks, which took a
 /// tenth of the time of reading a log (each event touches a dozen of these properties).
@@ -39,11 +42,10 @@ final class EventCounter {
     /// Segments, languages, steps, stages, items, pages and event names.
     @exclusivity(unchecked) private var names = ByteInterner()
     @exclusivity(unchecked) private var readers = ByteInterner()
-    @exclusivity(unchecked) private var rawQueries = ByteInterner()
-    @exclusivity(unchecked) private var queries = ByteInterner()
-    /// Normalized query of each raw query (-1: not yet normalized).
-    @exclusivity(unchecked) private var normalized: [Int] = []
     @exclusivity(unchecked) private var kindOf: [Int: Kind] = [:]
+    /// Name → index into `outline.languages`, and page name → its path (the site's published pages).
+    @exclusivity(unchecked) private var languageOf: [Int: Int] = [:]
+    @exclusivity(unchecked) private var pages: Set<Int> = []
     /// (segment << 32 | language) → route.
     @exclusivity(unchecked) private var routeOf: [Int: Int] = [:]
 
@@ -64,14 +66,24 @@ final class EventCounter {
     private static let tickedNow: UInt8 = 1
     private static let tickedEver: UInt8 = 2
 
-    /// (language << 32 | normalized query) → searches, zero-result searches, results opened.
-    @exclusivity(unchecked) private var queryStats: [Int: (searches: Int, zero: Int, opened: Int)] = [:]
+    /// Per language of the site: queries by searches, by zero-result searches and by results opened.
+    @exclusivity(unchecked) private var queries: [QueryCounts]
     /// (reader << 32 | page) → time << 1 | helpful, the reader's last vote on the page.
     @exclusivity(unchecked) private var votes: [Int: Int64] = [:]
-    @exclusivity(unchecked) private var fallbacks: [Int: Int] = [:]
+    /// Per language of the site.
+    @exclusivity(unchecked) private var fallbacks: [Int]
     @exclusivity(unchecked) private var kindCounts = [Int](repeating: 0, count: Kind.allCases.count)
     @exclusivity(unchecked) private var unknownNames: [String: Int] = [:]
     @exclusivity(unchecked) private var unknownTargets: [String: Int] = [:]
+    /// Events for names and targets beyond the first `OnboardingMetrics.maxUnknownListed`.
+    @exclusivity(unchecked) private var unknownNamesNotListed = 0
+    @exclusivity(unchecked) private var unknownTargetsNotListed = 0
+
+    struct QueryCounts {
+        var searches = SpaceSaving<EventQuery>(capacity: OnboardingMetrics.queryCounters)
+        var zero = SpaceSaving<EventQuery>(capacity: OnboardingMetrics.queryCounters)
+        var opened = SpaceSaving<EventQuery>(capacity: OnboardingMetrics.queryCounters)
+    }
 
     @exclusivity(unchecked) private var line = EventLine()
     @exclusivity(unchecked) private var scratch: [UInt8] = []
@@ -79,6 +91,10 @@ final class EventCounter {
 
     init(_ outline: OnboardingOutline) {
         self.outline = outline
+        queries = Array(repeating: QueryCounts(), count: outline.languages.count)
+        fallbacks = Array(repeating: 0, count: outline.languages.count)
+        for (n, language) in outline.languages.enumerated() { languageOf[names.id(language)] = n }
+        for page in outline.pageTitles.keys { pages.insert(names.id(page)) }
         for kind in Kind.allCases {
             let id = names.id(kind.name)
             kindOf[id] = kind
@@ -146,7 +162,11 @@ final class EventCounter {
     private func string(_ field: EventLine.Field) throws(Invalid) -> EventLine.Value {
         let value = line[field]
         switch value {
-        case .string: return value
+        case .string(let start, let end, _):
+            // A query is cut instead (`EventQuery`); the other values are ids and paths.
+            let limit = field == .reader ? OnboardingMetrics.maxReaderBytes : OnboardingMetrics.maxValueBytes
+            if field != .query, end - start > limit { throw Invalid(reason: "`\(field.name)` is longer than \(limit) bytes") }
+            return value
         case .absent: throw Invalid(reason: "missing field `\(field.name)`")
         default: throw Invalid(reason: "`\(field.name)` must be a string, not \(value.typeName)")
         }
@@ -181,7 +201,12 @@ final class EventCounter {
         }
         let event = try string(.event)
         guard let kind = existing(event, bytes).flatMap({ kindOf[$0] }) else {
-            unknownNames[EventLine.text(event, in: bytes)!, default: 0] += 1
+            let name = EventLine.text(event, in: bytes)!
+            if unknownNames[name] != nil || unknownNames.count < OnboardingMetrics.maxUnknownListed {
+                unknownNames[name, default: 0] += 1
+            } else {
+                unknownNamesNotListed += 1
+            }
             return
         }
         let timeValue = try string(.time)
@@ -199,40 +224,53 @@ final class EventCounter {
             let query = try string(.query)
             let results = try integer(.results, atLeast: 0)
             if line[.filters] != .absent, line[.filters] != .object { throw Invalid(reason: "`filters` must be an object") }
-            queryStats[queryKey(lang, query, bytes), default: (0, 0, 0)].searches += 1
-            if results == 0 { queryStats[queryKey(lang, query, bytes), default: (0, 0, 0)].zero += 1 }
+            guard let l = language(lang, bytes) else { break }
+            let q = EventLine.withBytes(query, in: bytes, scratch: &scratch, EventQuery.init)!
+            queries[l].searches.add(q)
+            if results == 0 { queries[l].zero.add(q) }
         case .searchResultOpened:
             let query = try string(.query)
             _ = try integer(.rank, atLeast: 1)
             _ = try string(.target)
-            queryStats[queryKey(lang, query, bytes), default: (0, 0, 0)].opened += 1
+            guard let l = language(lang, bytes) else { break }
+            queries[l].opened.add(EventLine.withBytes(query, in: bytes, scratch: &scratch, EventQuery.init)!)
         case .feedbackGiven:
             guard case .bool(let helpful) = line[.helpful] else {
                 throw Invalid(reason: line[.helpful] == .absent ? "missing field `helpful`" : "`helpful` must be true or false")
             }
-            let key = id(reader, in: &readers, bytes) << 32 | id(page, in: &names, bytes)
+            guard language(lang, bytes) != nil else { break }
+            guard let p = existing(page, bytes), pages.contains(p) else {
+                unknown(lang, nil, page, bytes)
+                break
+            }
+            let key = id(reader, in: &readers, bytes) << 32 | p
             if let previous = votes[key], previous >> 1 > time { break }
             votes[key] = time << 1 | (helpful ? 1 : 0)
         case .fallbackShown:
             _ = try string(.from)
-            fallbacks[id(lang, in: &names, bytes), default: 0] += 1
+            guard let l = language(lang, bytes) else { break }
+            fallbacks[l] += 1
         }
         kindCounts[kind.rawValue] += 1
         metrics.events += 1
     }
 
-    private func queryKey(_ lang: EventLine.Value, _ query: EventLine.Value, _ bytes: UnsafeBufferPointer<UInt8>) -> Int {
-        let raw = id(query, in: &rawQueries, bytes)
-        if raw == normalized.count {
-            let text = EventLine.text(query, in: bytes)!
-            normalized.append(queries.id(text.trimmingCharacters(in: .whitespacesAndNewlines).lowercased().precomposedUnicode))
-        }
-        return id(lang, in: &names, bytes) << 32 | normalized[raw]
+    /// The index of the event's language among the site's; another language is unknown content.
+    private func language(_ lang: EventLine.Value, _ bytes: UnsafeBufferPointer<UInt8>) -> Int? {
+        if let l = existing(lang, bytes).flatMap({ languageOf[$0] }) { return l }
+        unknown(lang, nil, nil, bytes)
+        return nil
     }
 
-    private func unknown(_ lang: EventLine.Value, _ segment: EventLine.Value, _ id: EventLine.Value?, _ bytes: UnsafeBufferPointer<UInt8>) {
-        let key = [lang, segment].map { EventLine.text($0, in: bytes)! } + [id.flatMap { EventLine.text($0, in: bytes) } ?? ""]
-        unknownTargets[key.joined(separator: "\u{0}"), default: 0] += 1
+    /// Counts an event for a language, segment, step, stage, item or page the site does not have; only
+    /// the first `maxUnknownListed` distinct ones are kept apart, so a log cannot grow this table.
+    private func unknown(_ lang: EventLine.Value, _ segment: EventLine.Value?, _ id: EventLine.Value?, _ bytes: UnsafeBufferPointer<UInt8>) {
+        let key = [lang, segment, id].map { $0.flatMap { EventLine.text($0, in: bytes) } ?? "" }.joined(separator: "\u{0}")
+        if unknownTargets[key] != nil || unknownTargets.count < OnboardingMetrics.maxUnknownListed {
+            unknownTargets[key, default: 0] += 1
+        } else {
+            unknownTargetsNotListed += 1
+        }
     }
 
     private func route(_ kind: Kind, time: Int64, reader: EventLine.Value, lang: EventLine.Value, _ bytes: UnsafeBufferPointer<UInt8>) throws(Invalid) {
@@ -298,6 +336,8 @@ final class EventCounter {
         }
         out.eventCounts = Kind.allCases.map { ($0.name, kindCounts[$0.rawValue]) }
         out.unknownEvents = unknownNames.sorted { $0.key < $1.key }.map { ($0.key, $0.value) }
+        out.unknownEventsNotListed = unknownNamesNotListed
+        out.unknownTargetsNotListed = unknownTargetsNotListed
         out.routes = routeFigures()
         out.searches = searchFigures()
         var pages: [Int: (yes: Int, no: Int)] = [:]
@@ -308,7 +348,7 @@ final class EventCounter {
             let page = names.string(id)
             return OnboardingMetrics.PageVotes(page: page, title: outline.pageTitles[page], helpful: v.yes, notHelpful: v.no)
         }.sorted { $0.page < $1.page }
-        out.fallbacksShown = fallbacks.map { (names.string($0.key), $0.value) }.sorted { $0.language < $1.language }
+        out.fallbacksShown = zip(outline.languages, fallbacks).filter { $0.1 > 0 }.map { ($0.0, $0.1) }.sorted { $0.language < $1.language }
         out.unknownTargets = unknownTargets.map { key, count in
             let parts = key.split(separator: "\u{0}", omittingEmptySubsequences: false).map(String.init)
             return OnboardingMetrics.Unknown(language: parts[0], segment: parts[1], id: parts[2], events: count)
@@ -400,17 +440,25 @@ final class EventCounter {
     }
 
     private func searchFigures() -> [OnboardingMetrics.LanguageSearches] {
-        var byLanguage: [String: [OnboardingMetrics.QueryFigure]] = [:]
-        for (key, stats) in queryStats {
-            byLanguage[names.string(key >> 32), default: []].append(
-                .init(query: queries.string(key & 0xFFFF_FFFF), searches: stats.searches, zeroResults: stats.zero, opened: stats.opened))
-        }
-        return byLanguage.sorted { $0.key < $1.key }.map { language, all in
-            let top = all.sorted { ($1.searches, $0.query) < ($0.searches, $1.query) }
-            let zero = all.filter { $0.zeroResults > 0 }.sorted { ($1.zeroResults, $0.query) < ($0.zeroResults, $1.query) }
+        let order = { (a: EventQuery, b: EventQuery) in (a.text, a.cut ? 1 : 0) < (b.text, b.cut ? 1 : 0) }
+        return zip(outline.languages, queries).sorted { $0.0 < $1.0 }.compactMap { language, counts in
+            guard counts.searches.total + counts.opened.total > 0 else { return nil }
+            // A query's three counts from the three summaries; one a summary does not keep is at most its
+            // minimum (0 while it has taken over no counter).
+            func figure(_ q: EventQuery) -> OnboardingMetrics.QueryFigure {
+                func find(_ s: SpaceSaving<EventQuery>) -> (count: Int, error: Int) {
+                    s.entry(q).map { ($0.count, $0.error) } ?? (s.minimum, s.minimum)
+                }
+                let (searches, zero, opened) = (find(counts.searches), find(counts.zero), find(counts.opened))
+                return .init(
+                    query: q.text, searches: searches.count, zeroResults: zero.count, opened: opened.count, truncated: q.cut,
+                    maxError: max(searches.error, zero.error, opened.error))
+            }
+            let n = OnboardingMetrics.topQueries
             return .init(
-                language: language, searches: all.reduce(0) { $0 + $1.searches }, zeroResultSearches: all.reduce(0) { $0 + $1.zeroResults },
-                top: Array(top.filter { $0.searches > 0 }.prefix(OnboardingMetrics.topQueries)), zeroResult: Array(zero.prefix(OnboardingMetrics.topQueries)))
+                language: language, searches: counts.searches.total, zeroResultSearches: counts.zero.total,
+                top: counts.searches.top(n, by: order).map { figure($0.key) }, zeroResult: counts.zero.top(n, by: order).map { figure($0.key) },
+                exact: !(counts.searches.evicted || counts.zero.evicted || counts.opened.evicted))
         }
     }
 }

@@ -13,7 +13,10 @@ extension HealthReport {
         func queries(_ list: [OnboardingMetrics.QueryFigure]) -> JSON {
             .array(
                 list.map {
-                    .object([("query", .string($0.query)), ("searches", .int($0.searches)), ("zeroResults", .int($0.zeroResults)), ("opened", .int($0.opened))])
+                    .object([
+                        ("query", .string($0.query)), ("truncated", .bool($0.truncated)), ("searches", .int($0.searches)),
+                        ("zeroResults", .int($0.zeroResults)), ("opened", .int($0.opened)), ("exact", .bool($0.exact)), ("maxError", .int($0.maxError)),
+                    ])
                 })
         }
         return .object([
@@ -25,6 +28,7 @@ extension HealthReport {
             ("badLines", .int(m.badLines)),
             ("eventCounts", .object(m.eventCounts.map { ($0.name, .int($0.count)) })),
             ("unknownEvents", .object(m.unknownEvents.map { ($0.name, .int($0.count)) })),
+            ("unknownEventsNotListed", .int(m.unknownEventsNotListed)),
             (
                 "unknownTargets",
                 .array(
@@ -32,6 +36,7 @@ extension HealthReport {
                         .object([("language", .string($0.language)), ("segment", .string($0.segment)), ("id", .string($0.id)), ("events", .int($0.events))])
                     })
             ),
+            ("unknownTargetsNotListed", .int(m.unknownTargetsNotListed)),
             (
                 "routes",
                 .array(
@@ -80,6 +85,7 @@ extension HealthReport {
                     m.searches.map {
                         .object([
                             ("language", .string($0.language)), ("searches", .int($0.searches)), ("zeroResultSearches", .int($0.zeroResultSearches)),
+                            ("exact", .bool($0.exact)), ("counters", .int(OnboardingMetrics.queryCounters)),
                             ("top", queries($0.top)), ("zeroResult", queries($0.zeroResult)),
                         ])
                     })
@@ -150,12 +156,24 @@ extension HealthReport {
             ]
         }
         func queries(_ list: [OnboardingMetrics.QueryFigure]) -> [[String: Any]] {
-            list.map { ["query": $0.query.isEmpty ? "(empty)" : $0.query, "searches": $0.searches, "zero": $0.zeroResults, "opened": $0.opened] }
+            // "≈ 120" is at most maxError too high (see the caption); "…" ends a query cut to its beginning.
+            list.map {
+                let mark = $0.exact ? "" : "≈ "
+                return [
+                    "query": $0.query.isEmpty && !$0.truncated ? "(empty)" : $0.query + ($0.truncated ? "…" : ""), "searches": mark + "\($0.searches)",
+                    "zero": mark + "\($0.zeroResults)", "opened": mark + "\($0.opened)",
+                ]
+            }
         }
         let searches: [[String: Any]] = m.searches.map {
             [
                 "language": $0.language, "searches": $0.searches, "zeroShare": percent($0.zeroResultSearches, $0.searches), "top": queries($0.top),
                 "zeroResult": queries($0.zeroResult), "hasZero": !$0.zeroResult.isEmpty,
+                "hasEstimate": !$0.exact,
+                "estimate": $0.exact
+                    ? ""
+                    : "More than \(OnboardingMetrics.queryCounters) distinct queries: counts marked ≈ are estimates, never lower than the truth and at most \(([$0.top, $0.zeroResult].joined().map(\.maxError).max() ?? 0)) higher."
+                    ,
             ]
         }
         let votes: [[String: Any]] = m.helpfulness.map {
@@ -165,9 +183,13 @@ extension HealthReport {
             ]
         }
         let unknown: [[String: Any]] = m.unknownTargets.map {
-            ["language": $0.language, "segment": $0.segment, "id": $0.id.isEmpty ? "(the whole route)" : $0.id, "events": $0.events]
+            [
+                "language": $0.language, "segment": $0.segment.isEmpty ? "–" : $0.segment,
+                "id": !$0.id.isEmpty ? $0.id : $0.segment.isEmpty ? "(the whole language)" : "(the whole route)", "events": $0.events,
+            ]
         }
-        let skippedNames = m.unknownEvents.map { "\($0.name) (\($0.count))" }.joined(separator: ", ")
+        var skippedNames = m.unknownEvents.map { "\($0.name) (\($0.count))" }.joined(separator: ", ")
+        if m.unknownEventsNotListed > 0 { skippedNames += ", and \(m.unknownEventsNotListed) events with further names" }
         return [
             "summary":
                 "\(m.events) events from \(m.files.count) file\(m.files.count == 1 ? "" : "s"); \(m.badLines) bad line\(m.badLines == 1 ? "" : "s") skipped (listed under All findings)"
@@ -176,6 +198,8 @@ extension HealthReport {
             "searches": searches, "hasSearches": !searches.isEmpty,
             "votes": votes, "hasVotes": !votes.isEmpty,
             "unknown": unknown, "hasUnknown": !unknown.isEmpty,
+            "hasUnknownNotListed": m.unknownTargetsNotListed > 0,
+            "unknownNotListed": m.unknownTargetsNotListed > 0 ? "And \(m.unknownTargetsNotListed) events for further content, not listed." : "",
         ]
     }
 }

@@ -74,13 +74,21 @@ public struct OnboardingMetrics: Sendable {
         public var mostSkipped: [ItemFigure]
     }
 
+    /// One query's counts. Queries are counted in bounded memory (`queryCounters` per language and
+    /// count, see `SpaceSaving`): a count is never lower than the truth and at most `maxError` higher.
     public struct QueryFigure: Sendable, Equatable {
-        /// Trimmed, lower-cased, NFC.
+        /// Trimmed, lower-cased, NFC, at most `EventQuery.maxCharacters` characters.
         public var query: String
         public var searches: Int
         public var zeroResults: Int
         /// `search_result_opened` events for the query.
         public var opened: Int
+        /// The query was longer and `query` is its beginning (queries with that beginning count together).
+        public var truncated = false
+        /// How much each count may exceed the true count; 0: the counts are exact.
+        public var maxError = 0
+
+        public var exact: Bool { maxError == 0 }
     }
 
     public struct LanguageSearches: Sendable {
@@ -90,6 +98,8 @@ public struct OnboardingMetrics: Sendable {
         /// Most searched queries (at most `topQueries`), and the most searched of those that found nothing.
         public var top: [QueryFigure]
         public var zeroResult: [QueryFigure]
+        /// At most `queryCounters` distinct queries of each kind were met: every query count is exact.
+        public var exact = true
     }
 
     /// Votes on one page: each reader's last vote counts.
@@ -100,18 +110,30 @@ public struct OnboardingMetrics: Sendable {
         public var notHelpful: Int
     }
 
-    /// Events naming a segment, step, stage or item the site does not have (content changed since, or a
-    /// language without that route): counted, not fatal.
+    /// Events naming a language, segment, step, stage, item or page the site does not have (content
+    /// changed since, or a language without that route): counted, not fatal.
     public struct Unknown: Sendable, Equatable {
         public var language: String
+        /// Empty for a search, vote or fallback event (no route).
         public var segment: String
-        /// The unknown step, stage or item id; empty when the route itself is unknown.
+        /// The unknown step, stage, item id or voted page; empty when the route or language itself is
+        /// unknown.
         public var id: String
         public var events: Int
     }
 
     public static let topItems = 5
     public static let topQueries = 10
+    /// Space-Saving counters per language for searches, zero-result searches and opened results: a
+    /// count is at most N / queryCounters too high, N being that language's total of the kind.
+    public static let queryCounters = 1000
+    /// Longest `reader` (the page makes 32 hex digits) and other id or path value, in bytes as written
+    /// in the line; a longer one makes the line bad. Queries are cut instead (`EventQuery`).
+    public static let maxReaderBytes = 128
+    public static let maxValueBytes = 1024
+    /// Distinct unknown event names, and unknown languages, segments, steps, stages, items and pages,
+    /// listed one by one; events for further ones are only counted.
+    public static let maxUnknownListed = 100
     /// Bad lines reported one by one; the rest are counted in a last diagnostic.
     public static let reportedBadLines = 50
 
@@ -123,11 +145,14 @@ public struct OnboardingMetrics: Sendable {
     /// Events per name in schema order, then names this version does not know (counted and skipped).
     public var eventCounts: [(name: String, count: Int)] = []
     public var unknownEvents: [(name: String, count: Int)] = []
+    public var unknownEventsNotListed = 0
     public var routes: [RouteFigures] = []
     public var searches: [LanguageSearches] = []
     public var helpfulness: [PageVotes] = []
     public var fallbacksShown: [(language: String, count: Int)] = []
     public var unknownTargets: [Unknown] = []
+    /// Events for unknown content beyond the first `maxUnknownListed` distinct targets.
+    public var unknownTargetsNotListed = 0
     /// Bad lines (warnings at `file:line`) and unreadable files (errors).
     public var diagnostics: [Diagnostic] = []
 }

@@ -37,6 +37,8 @@ public struct OnboardingOutline: Sendable {
     }
 
     public var routes: [Route] = []
+    /// The site's language codes: events in another language are counted as unknown content.
+    public var languages: [String] = []
     /// Published pages by the URL path a browser reports (base path included, such as
     /// `/docs/en/articles/billing/refunds/`): their titles.
     public var pageTitles: [String: String] = [:]
@@ -48,6 +50,7 @@ extension OnboardingOutline {
         let config = site.config
         let base = config.basePath
         var outline = OnboardingOutline()
+        outline.languages = config.languages.map(\.code)
         for d in site.documents { outline.pageTitles[base + d.urlPath] = d.title }
         for route in site.routes {
             var stages: [Stage] = []

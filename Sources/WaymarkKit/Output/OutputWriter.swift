@@ -12,13 +12,16 @@ import Foundation
 /// cannot be listed or one holding other files is an error, never "empty". A symbolic link is
 /// followed: the folder it points to is what is swapped, and the link keeps pointing at it. One build
 /// at a time writes an output: the writer holds an exclusive lock (`.<name>.waymark-lock`, beside the
-/// output) until it commits or aborts, and a second build fails at once with a clear error instead of
-/// sharing the staging folder.
+/// output, removed when released) until it commits or aborts, and a second build fails at once with a
+/// clear error instead of sharing the staging folder.
 ///
 /// The site replaced by a swap is kept as a spare (`.<name>.waymark-spare`) and becomes the next build's
 /// staging folder: files are overwritten in place and files the new build did not write are removed
 /// before the swap. Creating tens of thousands of fresh files and folders, and deleting as many, costs
 /// more on ext4 than rendering the pages; reusing them makes rebuilds markedly faster.
+///
+/// A failed build leaves the folder beside the output as it found it: a staging folder it took from the
+/// spare (or from an interrupted build) goes back under that name, one it created is deleted.
 public final class OutputWriter: OutputSink, @unchecked Sendable {
     public let output: String
     /// The folder being written.
@@ -30,6 +33,9 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
     private var written: Set<String> = []
     /// Whether staging holds files of an older build that this one may not overwrite.
     private var reused = false
+    /// Where the staging folder came from, where `abort` puts it back: the spare, an interrupted build's
+    /// staging folder (itself), or nowhere (created by this build: removed).
+    private var origin: String?
 
     /// Name of the empty marker file that proves a folder was written by Waymark, so the tool never
     /// replaces (and deletes) a folder it did not create, such as a mistyped `--output ~`.
@@ -40,6 +46,7 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
 
     /// The open lock file; closing it releases the lock.
     private var lockDescriptor: Int32 = -1
+    private let lockPath: String
 
     public init(output: String, precompress: Bool = false) throws {
         self.precompress = precompress
@@ -63,7 +70,8 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
         staging = parent + "/." + name + ".waymark-new"
         spare = parent + "/." + name + ".waymark-spare"
         let previous = parent + "/." + name + ".waymark-old"
-        lockDescriptor = try Self.lock(parent + "/." + name + ".waymark-lock", output: output)
+        lockPath = parent + "/." + name + ".waymark-lock"
+        lockDescriptor = try Self.lock(lockPath, output: output)
         // A fallback swap interrupted between its renames left the site in `previous`: put it back.
         if !FileSystem.exists(output), FileSystem.exists(previous) {
             guard rename(previous, output) == 0 else { throw POSIXFailure(operation: "restore previous output from", path: previous, code: errno) }
@@ -77,37 +85,50 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
         }
         // Reuse an interrupted staging folder or the spare; their old files are overwritten or removed.
         reused = true
+        origin = staging
         if !FileSystem.isDirectory(staging) {
             FileSystem.removeTree(staging)
             if FileSystem.isDirectory(spare), rename(spare, staging) == 0 {
+                origin = spare
             } else {
                 FileSystem.removeTree(spare)
                 try FileSystem.createDirectory(staging)
                 reused = false
+                origin = nil
             }
         }
     }
 
     deinit {
-        if lockDescriptor >= 0 { close(lockDescriptor) }
+        unlock()
     }
 
-    /// Takes the output's build lock, or fails at once when another build holds it.
+    /// Takes the output's build lock, or fails at once when another build holds it. The lock file is
+    /// removed when released, so a build that took the lock on a file another build has just removed
+    /// (opened before the removal) tries again on the file now at `path`.
     private static func lock(_ path: String, output: String) throws -> Int32 {
-        let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
-        guard fd >= 0 else { throw POSIXFailure(operation: "open the build lock", path: path, code: errno) }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            let code = errno
+        while true {
+            let fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0o644)
+            guard fd >= 0 else { throw POSIXFailure(operation: "open the build lock", path: path, code: errno) }
+            guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+                let code = errno
+                close(fd)
+                if code == EWOULDBLOCK { throw OutputError.locked(output) }
+                throw POSIXFailure(operation: "lock", path: path, code: code)
+            }
+            var held = stat()
+            var named = stat()
+            if fstat(fd, &held) == 0, lstat(path, &named) == 0, held.st_dev == named.st_dev, held.st_ino == named.st_ino { return fd }
             close(fd)
-            if code == EWOULDBLOCK { throw OutputError.locked(output) }
-            throw POSIXFailure(operation: "lock", path: path, code: code)
         }
-        return fd
     }
 
-    /// Releases the build lock (commit and abort do; so does the writer going away).
+    /// Releases the build lock and removes its file (commit and abort do; so does the writer going away).
+    /// The file goes first, while the lock is still held, so no other build can be holding it then.
     private func unlock() {
-        if lockDescriptor >= 0 { close(lockDescriptor) }
+        guard lockDescriptor >= 0 else { return }
+        unlink(lockPath)
+        close(lockDescriptor)
         lockDescriptor = -1
     }
 
@@ -196,12 +217,15 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
     /// A new staging folder holds nothing to keep (see `MemoryOutput` for the preview's reuse).
     public func reuse(_ path: String) -> Bool { false }
 
-    /// Drops the staged build; the previous output stays as it was, and the staging folder is kept for
-    /// the next build to reuse.
+    /// Drops the staged build; the previous output and what was beside it stay as they were: a staging
+    /// folder taken from the spare goes back (still reusable by the next build), a new one is deleted.
     public func abort() {
         defer { unlock() }
-        FileSystem.removeTree(spare)
-        if rename(staging, spare) != 0 { FileSystem.removeTree(staging) }
+        switch origin {
+        case staging?: break
+        case let origin?: if rename(staging, origin) != 0 { FileSystem.removeTree(staging) }
+        case nil: FileSystem.removeTree(staging)
+        }
     }
 
     /// Deletes what a reused staging folder still holds from an older build.

@@ -195,3 +195,45 @@ def test_code_without_a_language_wraps_and_code_scrolls_in_a_focusable_box(serve
         assert all(b["focusable"] for b in blocks if b["cut"])
     finally:
         driver.quit()
+
+
+@pytest.fixture(scope="module")
+def report(server, tmp_path_factory):
+    """`waymark report --events` on the default site, with a deterministic event log of its routes."""
+    import subprocess
+    from helpers import ROOT, WAYMARK
+    folder = tmp_path_factory.mktemp("report")
+    events, page = folder / "events.jsonl", folder / "report.html"
+    subprocess.run(["python3", os.path.join(ROOT, "bench", "gen_events.py"), server.directory, str(events), "--events", "20000"],
+                   check=True, capture_output=True)
+    result = subprocess.run([WAYMARK, "report", "--content", os.path.join(ROOT, "content"), "--templates", os.path.join(ROOT, "templates"),
+                             "--events", str(events), "-o", str(page)], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return page
+
+
+@pytest.mark.parametrize("width,height", [(390, 844), (1280, 900)])
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_the_report_reads_on_a_phone_and_in_dark_mode(report, width, height, scheme):
+    driver = make_driver(width, height)
+    try:
+        driver.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+        driver.get(report.as_uri())
+        m = driver.execute_script(r"""
+          const svgs = Array.from(document.querySelectorAll("svg[role=img]"));
+          const smallest = Math.min(...svgs.map(s => 13 * s.getBoundingClientRect().width / s.viewBox.baseVal.width));
+          const broken = Array.from(document.querySelectorAll("td.date, td.number, .figure")).filter(e => {
+            const r = document.createRange(); r.selectNodeContents(e);
+            return new Set(Array.from(r.getClientRects()).map(x => Math.round(x.top))).size > 1; }).map(e => e.textContent);
+          const bg = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+          return { overflow: document.documentElement.scrollWidth - innerWidth, smallest, broken, light: bg[0] + bg[1] + bg[2],
+                   funnels: document.querySelectorAll("details.data tbody tr").length, charts: svgs.length };
+        """)
+        assert m["overflow"] <= 0, m
+        assert m["charts"] >= 4 and m["smallest"] >= 11, m
+        assert not m["broken"], m["broken"][:5]
+        assert (m["light"] < 200) == (scheme == "dark"), m
+        # Every funnel can be read whole as a table, without hovering.
+        assert m["funnels"] > 0
+    finally:
+        driver.quit()

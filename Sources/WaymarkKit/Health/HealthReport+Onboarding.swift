@@ -152,6 +152,10 @@ extension HealthReport {
                 "title": "\u{2068}\(r.segmentTitle)\u{2069} · \(r.language)", "segment": r.segment, "language": r.language,
                 "dir": r.rightToLeft ? "rtl" : "ltr",
                 "funnel": funnel, "stages": stages, "facts": facts, "ticked": items(r.mostTicked), "skipped": items(r.mostSkipped),
+                // The funnel's figures with the whole step titles the chart cuts to fit (readable on a phone, no hover needed).
+                "funnelRows": r.steps.map {
+                    ["title": $0.title, "reached": $0.reached, "done": "\($0.completed) (\(percent($0.completed, $0.reached)))"] as [String: Any]
+                },
                 "hasTicked": !r.mostTicked.isEmpty, "hasSkipped": !r.mostSkipped.isEmpty,
             ]
         }

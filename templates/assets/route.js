@@ -121,11 +121,11 @@
     return part;
   }
   function routeStats(route) {
-    var byStep = {};
+    var byStep = bareRecord();
     route.steps.forEach(function (step) { byStep[step.id] = stepStats(step); });
     var stats = tally(route.steps, byStep);
     stats.steps = byStep;
-    stats.stages = {};
+    stats.stages = bareRecord();
     route.stages.forEach(function (stage) {
       stats.stages[stage.id] = tally(stage.steps.map(function (n) { return route.steps[n - 1]; }), byStep);
     });

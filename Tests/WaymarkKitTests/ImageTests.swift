@@ -183,6 +183,30 @@ struct ImageTests {
         #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
     }
 
+    /// Every container an image can be written in, with the markup that must hold its `<img>`.
+    static let containers: [(name: String, markdown: String, before: String, after: String)] = [
+        ("table head cell", "| ![Shot](x.png) | see |\n|---|---|\n| a | b |\n", "<th>", "</th>"),
+        ("table body cell", "| a | b |\n|---|---|\n| ![Shot](x.png) | see |\n", "<td>", "</td>"),
+        ("link", "[![Shot](x.png)](y.md)\n", #"<a href="/u/y.md">"#, "</a>"),
+        ("heading", "## ![Shot](x.png) Title\n", #"<h2 id="shot-title">\#n"#, " Title\n</h2>"),
+        ("list item", "- ![Shot](x.png)\n- two\n", "<li>", "</li>"),
+        ("footnote", "Note[^1].\n\n[^1]: ![Shot](x.png)\n", #"<li id="fn-1">\#n<p>"#, " <a href=\"#fnref-1\""),
+        ("strikethrough", "~~![Shot](x.png)~~\n", "<del>", "</del>"),
+        ("callout", "> [!NOTE]\n> ![Shot](x.png)\n", #"<p class="callout-title">Note</p>\#n<p>"#, "</p>\n</div>"),
+    ]
+
+    @Test("an image keeps its size and copies in every container", arguments: containers.map(\.name))
+    func inContainer(_ name: String) throws {
+        let container = try #require(Self.containers.first { $0.name == name })
+        let out = Markdown.render(MarkdownInput(text: container.markdown)) { link in
+            LinkTarget(url: "/u/" + link.destination, image: link.isImage ? ImageSource(width: 10, height: 5, srcset: "/u/x-4w.png 4w, /u/x.png 10w") : nil)
+        }
+        let tag =
+            #"<img src="/u/x.png" alt="Shot" width="10" height="5" srcset="/u/x-4w.png 4w, /u/x.png 10w" sizes="(min-width: 45rem) 40rem, calc(100vw - 2.5rem)" />"#
+        #expect(out.html.contains(container.before + tag + container.after), "\(out.html)")
+        #expect(out.diagnostics.isEmpty, "\(out.diagnostics)")
+    }
+
     @Test("an image in an image's text is text; links in it still resolve; every value is escaped")
     func nestedAndEscaped() {
         let input = MarkdownInput(text: "Intro.\n\nMore.\n\nEven more.\n\n![a \"q\" 1 < 2 ![inner](x.png) [l](y.md)](x.png \"t\\\"<\")\n")

@@ -1,7 +1,7 @@
 import Foundation
 import WaymarkKit
 
-/// The target `WAYMARK_FUZZ_TARGET` names (document, query, site-config, linear-time or events); one executable serves them
+/// The target `WAYMARK_FUZZ_TARGET` names (document, query, site-config, linear-time, image or events); one executable serves them
 /// all because libFuzzer's entry points are C symbols a process can define only once.
 nonisolated(unsafe) private var target: ([UInt8]) -> Void = { _ in }
 

@@ -285,6 +285,10 @@ struct ImageTests {
         let staleCopy = spare + "/en/assets/" + copy
         try? FileManager.default.removeItem(atPath: staleCopy)
         try FileManager.default.createSymbolicLink(atPath: staleCopy, withDestinationPath: secret)
+        // A hard link shares the file: writing in place would change the other name's bytes too.
+        let sitemap = spare + "/sitemap.xml"
+        try FileManager.default.removeItem(atPath: sitemap)
+        #expect(link(secret, sitemap) == 0)
         try FileManager.default.removeItem(atPath: spare + "/en/articles")
         try FileManager.default.createSymbolicLink(atPath: spare + "/en/articles", withDestinationPath: tree.path + "/content/en/articles")
         #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)

@@ -116,28 +116,30 @@ struct AssetStage: Sendable {
 
     /// Reads, checks and publishes one asset (and its copies).
     func process(_ asset: ContentAsset) -> Processed {
+        let bytes: [UInt8]
         do {
-            return publish(try FileSystem.readBytes(contentRoot + "/" + asset.path), path: asset.path)
+            bytes = try FileSystem.readBytes(contentRoot + "/" + asset.path)
         } catch {
             return Processed(
                 published: PublishedAsset(path: asset.path), files: [], diagnostics: [.error("unreadable-file", "\(error)", file: asset.path)])
         }
+        return publish(bytes, asset)
     }
 
     /// Checks and publishes one asset's bytes (and its copies): `process` after the read, which the image
     /// fuzz target calls with any bytes.
-    func publish(_ bytes: [UInt8], path assetPath: String) -> Processed {
-        var result = Processed(published: PublishedAsset(path: assetPath), files: [], diagnostics: [])
-        let name = assetPath.split(separator: "/").last.map(String.init) ?? assetPath
+    func publish(_ bytes: [UInt8], _ asset: ContentAsset) -> Processed {
+        var result = Processed(published: PublishedAsset(path: asset.path), files: [], diagnostics: [])
+        let name = asset.path.split(separator: "/").last.map(String.init) ?? asset.path
         guard let format = ImageInfo.Format(fileName: name) else {
-            result.files = [(assetPath, bytes)]
+            result.files = [(asset.path, bytes)]
             return result
         }
-        let folder = String(assetPath.dropLast(name.count))
+        let folder = String(asset.path.dropLast(name.count))
         let hash = FNV1a.hash(bytes)
         result.published.path = folder + Fingerprint.name(name, hash)
         result.files = [(result.published.path, bytes)]
-        func warn(_ code: String, _ message: String) { result.diagnostics.append(.warning(code, message, file: assetPath)) }
+        func warn(_ code: String, _ message: String) { result.diagnostics.append(.warning(code, message, file: asset.path)) }
 
         let info: ImageInfo
         switch ImageHeader.read(bytes, as: format) {
@@ -153,7 +155,7 @@ struct AssetStage: Sendable {
                 .error(
                     "unsafe-svg",
                     "this SVG contains \(active), which would run on the site when the file is opened on its own; remove it (export the drawing again as plain SVG), or set `unsafeHTML: true` in site.yml if every contributor is trusted",
-                    file: assetPath))
+                    file: asset.path))
         }
         if format == .svg, info.width == nil || info.height == nil {
             warn("image-without-size", "this SVG states no width and height (nor a viewBox); pages cannot reserve its space while it loads")

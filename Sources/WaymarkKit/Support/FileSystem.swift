@@ -139,12 +139,13 @@ enum FileSystem {
 
     /// Writes `bytes` at `path` in a folder an earlier build left and this one reuses (the staging
     /// folder, which was the output before; the cache), never through what is there: anything but a
-    /// regular file (a symbolic link, a folder, a FIFO, a device) is removed first, so a link planted in a
-    /// cached output cannot make the build write elsewhere. A regular file is overwritten in place (on
-    /// ext4 cheaper than a new one). The folders above `path` are the caller's (`isFolder`).
+    /// regular file with one name (a symbolic link, a hard link, a folder, a FIFO, a device) is removed
+    /// first, so a link planted in a cached output cannot make the build write elsewhere. A regular file
+    /// is overwritten in place (on ext4 cheaper than a new one). The folders above `path` are the
+    /// caller's (`isFolder`).
     static func replace(_ bytes: some Collection<UInt8>, at path: String) throws {
         var st = stat()
-        if lstat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG {
+        if lstat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG || st.st_nlink > 1 {
             if st.st_mode & S_IFMT == S_IFDIR { removeTree(path) } else { unlink(path) }
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0o644)

@@ -24,7 +24,7 @@ public enum FuzzTargets {
     /// its copies (sizes, the pixel limit, names, reuse) with a stand-in for libvips.
     public static func image(_ bytes: [UInt8]) {
         for format in ImageInfo.Format.allCases { _ = ImageHeader.read(bytes, as: format) }
-        for name in ["x.png", "x.jpg", "x.webp", "x.gif"] { _ = imageStage.publish(bytes, path: "en/assets/" + name) }
+        for name in ["x.png", "x.jpg", "x.webp", "x.gif"] { _ = imageStage.publish(bytes, ContentAsset(path: "en/assets/" + name, stamp: 0)) }
     }
 
     static let imageStage: AssetStage = {

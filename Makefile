@@ -82,15 +82,20 @@ bench-search: build
 	$(PY) bench/search_quality.py
 	$(PY) bench/search_bench.py
 
-# libFuzzer on the Markdown/front matter/link pipeline, site.yml and search queries, FUZZ_SECONDS each.
-# New crashers land in Tests/Fixtures/fuzz-regressions/, which the Swift tests replay.
+# libFuzzer on the Markdown/front matter/link pipeline, site.yml, search queries, image files (with copy
+# planning), event logs and the preview's HTTP heads and WebSocket frames, FUZZ_SECONDS each
+# (`make fuzz FUZZ_TARGETS="document image"` runs some).
+# AddressSanitizer's leak detection stays on: a node or buffer lost per input fails the run like a crash.
+# New crashers and leaks land in Tests/Fixtures/fuzz-regressions/<target>/, which the Swift tests replay.
 FUZZ_SECONDS ?= 60
+FUZZ_TARGETS ?= document query site-config linear-time image events http-head websocket
 fuzz: deps
 	swift build --package-path Fuzz -c release -Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library
-	@for name in document query site-config linear-time image events http-head websocket; do \
+	@for name in $(FUZZ_TARGETS); do \
 	  mkdir -p .build-fuzz-corpus/$$name Tests/Fixtures/fuzz-regressions/$$name; \
 	  echo "== $$name for $(FUZZ_SECONDS) s"; \
-	  WAYMARK_FUZZ_TARGET=$$name Fuzz/.build/release/WaymarkFuzz .build-fuzz-corpus/$$name Fuzz/corpus/$$name -max_total_time=$(FUZZ_SECONDS) \
+	  ASAN_OPTIONS=detect_leaks=1 WAYMARK_FUZZ_TARGET=$$name Fuzz/.build/release/WaymarkFuzz .build-fuzz-corpus/$$name Fuzz/corpus/$$name \
+	    -max_total_time=$(FUZZ_SECONDS) -detect_leaks=1 \
 	    -artifact_prefix=Tests/Fixtures/fuzz-regressions/$$name/ -print_final_stats=1 > .build-fuzz-corpus/$$name.log 2>&1; \
 	  status=$$?; tail -12 .build-fuzz-corpus/$$name.log; [ $$status -eq 0 ] || exit $$status; \
 	done

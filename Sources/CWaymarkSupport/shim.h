@@ -25,7 +25,17 @@ typedef struct {
     void (*error_clear)(void);
     void (*object_unref)(void *object);
     void (*free)(void *memory);
+    /// Loader options that make damaged pixel data an error instead of a warning and a picture filled
+    /// with black: `fail_on=error` (libvips 8.12 and later), `fail` before.
+    const char *load_options;
 } waymark_vips;
+
+/// Drops libvips' GLib warnings. It reports damaged image data as warnings on stderr, one per row or tile
+/// it could not read (7,000 lines for one truncated 7000-pixel-high PNG), besides the error that
+/// `load_options` turns the damage into; the build reports that error once, at the file.
+static void waymark_vips_quiet(const char *domain, int level, const char *message, void *data) {
+    (void)domain; (void)level; (void)message; (void)data;
+}
 
 /// Loads libvips from `library` (NULL: the system's libvips.so.42) and initialises it. Returns 0, or -1 with
 /// a message in `error` (`capacity` bytes).
@@ -48,8 +58,12 @@ static inline int waymark_vips_load(waymark_vips *v, const char *library, char *
     v->error_clear = (void (*)(void))dlsym(h, "vips_error_clear");
     v->object_unref = (void (*)(void *))dlsym(h, "g_object_unref");
     v->free = (void (*)(void *))dlsym(h, "g_free");
+    int (*version)(int) = (int (*)(int))dlsym(h, "vips_version");
+    // GLib's, found through libvips' own dependencies.
+    unsigned (*log_handler)(const char *, int, void (*)(const char *, int, const char *, void *), void *) =
+        (unsigned (*)(const char *, int, void (*)(const char *, int, const char *, void *), void *))dlsym(h, "g_log_set_handler");
     if (!init || !concurrency || !cache_max || !v->thumbnail_buffer || !v->write_to_buffer || !v->image_get_width ||
-        !v->image_get_height || !v->error_buffer || !v->error_clear || !v->object_unref || !v->free) {
+        !v->image_get_height || !v->error_buffer || !v->error_clear || !v->object_unref || !v->free || !version || !log_handler) {
         snprintf(error, capacity, "the libvips found lacks a function Waymark uses (libvips 8.6 or later is needed)");
         dlclose(h);
         return -1;
@@ -63,13 +77,18 @@ static inline int waymark_vips_load(waymark_vips *v, const char *library, char *
     // operation cache would hold every decoded image until the build ends.
     concurrency(1);
     cache_max(0);
+    v->load_options = version(0) > 8 || (version(0) == 8 && version(1) >= 12) ? "fail_on=error" : "fail";
+    const int g_log_level_warning = 1 << 4;
+    log_handler("VIPS", g_log_level_warning, waymark_vips_quiet, NULL);
     v->handle = h;
     return 0;
 }
 
 /// Decodes `bytes`, scales it to `width` pixels wide (keeping its aspect ratio, applying EXIF orientation)
 /// and encodes it with `format` (".png[strip]", ".jpg[Q=82,strip]" …). On success returns 0 and a buffer
-/// to release with `v->free`; on failure -1 and libvips' message in `error`.
+/// to release with `v->free`; on failure (damaged pixel data included) -1 and libvips' message in `error`.
+/// The loader options go in `option_string`: libvips 8.14's thumbnail does not pass its own `fail_on` to
+/// a buffer's loader (measured: a truncated PNG still gave a copy).
 static inline int waymark_vips_resize(
     const waymark_vips *v, const void *bytes, size_t length, int width, const char *format, void **out, size_t *out_length,
     int *out_width, int *out_height, char *error, size_t capacity) {
@@ -77,7 +96,7 @@ static inline int waymark_vips_resize(
     *out = NULL;
     *out_length = 0;
     // The height bound is far beyond any image: the width alone decides the scale.
-    if (v->thumbnail_buffer((void *)bytes, length, &image, width, "height", 10000000, NULL) != 0) {
+    if (v->thumbnail_buffer((void *)bytes, length, &image, width, "height", 10000000, "option_string", v->load_options, NULL) != 0) {
         snprintf(error, capacity, "%s", v->error_buffer());
         v->error_clear();
         return -1;

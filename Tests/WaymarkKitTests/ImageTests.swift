@@ -183,6 +183,144 @@ struct ImageTests {
         #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
     }
 
+    static func diagnostics(_ summary: BuildSummary) -> [String: [Diagnostic]] {
+        Dictionary(grouping: summary.diagnostics.filter { $0.file?.hasPrefix("en/assets/") == true }, by: { $0.file! })
+    }
+
+    static func assets(_ tree: TempTree, _ output: String = "output") throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: tree.path + "/" + output + "/en/assets").sorted()
+    }
+
+    static let threeImages = """
+        ---
+        title: Invoices
+        ---
+
+        ![Lie](../../assets/lie.png)
+
+        ![Huge](../../assets/huge.png)
+
+        ## Due dates
+
+        ![Chart](../../assets/chart.png)
+        """
+
+    @Test("a header claiming billions of pixels is a warning at the file, never a crash; limits.imagePixels decides which images get copies")
+    func lyingHeaders() throws {
+        #expect(AssetStage.pixels(Int.max, 2) == nil && AssetStage.pixels(4_294_967_295, 4_294_967_295) == nil)
+        #expect(AssetStage.pixels(2_147_483_647, 2_147_483_647) == 4_611_686_014_132_420_609)
+        let tree = try Self.tree(article: Self.threeImages)
+        // 69 bytes: 4294967295 × 4294967295, beyond what PNG allows (2³¹ − 1 a side).
+        try tree.write("content/en/assets/lie.png", Data(try Self.fixture("header-4294967295.png")))
+        try tree.write("content/en/assets/huge.png", Data(try Self.fixture("header-2147483647.png")))
+        let summary = SiteBuilder.build(SmallSite.options(tree))
+        #expect(summary.wrote, "\(summary.diagnostics)")
+        let byFile = Self.diagnostics(summary)
+        #expect(byFile["en/assets/lie.png"]?.map(\.code) == ["invalid-image"])
+        #expect(byFile["en/assets/huge.png"]?.map(\.code) == ["image-too-large"])
+        #expect(byFile["en/assets/huge.png"]?.first?.message.contains("more than `limits.imagePixels` in site.yml allows (50000000)") == true)
+        #expect(byFile["en/assets/chart.png"] == nil)
+        var files = try Self.assets(tree)
+        #expect(!files.contains { $0.hasPrefix("lie-") || $0.hasPrefix("huge-") } && files.contains { $0.hasPrefix("chart-16w.") })
+
+        // A lower limit: the 64 × 48 chart (3,072 pixels) is published without copies, with the warning.
+        try tree.write("content/site.yml", Self.imageSite + "\nlimits: { imagePixels: 3000 }\n")
+        let limited = SiteBuilder.build(SmallSite.options(tree))
+        #expect(Self.diagnostics(limited)["en/assets/chart.png"]?.map(\.code) == ["image-too-large"])
+        files = try Self.assets(tree)
+        #expect(!files.contains { $0.hasPrefix("chart-") } && files.contains { $0.hasPrefix("chart.") })
+        // The setting is checked like the other limits.
+        try tree.write("content/site.yml", Self.imageSite + "\nlimits: { imagePixels: 0 }\n")
+        let invalid = SiteBuilder.build(SmallSite.options(tree))
+        #expect(invalid.diagnostics.contains { $0.file == "site.yml" && $0.message.contains("limits.imagePixels must be a whole number between 1 and") })
+    }
+
+    @Test("damaged pixel data is an invalid-image warning at the file: no copy published, nothing from libvips on stderr")
+    func damagedPixels() throws {
+        let tree = try Self.tree(article: "---\ntitle: Invoices\n---\n\n![Cut](../../assets/cut.png)\n\n## Due dates\n\n![Chart](../../assets/chart.png)\n")
+        // A valid 7000 × 7000 header and one row of pixels.
+        try tree.write("content/en/assets/cut.png", Data(try Self.fixture("truncated-7000.png")))
+        let stderr = try StandardErrorCapture()
+        let summary = SiteBuilder.build(SmallSite.options(tree))
+        let printed = stderr.finish()
+        #expect(!printed.contains("VIPS"), "\(printed.prefix(500))")
+        #expect(summary.wrote, "\(summary.diagnostics)")
+        let warnings = Self.diagnostics(summary)["en/assets/cut.png"] ?? []
+        #expect(warnings.map(\.code) == ["invalid-image"] && warnings.first?.message.contains("pixel data cannot be decoded") == true, "\(warnings)")
+        let files = try Self.assets(tree)
+        #expect(files.contains { $0.hasPrefix("cut.") } && !files.contains { $0.hasPrefix("cut-") }, "\(files)")
+        // Intact images still get theirs.
+        #expect(files.contains { $0.hasPrefix("chart-16w.") })
+        let html = try #require(tree.read("output/en/articles/billing/invoices/index.html"))
+        #expect(html.contains(#"alt="Cut" width="7000" height="7000" />"#))
+    }
+
+    @Test("a symbolic link in the previous output or its spare is never followed: not read as a copy, not written through")
+    func linksInPreviousOutput() throws {
+        let tree = try Self.tree()
+        #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
+        let secret = tree.path + "/secret.txt"
+        try "not an image".write(toFile: secret, atomically: false, encoding: .utf8)
+        let copy = try #require(try Self.assets(tree).first { $0.hasPrefix("chart-16w.") })
+        let made = try Data(contentsOf: URL(fileURLWithPath: tree.path + "/output/en/assets/" + copy))
+        // The copy in the output, the list of published URLs and the build record point at the secret.
+        for link in ["output/en/assets/" + copy, "output/published-urls.txt"] {
+            try FileManager.default.removeItem(atPath: tree.path + "/" + link)
+            try FileManager.default.createSymbolicLink(atPath: tree.path + "/" + link, withDestinationPath: secret)
+        }
+        let summary = SiteBuilder.build(SmallSite.options(tree))
+        #expect(summary.wrote, "\(summary.diagnostics)")
+        let published = tree.path + "/output/en/assets/" + copy
+        var st = stat()
+        #expect(lstat(published, &st) == 0 && st.st_mode & S_IFMT == S_IFREG)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: published)) == made)
+        #expect(!summary.codes().contains("vanished-url"))
+
+        // The site that build replaced is the next build's staging folder: links there are replaced, and
+        // the files they point at stay as they were.
+        let articles = try FileManager.default.subpathsOfDirectory(atPath: tree.path + "/content/en/articles").sorted()
+        let spare = tree.path + "/.output.waymark-spare"
+        #expect(FileSystem.isFolder(spare))
+        let staleCopy = spare + "/en/assets/" + copy
+        try? FileManager.default.removeItem(atPath: staleCopy)
+        try FileManager.default.createSymbolicLink(atPath: staleCopy, withDestinationPath: secret)
+        // A hard link shares the file: writing in place would change the other name's bytes too.
+        let sitemap = spare + "/sitemap.xml"
+        try FileManager.default.removeItem(atPath: sitemap)
+        #expect(link(secret, sitemap) == 0)
+        try FileManager.default.removeItem(atPath: spare + "/en/articles")
+        try FileManager.default.createSymbolicLink(atPath: spare + "/en/articles", withDestinationPath: tree.path + "/content/en/articles")
+        #expect(SiteBuilder.build(SmallSite.options(tree)).wrote)
+        #expect(try String(contentsOfFile: secret, encoding: .utf8) == "not an image")
+        #expect(try FileManager.default.subpathsOfDirectory(atPath: tree.path + "/content/en/articles").sorted() == articles)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: tree.path + "/output/en/assets/" + copy)) == made)
+        #expect(FileSystem.isFolder(tree.path + "/output/en/articles"))
+    }
+
+    /// Every container an image can be written in, with the markup that must hold its `<img>`.
+    static let containers: [(name: String, markdown: String, before: String, after: String)] = [
+        ("table head cell", "| ![Shot](x.png) | see |\n|---|---|\n| a | b |\n", "<th>", "</th>"),
+        ("table body cell", "| a | b |\n|---|---|\n| ![Shot](x.png) | see |\n", "<td>", "</td>"),
+        ("link", "[![Shot](x.png)](y.md)\n", #"<a href="/u/y.md">"#, "</a>"),
+        ("heading", "## ![Shot](x.png) Title\n", #"<h2 id="shot-title">\#n"#, " Title\n</h2>"),
+        ("list item", "- ![Shot](x.png)\n- two\n", "<li>", "</li>"),
+        ("footnote", "Note[^1].\n\n[^1]: ![Shot](x.png)\n", #"<li id="fn-1">\#n<p>"#, " <a href=\"#fnref-1\""),
+        ("strikethrough", "~~![Shot](x.png)~~\n", "<del>", "</del>"),
+        ("callout", "> [!NOTE]\n> ![Shot](x.png)\n", #"<p class="callout-title">Note</p>\#n<p>"#, "</p>\n</div>"),
+    ]
+
+    @Test("an image keeps its size and copies in every container", arguments: containers.map(\.name))
+    func inContainer(_ name: String) throws {
+        let container = try #require(Self.containers.first { $0.name == name })
+        let out = Markdown.render(MarkdownInput(text: container.markdown)) { link in
+            LinkTarget(url: "/u/" + link.destination, image: link.isImage ? ImageSource(width: 10, height: 5, srcset: "/u/x-4w.png 4w, /u/x.png 10w") : nil)
+        }
+        let tag =
+            #"<img src="/u/x.png" alt="Shot" width="10" height="5" srcset="/u/x-4w.png 4w, /u/x.png 10w" sizes="(min-width: 45rem) 40rem, calc(100vw - 2.5rem)" />"#
+        #expect(out.html.contains(container.before + tag + container.after), "\(out.html)")
+        #expect(out.diagnostics.isEmpty, "\(out.diagnostics)")
+    }
+
     @Test("an image in an image's text is text; links in it still resolve; every value is escaped")
     func nestedAndEscaped() {
         let input = MarkdownInput(text: "Intro.\n\nMore.\n\nEven more.\n\n![a \"q\" 1 < 2 ![inner](x.png) [l](y.md)](x.png \"t\\\"<\")\n")

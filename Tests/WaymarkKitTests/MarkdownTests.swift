@@ -145,6 +145,27 @@ struct MarkdownTests {
         #expect(seen.map(\.1) == [Loc(line: 5, column: 7), Loc(line: 6, column: 14), Loc(line: 8, column: 1)])
     }
 
+    @Test("positions cmark-gfm gives outside the text are clamped into it: the 35-byte fuzz crasher is located, not a crash")
+    func positionsOutsideTheText() throws {
+        // cmark-gfm gives the links before this table column 0 (their paragraph's last line became the header).
+        let bytes = Array("---\n---\n/\n[]()[^1]\na||\n-|-\n\n[^1\n]:n".utf8)
+        FuzzTargets.document(bytes)
+        let body = "/\n[]()[^1]\na||\n-|-\n\n[^1\n]:n"
+        let out = render(body, lineOffset: 2)
+        let lines = body.split(separator: "\n", omittingEmptySubsequences: false)
+        for link in out.links {
+            let line = link.location.line - 2
+            #expect(line >= 1 && line <= lines.count, "\(link.location)")
+            #expect(link.location.column >= 1 && link.location.column <= lines[line - 1].unicodeScalars.count + 1, "\(link.location)")
+        }
+        // The gate itself: lines and columns outside the text come back inside it.
+        let index = LineIndex("ab\né\n")
+        #expect(index.clamp(line: 0, byteColumn: -5) == (1, 1))
+        #expect(index.clamp(line: 2, byteColumn: 99) == (2, 3))
+        #expect(index.clamp(line: 7, byteColumn: 2) == (3, 1))
+        #expect(index.scalarColumn(line: 2, byteColumn: 3) == 2)
+    }
+
     @Test("raw HTML and javascript: URLs are dropped unless the site opts in")
     func safeMode() {
         let text = "<script>alert(1)</script>\n\n[x](javascript:alert(1)) <b onclick=\"evil()\">b</b>"

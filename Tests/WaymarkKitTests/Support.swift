@@ -162,3 +162,27 @@ extension BuildSummary {
 
 /// Swift Testing has its own `SourceLocation`; tests name ours through this alias.
 typealias Loc = WaymarkKit.SourceLocation
+
+/// What the process writes to its standard error (file descriptor 2, where C libraries print their
+/// warnings) between `init` and `finish`.
+final class StandardErrorCapture {
+    private let saved: Int32
+    private let file = NSTemporaryDirectory() + "waymark-stderr-" + UUID().uuidString
+
+    init() throws {
+        let fd = open(file, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0 else { throw POSIXFailure(operation: "create", path: file, code: errno) }
+        fflush(nil)
+        saved = dup(2)
+        dup2(fd, 2)
+        close(fd)
+    }
+
+    func finish() -> String {
+        fflush(nil)
+        dup2(saved, 2)
+        close(saved)
+        defer { unlink(file) }
+        return (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
+    }
+}

@@ -28,9 +28,13 @@ public struct PublishedImage: Sendable, Hashable {
 /// each `<img>` its URL, `width`, `height` and `srcset`.
 ///
 /// Problems are the writer's to fix and located at the file: a type that browsers run or render as a
-/// document (`PublishableFile`), an image whose bytes are not its format, an oversized image
-/// (`limits.imageKB`), an SVG that is not well-formed or has active content (`SVGReader`: it would run
-/// on the site's origin when opened on its own). Refused files are not published.
+/// document (`PublishableFile`), an image whose bytes are not its format or whose pixel data is damaged,
+/// an oversized image (`limits.imageKB`, `limits.imagePixels`), an SVG that is not well-formed or has
+/// active content (`SVGReader`: it would run on the site's origin when opened on its own). Refused files
+/// are not published.
+///
+/// Sizes come from the file's header, so they are the file's word: a PNG of a few dozen bytes may say
+/// 2³¹−1 × 2³¹−1. Arithmetic on them is checked (`pixels`), and a copy is made only below the pixel limit.
 struct AssetStage: Sendable {
     let images: SiteConfig.Images
     /// Where site.yml says `images:`, for the one warning about libvips.
@@ -43,15 +47,13 @@ struct AssetStage: Sendable {
     let contentRoot: String
     /// The previous build's output, whose resized copies are reused: their names are derived from the
     /// source image, the width and the recipe, so a file of that name is the copy this build would make.
+    /// It is read without following links (`FileSystem.readBelow`), and a copy whose header is not the
+    /// format and width its name says is made again.
     let previousOutput: String?
     /// False for `check`, which writes nothing: copies are not made, only the files checked.
     let makeCopies: Bool
     /// libvips, or why it is missing; only consulted when `images.widths` asks for copies.
-    let resizer: @Sendable () -> Result<ImageResizer, ImageHeaderError>
-
-    /// Beyond this many pixels an image is published without copies: decoding it would take more memory
-    /// than a content file should (a PNG of a few KB can declare 50,000 × 50,000 pixels, 7.5 GB decoded).
-    static let maxResizePixels = 50_000_000
+    let resizer: @Sendable () -> Result<any ImageCopier, ImageHeaderError>
 
     /// One asset's result; the preview's memo keeps it with the bytes to write.
     struct Processed: Sendable {
@@ -63,7 +65,7 @@ struct AssetStage: Sendable {
 
     init(
         config: SiteConfig, contentRoot: String, previousOutput: String?, makeCopies: Bool = true,
-        resizer: @escaping @Sendable () -> Result<ImageResizer, ImageHeaderError> = { ImageResizer.system }
+        resizer: @escaping @Sendable () -> Result<any ImageCopier, ImageHeaderError> = { ImageResizer.system.map { $0 } }
     ) {
         images = config.images
         imagesLocation = config.locations["images"]
@@ -78,7 +80,7 @@ struct AssetStage: Sendable {
     /// Publishes every asset into `sink` and returns content path → where it went.
     func run(_ assets: [ContentAsset], into sink: OutputSink, memo: StageMemo<Processed>?, diagnostics: DiagnosticBag) -> [String: PublishedAsset] {
         var settings = ContextHasher()
-        settings.add(images.widths.map { UInt64($0) } + [UInt64(limits.imageKB), allowActive ? 1 : 0])
+        settings.add(images.widths.map { UInt64($0) } + [UInt64(limits.imageKB), UInt64(limits.imagePixels), allowActive ? 1 : 0])
         let settingsKey = settings.value
         let results = assets.concurrentMap { asset -> Processed in
             let key = asset.stamp ^ settingsKey
@@ -117,23 +119,29 @@ struct AssetStage: Sendable {
 
     /// Reads, checks and publishes one asset (and its copies).
     func process(_ asset: ContentAsset) -> Processed {
-        var result = Processed(published: PublishedAsset(path: asset.path), files: [], diagnostics: [])
         let name = asset.path.split(separator: "/").last.map(String.init) ?? asset.path
         if !allowActive, let what = PublishableFile.refusal(name) {
-            result.diagnostics.append(
-                .error(
-                    "unsafe-file",
-                    "this is \(what): content publishes only images, audio, video, PDFs and downloads (the list is in the writer's guide), since a page or script published from content would run on the site's own address; link to it elsewhere, or set `unsafeHTML: true` in site.yml if every contributor is trusted",
-                    file: asset.path))
-            return result
+            let refusal = Diagnostic.error(
+                "unsafe-file",
+                "this is \(what): content publishes only images, audio, video, PDFs and downloads (the list is in the writer's guide), since a page or script published from content would run on the site's own address; link to it elsewhere, or set `unsafeHTML: true` in site.yml if every contributor is trusted",
+                file: asset.path)
+            return Processed(published: PublishedAsset(path: asset.path), files: [], diagnostics: [refusal])
         }
         let bytes: [UInt8]
         do {
             bytes = try FileSystem.readBytes(contentRoot + "/" + asset.path)
         } catch {
-            result.diagnostics.append(.error("unreadable-file", "\(error)", file: asset.path))
-            return result
+            return Processed(
+                published: PublishedAsset(path: asset.path), files: [], diagnostics: [.error("unreadable-file", "\(error)", file: asset.path)])
         }
+        return publish(bytes, asset)
+    }
+
+    /// Checks and publishes one asset's bytes (and its copies): `process` after the read, which the image
+    /// fuzz target calls with any bytes.
+    func publish(_ bytes: [UInt8], _ asset: ContentAsset) -> Processed {
+        var result = Processed(published: PublishedAsset(path: asset.path), files: [], diagnostics: [])
+        let name = asset.path.split(separator: "/").last.map(String.init) ?? asset.path
         guard let format = ImageInfo.Format(fileName: name) else {
             result.files = [(asset.path, bytes)]
             return result
@@ -181,41 +189,57 @@ struct AssetStage: Sendable {
         guard makeCopies, let width = info.width, let height = info.height, [.png, .jpeg, .webp].contains(format) else { return result }
         let wanted = images.widths.filter { $0 < width }
         guard !wanted.isEmpty else { return result }
-        guard width * height <= Self.maxResizePixels else {
-            warn("image-too-large", "this image has \(width) × \(height) pixels; above \(Self.maxResizePixels / 1_000_000) million no smaller copies are made")
+        guard let pixels = Self.pixels(width, height), pixels <= limits.imagePixels else {
+            warn(
+                "image-too-large",
+                "this image has \(width) × \(height) pixels, more than `limits.imagePixels` in site.yml allows (\(limits.imagePixels)); it is published without smaller copies, as decoding it would take more memory than a page's image should: export it smaller"
+            )
             return result
         }
-        var resizer: ImageResizer?
+        var resizer: (any ImageCopier)?
         // `chart.png` → `chart-480w.<hash>.png`
         let stem = name[..<(name.lastIndex(of: ".") ?? name.endIndex)]
         let fileExtension = name[stem.endIndex...]
+        var copies: [(width: Int, path: String, bytes: [UInt8])] = []
         for w in wanted {
             var seed = ContextHasher()
             seed.add([hash, UInt64(w)])
             seed.add(ImageResizer.recipe)
             let path = folder + Fingerprint.name("\(stem)-\(w)w\(fileExtension)", seed.value)
-            var copy: [UInt8]?
-            if let previousOutput { copy = try? FileSystem.readBytes(previousOutput + "/" + path) }
-            if copy == nil {
-                if resizer == nil {
-                    switch self.resizer() {
-                    case .success(let r): resizer = r
-                    case .failure(let missing):
-                        result.resizerMissing = missing.description
-                        return result
-                    }
-                }
-                switch resizer!.resize(bytes, to: w, format: format) {
-                case .success(let made): copy = made
-                case .failure(let problem):
-                    warn("image-resize-failed", "no \(w) px copy could be made (\(problem)); the image is published at its own size only")
+            if let previousOutput, let copy = try? FileSystem.readBelow(previousOutput, path),
+                case .success(let made) = ImageHeader.read(copy, as: format), made.width == w
+            {
+                copies.append((w, path, copy))
+                continue
+            }
+            if resizer == nil {
+                switch self.resizer() {
+                case .success(let r): resizer = r
+                case .failure(let missing):
+                    result.resizerMissing = missing.description
                     return result
                 }
             }
-            result.files.append((path, copy!))
-            result.published.image!.variants.append(PublishedImage.Variant(width: w, path: path))
+            switch resizer!.resize(bytes, to: w, format: format) {
+            case .success(let made): copies.append((w, path, made))
+            case .failure(let problem):
+                // All copies or none: a copy made before the damage was found is not published either.
+                warn(
+                    "invalid-image",
+                    "its pixel data cannot be decoded (\(problem)); it is published as it is, without smaller copies: open it in an image editor and export it again"
+                )
+                return result
+            }
         }
+        result.files += copies.map { ($0.path, $0.bytes) }
+        result.published.image!.variants = copies.map { PublishedImage.Variant(width: $0.width, path: $0.path) }
         return result
+    }
+
+    /// `width × height`, or nil when the product does not fit in an `Int` (header values are the file's word).
+    static func pixels(_ width: Int, _ height: Int) -> Int? {
+        let (product, overflow) = width.multipliedReportingOverflow(by: height)
+        return overflow || width < 0 || height < 0 ? nil : product
     }
 
     static func kilobytes(_ bytes: Int) -> String { String((bytes + 1023) / 1024) }

@@ -77,7 +77,11 @@ public enum ImageHeader {
         // Signature, then the IHDR chunk: length, "IHDR", width, height (big-endian).
         guard b.count >= 24, b.starts(with: [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]), Array(b[12..<16]) == Array("IHDR".utf8)
         else { return nil }
-        return sized(.png, width: bigEndian(b, 16, 4), height: bigEndian(b, 20, 4))
+        // The PNG specification caps each side at 2³¹ − 1: a larger one is a damaged or hostile header.
+        let width = bigEndian(b, 16, 4)
+        let height = bigEndian(b, 20, 4)
+        guard width <= Int(Int32.max), height <= Int(Int32.max) else { return nil }
+        return sized(.png, width: width, height: height)
     }
 
     static func gif(_ b: [UInt8]) -> ImageInfo? {

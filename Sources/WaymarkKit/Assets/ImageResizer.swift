@@ -7,12 +7,14 @@ import Foundation
 ///
 /// libvips is the image library behind sharp (Node) and many CDNs' resizers: it streams, so memory stays
 /// near one image's size, and it shrinks JPEGs while decoding.
-public final class ImageResizer: @unchecked Sendable {
+public final class ImageResizer: ImageCopier, @unchecked Sendable {
     /// The loaded library's entry points (read-only once loaded: calls from every core share them).
     private let vips: waymark_vips
     /// The library's version-independent name for how copies are made; part of their file names, so a
     /// change to the recipe gives new URLs (caches never serve a copy made the old way).
-    static let recipe = "vips-thumbnail-1"
+    /// 2: damaged pixel data fails instead of giving a copy with black rows (copies made the old way from
+    /// such a file are never reused).
+    static let recipe = "vips-thumbnail-2"
 
     private init(_ vips: waymark_vips) { self.vips = vips }
 
@@ -54,12 +56,20 @@ public final class ImageResizer: @unchecked Sendable {
             }
         }
         guard status == 0, let output else {
-            let reason = text(message).trimmingCharacters(in: .whitespacesAndNewlines)
+            // libvips' messages are lines, one per failing step: one line in a diagnostic.
+            let reason = text(message).split(whereSeparator: \.isNewline).joined(separator: "; ")
             return .failure(ImageHeaderError(description: reason.isEmpty ? "libvips could not resize it" : reason))
         }
         defer { vips.free?(output) }
         return .success(Array(UnsafeRawBufferPointer(start: output, count: length)))
     }
+}
+
+/// What makes an image's smaller copies: libvips (`ImageResizer`) in builds; a stand-in where the copy
+/// planning, not libvips, is under test (the image fuzz target).
+protocol ImageCopier: Sendable {
+    /// `bytes` scaled to `width` pixels wide, in `format`; a failure is the image's (its data is damaged).
+    func resize(_ bytes: [UInt8], to width: Int, format: ImageInfo.Format) -> Result<[UInt8], ImageHeaderError>
 }
 
 /// A C string written into `buffer`, up to its terminating zero.

@@ -50,6 +50,10 @@ public struct SiteConfig: Sendable {
         /// Images larger than this, in KiB, get a warning: a 3 MB screenshot is seconds on a phone's
         /// connection, and exporting it smaller (or as JPEG/WebP) fixes it at the source.
         public var imageKB = 500
+        /// Images with more pixels than this get no smaller copies (a warning at the file): decoding one
+        /// takes about 4 bytes a pixel, and a PNG of a few dozen bytes can declare billions of pixels.
+        /// 50 million is above a 48-megapixel phone photo (8000 × 6000).
+        public var imagePixels = 50_000_000
 
         public init() {}
     }
@@ -203,13 +207,15 @@ extension SiteConfig {
                 config.analyticsEndpoint = endpoint(fields, of: "analytics", reader: &reader)
             case "limits":
                 guard let fields = reader.mapping(value, what: "limits") else { continue }
-                reader.checkKeys(fields, known: ["fileKB", "tableColumns", "imageKB"], what: "limits")
+                reader.checkKeys(fields, known: ["fileKB", "tableColumns", "imageKB", "imagePixels"], what: "limits")
                 for (name, _, node) in fields {
                     switch name {
                     case "fileKB": config.limits.fileKB = reader.int(node, what: "limits.fileKB", range: 1...1_048_576) ?? config.limits.fileKB
                     case "tableColumns":
                         config.limits.tableColumns = reader.int(node, what: "limits.tableColumns", range: 1...100_000) ?? config.limits.tableColumns
                     case "imageKB": config.limits.imageKB = reader.int(node, what: "limits.imageKB", range: 1...1_048_576) ?? config.limits.imageKB
+                    case "imagePixels":
+                        config.limits.imagePixels = reader.int(node, what: "limits.imagePixels", range: 1...1_000_000_000) ?? config.limits.imagePixels
                     default: break
                     }
                 }

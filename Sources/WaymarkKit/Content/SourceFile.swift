@@ -99,28 +99,28 @@ struct LineIndex {
 
     var lineCount: Int { lineStarts.count }
 
-    /// Converts a byte column on `line` into a column counted in Unicode scalars.
-    func scalarColumn(line: Int, byteColumn: Int) -> Int {
-        guard line >= 1, line <= lineStarts.count, byteColumn > 1 else { return max(byteColumn, 1) }
-        let start = lineStarts[line - 1]
-        let end = min(start + byteColumn - 1, utf8.count)
-        var column = 1
-        var i = start
-        while i < end {
-            if utf8[i] & 0xC0 != 0x80 { column += 1 }
-            i += 1
-        }
-        return column
+    /// The one gate for positions from cmark-gfm: a line that exists and a byte column from 1 to just past
+    /// the line's last byte. cmark-gfm reports positions outside the text for some inputs (column 0 for
+    /// links in a paragraph whose last line became a table's header row, as in `[]()[^1]\na||\n-|-`;
+    /// columns past the line's end where it wrote U+FFFD, 3 bytes, for each NUL byte), and unclamped they
+    /// index outside the text. `scalarColumn` and `scalarCount` take only clamped positions.
+    func clamp(line: Int, byteColumn: Int) -> (line: Int, byteColumn: Int) {
+        let line = min(max(line, 1), lineStarts.count)
+        let end = line < lineStarts.count ? lineStarts[line] - 1 : utf8.count
+        return (line, min(max(byteColumn, 1), end - lineStarts[line - 1] + 1))
     }
 
-    /// Unicode scalars that start within a byte range of a line (0-based offsets into the line).
+    /// Converts a byte column on `line` (both from `clamp`) into a column counted in Unicode scalars.
+    func scalarColumn(line: Int, byteColumn: Int) -> Int {
+        1 + scalarCount(line: line, bytes: 0..<(byteColumn - 1))
+    }
+
+    /// Unicode scalars that start within a byte range of a line (0-based offsets into the line, within
+    /// the line: from columns that `clamp` gave).
     func scalarCount(line: Int, bytes range: Range<Int>) -> Int {
-        guard line >= 1, line <= lineStarts.count else { return 0 }
         let start = lineStarts[line - 1]
         var count = 0
-        // cmark-gfm's columns can point past the line (it writes U+FFFD, 3 bytes, for each NUL byte).
-        let end = min(start + range.upperBound, utf8.count)
-        for i in min(start + range.lowerBound, end)..<end where utf8[i] & 0xC0 != 0x80 { count += 1 }
+        for i in (start + range.lowerBound)..<(start + range.upperBound) where utf8[i] & 0xC0 != 0x80 { count += 1 }
         return count
     }
 

@@ -8,8 +8,10 @@ import Foundation
 /// by cmark's own HTML renderer, which keeps its safe mode: without `unsafeHTML` raw HTML is dropped and
 /// `javascript:`-style URLs are emptied by the C code we did not write.
 enum CMark {
+    /// The GFM extensions, registered once per process, with table cells that may hold our custom inlines
+    /// (an image's `<img>` with its size and copies; see `waymark_table_can_contain` in the shim).
     fileprivate static let registerExtensions: Void = {
-        cmark_gfm_core_extensions_ensure_registered()
+        waymark_register_extensions()
     }()
 
     static let extensionNames = ["table", "strikethrough", "autolink", "tagfilter", "tasklist"]
@@ -133,11 +135,24 @@ private struct Walker {
         self.lines = LineIndex(input.text)
     }
 
-    func location(_ node: Node) -> SourceLocation {
-        let line = Int(cmark_node_get_start_line(node))
-        let column = Int(cmark_node_get_start_column(node))
-        return SourceLocation(
-            line: line + input.lineOffset, column: lines.scalarColumn(line: line, byteColumn: column))
+    /// Where cmark-gfm says `node` starts.
+    mutating func location(_ node: Node) -> SourceLocation {
+        sourceLocation(line: Int(cmark_node_get_start_line(node)), byteColumn: Int(cmark_node_get_start_column(node)))
+    }
+
+    /// The one place a cmark-gfm position (a line of `input.text` and a byte column in it) becomes a
+    /// `SourceLocation`: clamped into the text (`LineIndex.clamp`), then counted in scalars, continuing
+    /// the previous conversion when it is on the same line and further right.
+    mutating func sourceLocation(line: Int, byteColumn: Int) -> SourceLocation {
+        let (line, byteColumn) = lines.clamp(line: line, byteColumn: byteColumn)
+        let scalar: Int
+        if columnCursor.line == line, columnCursor.byte <= byteColumn {
+            scalar = columnCursor.scalar + lines.scalarCount(line: line, bytes: (columnCursor.byte - 1)..<(byteColumn - 1))
+        } else {
+            scalar = lines.scalarColumn(line: line, byteColumn: byteColumn)
+        }
+        columnCursor = (line, byteColumn, scalar)
+        return SourceLocation(line: line + input.lineOffset, column: scalar)
     }
 
     mutating func walk(_ root: Node) {
@@ -324,15 +339,11 @@ private struct Walker {
     /// cmark-gfm's column for inlines after a soft line break is unreliable, so the position is confirmed by
     /// finding the destination in the source lines the node spans.
     mutating func linkLocation(_ node: Node, url: String) -> SourceLocation {
-        // cmark's own position, converted only when used (from the line's start: a cost per link).
-        func start() -> SourceLocation {
-            let line = Int(cmark_node_get_start_line(node))
-            return SourceLocation(line: line + input.lineOffset, column: scalarColumn(line: line, byteColumn: Int(cmark_node_get_start_column(node))))
-        }
         let startLine = Int(cmark_node_get_start_line(node))
         let endLine = max(startLine, Int(cmark_node_get_end_line(node)))
         let needle = Array(url.utf8)
-        guard !needle.isEmpty else { return start() }
+        // cmark's own position when the destination is not found (converted only then: a cost per link).
+        guard !needle.isEmpty else { return location(node) }
         // Search the paragraph region; an autolink's text is its destination.
         var lineNumber = max(1, startLine)
         while lineNumber <= min(endLine + 1, lines.lineCount) {
@@ -342,7 +353,7 @@ private struct Walker {
             // in an image's text comes before the image's own destination). Searches that find nothing
             // are paid from a budget in proportion to the file, so nesting cannot make this quadratic:
             // once it is spent, cmark's own position is used.
-            guard searchBudget > 0 else { return start() }
+            guard searchBudget > 0 else { return location(node) }
             var found = bytes[from...].firstIndex(ofBytes: needle)
             if found == nil {
                 searchBudget -= bytes.endIndex - from
@@ -365,23 +376,11 @@ private struct Walker {
                 if lineNumber == startLine, column < Int(cmark_node_get_start_column(node)) {
                     column = Int(cmark_node_get_start_column(node))
                 }
-                return SourceLocation(line: lineNumber + input.lineOffset, column: scalarColumn(line: lineNumber, byteColumn: column))
+                return sourceLocation(line: lineNumber, byteColumn: column)
             }
             lineNumber += 1
         }
-        return start()
-    }
-
-    /// `LineIndex.scalarColumn`, continuing the previous conversion on the same line when it can.
-    mutating func scalarColumn(line: Int, byteColumn: Int) -> Int {
-        var scalar: Int
-        if columnCursor.line == line, columnCursor.byte <= byteColumn {
-            scalar = columnCursor.scalar + lines.scalarCount(line: line, bytes: (columnCursor.byte - 1)..<(byteColumn - 1))
-        } else {
-            scalar = lines.scalarColumn(line: line, byteColumn: byteColumn)
-        }
-        columnCursor = (line, byteColumn, scalar)
-        return scalar
+        return location(node)
     }
 
     mutating func addTask(_ item: Node) {
@@ -485,10 +484,55 @@ private struct Walker {
             sections: textSections, wordCount: wordCount, diagnostics: diagnostics)
     }
 
+    /// Puts `replacement` where `node` is, with `node`'s children moved into it when `movingChildren`, and
+    /// frees `node`. cmark-gfm refuses a node that the parent cannot hold (its insertions return 0): then
+    /// `replacement` is freed and the tree is left as it was (cmark renders `node` its own way), and a
+    /// warning at `node` says what the page lacks. Returns whether `node` was replaced.
+    mutating func replace(_ node: Node, with replacement: Node, movingChildren: Bool, refused: String) -> Bool {
+        guard cmark_node_insert_before(node, replacement) != 0, !movingChildren || moveChildren(of: node, after: nil, into: replacement) else {
+            cmark_node_free(replacement)
+            reportRefused(node, refused)
+            return false
+        }
+        cmark_node_unlink(node)
+        cmark_node_free(node)
+        return true
+    }
+
+    /// Moves the children of `source` that follow `after` (all of them when nil) to the end of `target`.
+    /// When `target` refuses one, puts back those moved, in their order, and returns false.
+    func moveChildren(of source: Node, after: Node?, into target: Node) -> Bool {
+        func next() -> Node? {
+            if let after { return cmark_node_next(after) }
+            return cmark_node_first_child(source)
+        }
+        var moved = 0
+        while let child = next() {
+            // Appending unlinks the child from `source` only when `target` accepts it.
+            guard cmark_node_append_child(target, child) != 0 else {
+                for _ in 0..<moved {
+                    guard let last = cmark_node_last_child(target) else { break }
+                    if let after { cmark_node_insert_after(after, last) } else { cmark_node_prepend_child(source, last) }
+                }
+                return false
+            }
+            moved += 1
+        }
+        return true
+    }
+
+    mutating func reportRefused(_ node: Node, _ consequence: String) {
+        let at = location(node)
+        diagnostics.append(
+            .warning(
+                "markup-refused",
+                "\(consequence): cmark-gfm refused Waymark's markup in this place; please report it to Waymark's maintainers with this file", at: at))
+    }
+
     /// Replaces `<hN>` with a custom block carrying the id: cmark's renderer has no attribute hook, and
     /// custom blocks are emitted verbatim (we build their markup, escaping the id ourselves).
     /// A link to the heading follows it, outside it so that the heading's accessible name stays its text.
-    func wrapHeading(_ heading: Node, _ h: Heading) {
+    mutating func wrapHeading(_ heading: Node, _ h: Heading) {
         guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
         let id = HTML.escape(h.id)
         let label = HTML.escape(Strings.fill(input.labels.headingLink, ["title": h.text]))
@@ -497,20 +541,14 @@ private struct Walker {
             block,
             "</h\(h.level)><a class=\"heading-anchor\" href=\"#\(id)\" aria-label=\"\(label)\" data-copied=\"\(HTML.escape(input.labels.linkCopied))\">#</a></div>"
         )
-        while let child = cmark_node_first_child(heading) {
-            cmark_node_unlink(child)
-            cmark_node_append_child(block, child)
-        }
-        cmark_node_insert_before(heading, block)
-        cmark_node_unlink(heading)
-        cmark_node_free(heading)
+        _ = replace(heading, with: block, movingChildren: true, refused: "this heading is shown without its id '\(h.id)', so links to it do not scroll to it")
     }
 
     /// A published image becomes an `<img>` with its size (the browser reserves the space before it
     /// loads), its smaller copies, and below the first screen `loading="lazy"` and `decoding="async"`. The
     /// markup is cmark's own (`src`, `alt` from the text, `title`) plus those attributes, which its renderer
     /// has no hook for; every value is escaped here.
-    func renderImage(_ image: Node, url: String, _ source: ImageSource, firstScreen: Bool) {
+    mutating func renderImage(_ image: Node, url: String, _ source: ImageSource, firstScreen: Bool) {
         guard let inline = cmark_node_new(CMARK_NODE_CUSTOM_INLINE) else { return }
         var tag = "<img src=\"\(HTML.escape(url))\" alt=\"\(HTML.escape(inlineText(image)))\""
         if let title = cmark_node_get_title(image), title.pointee != 0 { tag += " title=\"\(HTML.escape(String(cString: title)))\"" }
@@ -519,15 +557,17 @@ private struct Walker {
         if !firstScreen { tag += " loading=\"lazy\" decoding=\"async\"" }
         cmark_node_set_on_enter(inline, tag + " />")
         cmark_node_set_on_exit(inline, "")
-        cmark_node_insert_before(image, inline)
-        cmark_node_unlink(image)
-        cmark_node_free(image)
+        _ = replace(image, with: inline, movingChildren: false, refused: "this image is shown without its size and smaller copies")
     }
 
     /// A callout's quote becomes a titled box; its `[!KIND]` line is removed (with the paragraph, when
     /// that line was all of it).
-    func renderCallout(_ quote: Node, kind: String, marker: Node) {
+    mutating func renderCallout(_ quote: Node, kind: String, marker: Node) {
         guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
+        let title = HTML.escape(input.labels.callouts[kind] ?? kind)
+        cmark_node_set_on_enter(block, "<div class=\"callout callout-\(kind)\" role=\"note\"><p class=\"callout-title\">\(title)</p>")
+        cmark_node_set_on_exit(block, "</div>")
+        guard replace(quote, with: block, movingChildren: true, refused: "this callout is shown as a plain quote") else { return }
         let paragraph = cmark_node_parent(marker)
         if let next = cmark_node_next(marker) {
             cmark_node_unlink(next)
@@ -539,22 +579,11 @@ private struct Walker {
             cmark_node_unlink(paragraph)
             cmark_node_free(paragraph)
         }
-        let title = HTML.escape(input.labels.callouts[kind] ?? kind)
-        cmark_node_set_on_enter(block, "<div class=\"callout callout-\(kind)\" role=\"note\"><p class=\"callout-title\">\(title)</p>")
-        cmark_node_set_on_exit(block, "</div>")
-        while let child = cmark_node_first_child(quote) {
-            cmark_node_unlink(child)
-            cmark_node_append_child(block, child)
-        }
-        cmark_node_insert_before(quote, block)
-        cmark_node_unlink(quote)
-        cmark_node_free(quote)
     }
 
     /// Articles show a read-only box; a guide's checklist item carries its storage id for the browser
     /// script, which turns it into a real checkbox. Without JavaScript both read as a plain list.
-    func renderTask(_ item: Node, _ task: TaskItem) {
-        cmark_node_set_syntax_extension(item, nil)
+    mutating func renderTask(_ item: Node, _ task: TaskItem) {
         guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
         switch input.tasks {
         case .static:
@@ -564,11 +593,13 @@ private struct Walker {
             cmark_node_set_on_enter(block, "<div class=\"task-item\" data-task=\"\(id)\" data-key=\"\(HTML.escape(task.key))\">")
         }
         cmark_node_set_on_exit(block, "</div>")
-        while let child = cmark_node_first_child(item) {
-            cmark_node_unlink(child)
-            cmark_node_append_child(block, child)
+        // The box becomes the item's only child, holding what the item held.
+        guard cmark_node_prepend_child(item, block) != 0, moveChildren(of: item, after: block, into: block) else {
+            cmark_node_free(block)
+            reportRefused(item, "this checklist item is shown with cmark-gfm's own checkbox, which the guide's progress does not track")
+            return
         }
-        cmark_node_append_child(item, block)
+        cmark_node_set_syntax_extension(item, nil)
     }
 }
 

@@ -84,11 +84,12 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
             }
         }
         // Reuse an interrupted staging folder or the spare; their old files are overwritten or removed.
+        // Only real folders: a symbolic link there (from a cached output) would send the build elsewhere.
         reused = true
         origin = staging
-        if !FileSystem.isDirectory(staging) {
+        if !FileSystem.isFolder(staging) {
             FileSystem.removeTree(staging)
-            if FileSystem.isDirectory(spare), rename(spare, staging) == 0 {
+            if FileSystem.isFolder(spare), rename(spare, staging) == 0 {
                 origin = spare
             } else {
                 FileSystem.removeTree(spare)
@@ -143,24 +144,25 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
                 try makeDirectories(dir)
             }
         }
-        try writeFile(full, bytes)
+        // Over a file of the reused site, in place; never through a link left there.
+        try FileSystem.replace(bytes, at: full)
         var files = [path]
         if precompress, bytes.count >= 256, Compression.worthCompressing(path) {
             let array = Array(bytes)
             if let gz = Compression.gzip(array), gz.count < array.count {
-                try writeFile(full + ".gz", gz)
+                try FileSystem.replace(gz, at: full + ".gz")
                 files.append(path + ".gz")
             }
             if let br = Compression.brotli(array), br.count < array.count {
-                try writeFile(full + ".br", br)
+                try FileSystem.replace(br, at: full + ".br")
                 files.append(path + ".br")
             }
         }
         lock.withLock { written.formUnion(files) }
     }
 
-    /// Creates `dir` and its parents below the staging folder; a file left where a folder now goes (from
-    /// the reused previous site) is removed.
+    /// Creates `dir` and its parents below the staging folder; a file or symbolic link left where a
+    /// folder now goes (from the reused previous site) is removed, so nothing is written through a link.
     private func makeDirectories(_ dir: String) throws {
         var prefix = ""
         for component in dir.split(separator: "/") {
@@ -169,21 +171,12 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
             let full = staging + "/" + prefix
             if mkdir(full, 0o755) != 0 {
                 guard errno == EEXIST else { throw POSIXFailure(operation: "create folder", path: full, code: errno) }
-                if !FileSystem.isDirectory(full) {
+                if !FileSystem.isFolder(full) {
                     unlink(full)
                     guard mkdir(full, 0o755) == 0 else { throw POSIXFailure(operation: "create folder", path: full, code: errno) }
                 }
             }
             lock.withLock { _ = directories.insert(prefix) }
-        }
-    }
-
-    private func writeFile(_ full: String, _ bytes: some Collection<UInt8>) throws {
-        do {
-            try FileSystem.write(bytes, to: full)
-        } catch let failure as POSIXFailure where failure.code == EISDIR {
-            FileSystem.removeTree(full)
-            try FileSystem.write(bytes, to: full)
         }
     }
 

@@ -16,7 +16,7 @@ enum PublishedURLs {
 
     /// The list the build in `output` wrote; nil when there is none (a first build, another tool's folder).
     static func read(output: String) -> [String: Bool]? {
-        guard let bytes = try? FileSystem.readBytes(output + "/" + file, limit: 64 << 20) else { return nil }
+        guard let bytes = try? FileSystem.readBelow(output, file, limit: 64 << 20) else { return nil }
         var urls: [String: Bool] = [:]
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: "\t")

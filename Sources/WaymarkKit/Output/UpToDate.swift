@@ -8,14 +8,19 @@ import Foundation
 /// waymark binary itself — and a stamp of the output: its marker file (rewritten by every build) and the
 /// count, total size and newest modification time of its files. If both match, rebuilding would write
 /// the same bytes, so the build replays the recorded diagnostics and exits; anything else builds normally.
+///
+/// The cache folder, like the output, may come back from a CI cache: it is read and written without
+/// following symbolic links (`FileSystem.readBelow`, `FileSystem.replace`).
 struct UpToDate {
+    /// The folder holding the output, and the record's path below it (`.waymark-cache/<output>.json`).
+    let parent: String
     let record: String
     let inputs: UInt64
 
     init(options: BuildOptions) {
         let output = URL(fileURLWithPath: options.output).standardizedFileURL
-        let folder = output.deletingLastPathComponent().appendingPathComponent(".waymark-cache").path
-        record = folder + "/" + output.lastPathComponent + ".json"
+        parent = output.deletingLastPathComponent().path
+        record = ".waymark-cache/" + output.lastPathComponent + ".json"
         var h = ContextHasher()
         h.add(options.tool)
         h.add(any: [options.baseURL ?? "", options.includeDrafts, options.strict, options.precompress] as [Any])
@@ -35,7 +40,8 @@ struct UpToDate {
     /// output: any file added, removed or edited since the build changes it.
     static func markerStamp(_ output: String) -> String? {
         var st = stat()
-        guard stat(output + "/" + OutputWriter.marker, &st) == 0, let entries = try? FileSystem.walk(output) else { return nil }
+        guard lstat(output + "/" + OutputWriter.marker, &st) == 0, st.st_mode & S_IFMT == S_IFREG, let entries = try? FileSystem.walk(output)
+        else { return nil }
         var files = 0
         var bytes = 0
         var newest = 0
@@ -49,8 +55,8 @@ struct UpToDate {
 
     /// The previous summary when nothing changed, else nil.
     func unchanged(output: String) -> BuildSummary? {
-        guard let data = FileManager.default.contents(atPath: record),
-            let saved = try? JSONDecoder().decode(Saved.self, from: data),
+        guard let bytes = try? FileSystem.readBelow(parent, record, limit: 64 << 20),
+            let saved = try? JSONDecoder().decode(Saved.self, from: Data(bytes)),
             saved.inputs == String(inputs, radix: 16), let stamp = Self.markerStamp(output), saved.marker == stamp
         else { return nil }
         return BuildSummary(diagnostics: saved.diagnostics.map(\.diagnostic), pages: saved.pages, languages: saved.languages, wrote: false, upToDate: true)
@@ -61,8 +67,12 @@ struct UpToDate {
         let saved = Saved(
             inputs: String(inputs, radix: 16), marker: stamp, pages: summary.pages, languages: summary.languages,
             diagnostics: summary.diagnostics.map(SavedDiagnostic.init))
-        try? FileSystem.createDirectory((record as NSString).deletingLastPathComponent)
-        if let data = try? JSONEncoder().encode(saved) { try? FileSystem.write([UInt8](data), to: record) }
+        let folder = parent + "/" + (record as NSString).deletingLastPathComponent
+        if !FileSystem.isFolder(folder) {
+            FileSystem.removeTree(folder)
+            try? FileSystem.createDirectory(folder)
+        }
+        if let data = try? JSONEncoder().encode(saved) { try? FileSystem.replace([UInt8](data), at: parent + "/" + record) }
     }
 
     struct Saved: Codable {

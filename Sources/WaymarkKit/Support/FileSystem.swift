@@ -76,6 +76,38 @@ enum FileSystem {
         let fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
         guard fd >= 0 else { throw POSIXFailure(operation: "read", path: path, code: errno) }
         defer { close(fd) }
+        return try readRegular(fd, path: path, limit: limit)
+    }
+
+    /// Reads the regular file at `path` below `root` without following a symbolic link anywhere below
+    /// `root`: each folder is opened from the one before with `O_NOFOLLOW | O_DIRECTORY`, the file with
+    /// `O_NOFOLLOW`, and it must be a regular file (`fstat`), as in `readBytes`. For every read from a
+    /// folder an earlier build left (the previous output, the cache beside it): such folders are often
+    /// restored from a CI cache, where a link can name any file on the machine, and following it would
+    /// publish or trust that file. `root` itself is followed (an output given as a link is meant).
+    static func readBelow(_ root: String, _ path: String, limit: Int = .max) throws -> [UInt8] {
+        let full = root + "/" + path
+        let parts = path.split(separator: "/").map(String.init)
+        guard let name = parts.last, !parts.contains(".."), !parts.contains(".") else { throw NotARegularFile(path: full) }
+        var folder = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard folder >= 0 else { throw POSIXFailure(operation: "read", path: full, code: errno) }
+        for part in parts.dropLast() {
+            let next = openat(folder, part, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)
+            let code = errno
+            close(folder)
+            guard next >= 0 else { throw POSIXFailure(operation: "read", path: full, code: code) }
+            folder = next
+        }
+        let fd = openat(folder, name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK | O_NOCTTY)
+        let code = errno
+        close(folder)
+        guard fd >= 0 else { throw POSIXFailure(operation: "read", path: full, code: code) }
+        defer { close(fd) }
+        return try readRegular(fd, path: full, limit: limit)
+    }
+
+    /// The bytes of an open file, when it is a regular one of at most `limit` bytes.
+    private static func readRegular(_ fd: Int32, path: String, limit: Int) throws -> [UInt8] {
         var st = stat()
         guard fstat(fd, &st) == 0 else { throw POSIXFailure(operation: "read", path: path, code: errno) }
         guard st.st_mode & S_IFMT == S_IFREG else { throw NotARegularFile(path: path) }
@@ -102,6 +134,28 @@ enum FileSystem {
         let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard fd >= 0 else { throw POSIXFailure(operation: "write", path: path, code: errno) }
         defer { close(fd) }
+        try write(bytes, to: fd, path: path)
+    }
+
+    /// Writes `bytes` at `path` in a folder an earlier build left and this one reuses (the staging
+    /// folder, which was the output before; the cache), never through what is there: anything but a
+    /// regular file with one name (a symbolic link, a hard link, a folder, a FIFO, a device) is removed
+    /// first, so a link planted in a cached output cannot make the build write elsewhere. A regular file
+    /// is overwritten in place (on ext4 cheaper than a new one). The folders above `path` are the
+    /// caller's (`isFolder`).
+    static func replace(_ bytes: some Collection<UInt8>, at path: String) throws {
+        var st = stat()
+        if lstat(path, &st) == 0, st.st_mode & S_IFMT != S_IFREG || st.st_nlink > 1 {
+            if st.st_mode & S_IFMT == S_IFDIR { removeTree(path) } else { unlink(path) }
+        }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw POSIXFailure(operation: "write", path: path, code: errno) }
+        defer { close(fd) }
+        guard fstat(fd, &st) == 0, st.st_mode & S_IFMT == S_IFREG else { throw NotARegularFile(path: path) }
+        try write(bytes, to: fd, path: path)
+    }
+
+    private static func write(_ bytes: some Collection<UInt8>, to fd: Int32, path: String) throws {
         let array = Array(bytes)
         var written = 0
         while written < array.count {
@@ -154,6 +208,13 @@ enum FileSystem {
     static func isDirectory(_ path: String) -> Bool {
         var st = stat()
         return stat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
+    }
+
+    /// Whether `path` itself is a folder (not a symbolic link to one): for folders an earlier build left,
+    /// which are written into (see `replace`).
+    static func isFolder(_ path: String) -> Bool {
+        var st = stat()
+        return lstat(path, &st) == 0 && (st.st_mode & S_IFMT) == S_IFDIR
     }
 
     static func removeTree(_ path: String) {

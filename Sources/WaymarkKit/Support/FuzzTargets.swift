@@ -20,9 +20,25 @@ public enum FuzzTargets {
         ])
 
     /// An image file's bytes (contributors upload them): its size read as every format, SVG's active
-    /// content scan included.
+    /// content scan included; then published as each raster format with `images.widths` set, which plans
+    /// its copies (sizes, the pixel limit, names, reuse) with a stand-in for libvips.
     public static func image(_ bytes: [UInt8]) {
         for format in ImageInfo.Format.allCases { _ = ImageHeader.read(bytes, as: format) }
+        for name in ["x.png", "x.jpg", "x.webp", "x.gif"] { _ = imageStage.publish(bytes, ContentAsset(path: "en/assets/" + name, stamp: 0)) }
+    }
+
+    static let imageStage: AssetStage = {
+        let site = SourceFile(path: "site.yml", text: "languages: [{code: en, name: English}]\nimages: { widths: [16, 480, 8192] }\n")
+        guard let config = SiteConfig.parse(site).0 else { fatalError("the image target's site.yml does not parse") }
+        return AssetStage(config: config, contentRoot: "/nonexistent", previousOutput: nil) { .success(StandInCopier()) }
+    }()
+
+    /// Makes a "copy" from the first bytes of the image, and fails for some inputs as damaged data would:
+    /// libvips' own decoders are not what this target tests.
+    struct StandInCopier: ImageCopier {
+        func resize(_ bytes: [UInt8], to width: Int, format: ImageInfo.Format) -> Result<[UInt8], ImageHeaderError> {
+            bytes.count % 3 == 0 ? .failure(ImageHeaderError(description: "damaged")) : .success(Array(bytes.prefix(width)))
+        }
     }
 
     /// One Markdown file's bytes: UTF-8 validation, front matter split and typing, Markdown rendering

@@ -281,6 +281,16 @@ struct SiteIndex: Sendable {
         return .success(path)
     }
 
+    /// A URL path written as an alias that names it (`aliasPath` reads it back): the characters an alias
+    /// cannot hold as they are (`%`, `?`, `#`, `\`) percent-encoded, the rest as it is.
+    static func aliasText(_ urlPath: String) -> String {
+        var out = ""
+        for c in urlPath.unicodeScalars {
+            if c == "%" || c == "?" || c == "#" || c == "\\" { out += "%" + String(c.value, radix: 16, uppercase: true) } else { out.unicodeScalars.append(c) }
+        }
+        return out
+    }
+
     /// Every published version of a document, by language code.
     func translationsOf(_ d: Document) -> [String: Int] {
         translations[Self.translationID(d)] ?? [:]

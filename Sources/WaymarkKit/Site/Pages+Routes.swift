@@ -432,7 +432,10 @@ extension PageRenderer {
             accepted.append(RedirectPage(from: alias.from, to: d.urlPath, title: d.title, language: d.language))
         }
         acceptedAliases = accepted
-        for page in accepted { write(page) }
+        _ = accepted.concurrentMap { page -> Bool in
+            self.write(page)
+            return true
+        }
         writeRedirectMaps()
     }
 

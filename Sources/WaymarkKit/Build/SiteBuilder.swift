@@ -61,13 +61,13 @@ public enum SiteBuilder {
         progress?(.phase("site model"))
         var site = SiteIndex(content: consume content, includeDrafts: options.includeDrafts, diagnostics: diagnostics)
 
-        let sink: OutputSink
+        let base: OutputSink
         var writer: OutputWriter?
         if let memory {
             memory.begin()
-            sink = memory
+            base = memory
         } else if options.dryRun {
-            sink = DiscardingSink()
+            base = DiscardingSink()
         } else {
             do {
                 if let problem = Self.overlappingFolders(options) {
@@ -75,12 +75,14 @@ public enum SiteBuilder {
                     return (BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false), nil)
                 }
                 writer = try OutputWriter(output: options.output, precompress: options.precompress)
-                sink = writer!
+                base = writer!
             } catch {
                 diagnostics.report(Diagnostic(.error, "invalid-output", "\(error)", root: .output))
                 return (BuildSummary(diagnostics: diagnostics.all, pages: 0, languages: 0, wrote: false), nil)
             }
         }
+        // Every path written, for checking the aliases against the whole output before they are written.
+        let sink = PathRecorder(base)
 
         // Assets: images and other files, published first so that pages know their names and sizes.
         progress?(.phase("assets"))
@@ -119,8 +121,10 @@ public enum SiteBuilder {
         // The index files go out first, so they are not held while the pages are written.
         for (path, bytes) in searchIndex.run(analysis, memo: cache?.searchIndex) { renderer.write(path, bytes) }
 
-        // Pages.
-        let pages = renderer.run()
+        // Pages, then the aliases' redirects where they take nothing else the site publishes.
+        renderer.run()
+        renderer.writeAliases(besides: sink.paths)
+        let pages = renderer.pagesDone
         site.checkUniqueURLs(extra: renderer.extraURLs, diagnostics: diagnostics)
         // Compared with what the output holds now (the previous build; not yet replaced by this one).
         let published = renderer.publishedURLs

@@ -9,7 +9,7 @@ public struct FrontMatter: Sendable, Hashable {
     public var summary: String?
     public var tags: [String] = []
     /// Old URL paths of the page (`/en/articles/billing/old-name/`), each published as a redirect to it.
-    public var aliases: [String] = []
+    public var aliases: [Alias] = []
     /// Segment ids; nil means "relevant to all segments".
     public var segments: [String]?
     public var updated: Day?
@@ -23,6 +23,12 @@ public struct FrontMatter: Sendable, Hashable {
     public var duration: Int?
     /// Where each key was written, for diagnostics about its value.
     public var locations: [String: SourceLocation] = [:]
+
+    /// One entry of `aliases:` as written, and where: a problem with it is reported at the entry.
+    public struct Alias: Sendable, Hashable {
+        public var path: String
+        public var location: SourceLocation
+    }
 }
 
 /// One Markdown article or guide after loading: its front matter, its body and where it goes.

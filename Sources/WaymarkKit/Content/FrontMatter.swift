@@ -70,7 +70,7 @@ extension FrontMatter {
             case "title": fm.title = reader.string(value, what: "title")?.trimmingSpaces.description ?? ""
             case "summary": fm.summary = reader.string(value, what: "summary")
             case "tags": fm.tags = reader.stringList(value, what: "tags")
-            case "aliases": fm.aliases = reader.stringList(value, what: "aliases")
+            case "aliases": fm.aliases = reader.locatedStringList(value, what: "aliases").map { FrontMatter.Alias(path: $0.text, location: $0.location) }
             case "segments": fm.segments = reader.stringList(value, what: "segments")
             case "updated": fm.updated = reader.date(value, what: "updated")
             case "reviewed": fm.reviewed = reader.date(value, what: "reviewed")

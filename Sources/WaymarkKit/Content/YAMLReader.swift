@@ -112,13 +112,18 @@ struct YAMLReader {
 
     /// A list of texts; a single text is accepted as a one-element list (`tags: billing`).
     mutating func stringList(_ node: Node, what: String) -> [String] {
+        locatedStringList(node, what: what).map(\.text)
+    }
+
+    /// A list of texts, each with where it was written.
+    mutating func locatedStringList(_ node: Node, what: String) -> [(text: String, location: SourceLocation)] {
         switch node {
         case .scalar:
-            return string(node, what: what).map { [$0] } ?? []
+            return string(node, what: what).map { [($0, location(of: node))] } ?? []
         case .sequence(let sequence):
-            var out: [String] = []
+            var out: [(text: String, location: SourceLocation)] = []
             for item in sequence {
-                if let s = string(item, what: "each entry of \(what)") { out.append(s) }
+                if let s = string(item, what: "each entry of \(what)") { out.append((s, location(of: item))) }
             }
             return out
         default:

@@ -210,6 +210,38 @@ public enum URLPath {
         return out
     }
 
+    /// The path a percent-encoded (or plain) URL path names, as servers compare it (nginx's `$uri`):
+    /// nil when a `%` does not start an escape such as `%20` or the bytes are not UTF-8.
+    public static func decode(_ s: some StringProtocol) -> String? {
+        decodedBytes(s, strict: true).flatMap { String(validating: $0, as: UTF8.self) }
+    }
+
+    /// The bytes of `s` with its `%XX` escapes decoded; a `%` without two hex digits after it is kept as
+    /// it is, or makes the result nil when `strict`.
+    static func decodedBytes(_ s: some StringProtocol, strict: Bool) -> [UInt8]? {
+        func hex(_ b: UInt8) -> UInt8? {
+            switch b {
+            case 0x30...0x39: b - 0x30
+            case 0x41...0x46: b - 0x37
+            case 0x61...0x66: b - 0x57
+            default: nil
+            }
+        }
+        var bytes: [UInt8] = []
+        var it = Array(s.utf8)[...]
+        while let b = it.popFirst() {
+            if b == 0x25, it.count >= 2, let high = hex(it[it.startIndex]), let low = hex(it[it.startIndex + 1]) {
+                bytes.append(high << 4 | low)
+                it = it.dropFirst(2)
+            } else if b == 0x25, strict {
+                return nil
+            } else {
+                bytes.append(b)
+            }
+        }
+        return bytes
+    }
+
     private static func isUnreserved(_ b: UInt8) -> Bool {
         (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x2E
             || b == 0x5F || b == 0x7E
@@ -220,16 +252,6 @@ extension StringProtocol {
     /// Percent-decoded text, or the text itself when it is not valid percent-encoding (a literal `%`).
     var removingPercentEncodingIfValid: String {
         guard contains("%") else { return String(self) }
-        var bytes: [UInt8] = []
-        var it = Array(utf8)[...]
-        while let b = it.popFirst() {
-            if b == 0x25, it.count >= 2, let v = UInt8(String(decoding: it.prefix(2), as: UTF8.self), radix: 16) {
-                bytes.append(v)
-                it = it.dropFirst(2)
-            } else {
-                bytes.append(b)
-            }
-        }
-        return String(validating: bytes, as: UTF8.self) ?? String(self)
+        return URLPath.decodedBytes(self, strict: false).flatMap { String(validating: $0, as: UTF8.self) } ?? String(self)
     }
 }

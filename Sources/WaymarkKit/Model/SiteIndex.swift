@@ -16,8 +16,10 @@ struct SiteIndex: Sendable {
     /// Each article's previous and next article in its category (document indices), from `categories`.
     let neighbours: [Int: (prev: Int?, next: Int?)]
     let routes: [Route]
-    /// Redirects from old URL paths (front matter `aliases`, validated) to document indices.
-    let aliases: [(from: String, to: Int)]
+    /// Redirects from old URL paths (front matter `aliases`, validated as paths, decoded) to document
+    /// indices, with where each was written. Whether each takes nothing else the site publishes is checked
+    /// once every other file is written (`PageRenderer.writeAliases`).
+    let aliases: [(from: String, to: Int, at: SourceLocation)]
     /// language → landing name (`home` or a segment id) → landing file.
     let landings: [String: [String: LandingFile]]
     let assets: [ContentAsset]
@@ -110,17 +112,17 @@ struct SiteIndex: Sendable {
         }
         self.documents = kept
         self.fallbacks = fallbacks
-        var aliases: [(from: String, to: Int)] = []
+        var aliases: [(from: String, to: Int, at: SourceLocation)] = []
         for (i, d) in kept.enumerated() where d.fallbackFrom == nil {
             for alias in d.frontMatter.aliases {
-                switch Self.aliasPath(alias) {
-                case .success(let path): aliases.append((path, i))
+                switch Self.aliasPath(alias.path) {
+                case .success(let path): aliases.append((path, i, alias.location))
                 case .failure(let problem):
                     diagnostics.report(
                         .error(
                             "invalid-alias",
-                            "alias '\(alias)' \(problem.reason); an alias is an old URL path of this page, such as /en/articles/billing/old-name/",
-                            file: d.sourcePath, at: d.frontMatter.locations["aliases"] ?? SourceLocation(line: 1, column: 1)))
+                            "alias '\(DiagnosticFormatter.visible(alias.path))' \(problem.reason); an alias is an old URL path of this page, such as /en/articles/billing/old-name/",
+                            file: d.sourcePath, at: alias.location))
                 }
             }
         }
@@ -246,21 +248,47 @@ struct SiteIndex: Sendable {
         var reason: String
     }
 
-    /// An alias as an output URL path: from the site root, no `..`, query or fragment; a folder (`…/`)
-    /// unless it names an `.html` file.
+    /// An alias as an output URL path, as servers compare it (decoded, like nginx's `$uri`): written
+    /// from the site root as a browser's address bar shows it, plain (`/fa/راهنما/`, `/en/old name/`) or
+    /// percent-encoded (`/en/old%20name/`); a folder (`…/`) unless it names an `.html` file. A literal `?`
+    /// or `#` starts a query or fragment, which servers never see, and browsers turn `\` into `/`: an old
+    /// address that held one in its path is written `%3F`, `%23`, `%5C`. Control characters (CR, LF, NUL)
+    /// can never be in a request's path, and bidirectional controls would show a path other than it is.
     static func aliasPath(_ alias: String) -> Result<String, AliasProblem> {
         guard alias.hasPrefix("/") else { return .failure(AliasProblem(reason: "does not start with / (paths are from the site root)")) }
-        var path = String(alias.dropFirst())
+        if let c = alias.first(where: { $0 == "?" || $0 == "#" || $0 == "\\" }) {
+            let name = c == "?" ? "? (a query)" : c == "#" ? "# (a fragment)" : "\\ (browsers turn it into /)"
+            return .failure(
+                AliasProblem(reason: "contains \(name); if the old address had it in its path, write it %\(String(c.asciiValue!, radix: 16, uppercase: true))"))
+        }
+        guard var path = URLPath.decode(alias.dropFirst()) else {
+            return .failure(AliasProblem(reason: "has a % that does not start a UTF-8 escape such as %20 or %D8%A7 (write a literal % as %25)"))
+        }
+        if let bad = path.unicodeScalars.first(where: {
+            DiagnosticFormatter.isControl($0) || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value)
+        }) {
+            return .failure(AliasProblem(reason: "contains the control character U+\(String(format: "%04X", bad.value)), which no address can hold"))
+        }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false)
         if path.isEmpty { return .failure(AliasProblem(reason: "is the site root")) }
         if parts.dropLast().contains(where: { $0.isEmpty || $0 == "." || $0 == ".." }) || parts.last == "." || parts.last == ".." {
             return .failure(AliasProblem(reason: "has an empty, . or .. segment"))
         }
-        if path.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || "?#\\\"<>".unicodeScalars.contains($0) }) {
-            return .failure(AliasProblem(reason: "contains a query, fragment, backslash, quote or control character"))
+        if parts.contains(where: { $0.utf8.count > 255 }) {
+            return .failure(AliasProblem(reason: "has a segment longer than 255 bytes, which file systems cannot hold as a name"))
         }
         if !path.hasSuffix("/"), !path.hasSuffix(".html") { path += "/" }
         return .success(path)
+    }
+
+    /// A URL path written as an alias that names it (`aliasPath` reads it back): the characters an alias
+    /// cannot hold as they are (`%`, `?`, `#`, `\`) percent-encoded, the rest as it is.
+    static func aliasText(_ urlPath: String) -> String {
+        var out = ""
+        for c in urlPath.unicodeScalars {
+            if c == "%" || c == "?" || c == "#" || c == "\\" { out += "%" + String(c.value, radix: 16, uppercase: true) } else { out.unicodeScalars.append(c) }
+        }
+        return out
     }
 
     /// Every published version of a document, by language code.

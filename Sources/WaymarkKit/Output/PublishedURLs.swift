@@ -41,7 +41,7 @@ enum PublishedURLs {
             let successor = candidates.min { editDistance(Array(url), Array($0)) < editDistance(Array(url), Array($1)) }
             var message = "/\(url) was published by the last build and is gone from this one: links and bookmarks to it will fail"
             if let successor, let d = sources[successor] {
-                message += "; if \(d.sourcePath) replaces it, add `aliases: [/\(url)]` to its front matter"
+                message += "; if \(d.sourcePath) replaces it, add `aliases: [/\(SiteIndex.aliasText(url))]` to its front matter"
                 return .warning("vanished-url", message, file: d.sourcePath, at: d.frontMatter.locations["aliases"] ?? SourceLocation(line: 1, column: 1))
             }
             message += "; add it to the `aliases:` of the page that replaces it"

@@ -18,6 +18,8 @@ final class PageRenderer: @unchecked Sendable {
     var rendered: [RenderedDocument]
     /// Each article's related articles (site document indices).
     var related: [Int: [Int]]
+    /// The aliases' redirect pages, once `writeAliases` has checked them against the rest of the output.
+    var acceptedAliases: [RedirectPage] = []
     private let pagesWritten = Lock()
     private var pageCount = 0
     private var sitemap: [SitemapEntry] = []
@@ -53,8 +55,9 @@ final class PageRenderer: @unchecked Sendable {
         siteKey = s.value
     }
 
-    /// Writes every page, the feeds, sitemaps and assets; returns the number of HTML pages.
-    func run() -> Int {
+    /// Writes every page, the feeds, sitemaps and assets, but not the aliases' redirect pages and the
+    /// redirect maps (`writeAliases`, once everything else is written).
+    func run() {
         let jobs = pageJobs()
         progress?(.phase("article pages"))
         _ = jobs.articles.concurrentMap { job -> Bool in
@@ -67,7 +70,6 @@ final class PageRenderer: @unchecked Sendable {
         progress?(.phase("routes, landing pages and listings"))
         var files: [@Sendable () -> Void] = site.routes.map { route in { self.writeRouteJSON(route) } }
         files += site.config.languages.map { language in { self.writeFeed(language.code) } }
-        files.append { self.writeRedirectMaps() }
         _ = (jobs.rest + files).concurrentMap { job -> Bool in
             job()
             return true
@@ -76,8 +78,10 @@ final class PageRenderer: @unchecked Sendable {
         writeSitemapAndRobots()
         writeAssets()
         writeAssetManifest()
-        return pagesWritten.withLock { pageCount }
     }
+
+    /// HTML pages written so far.
+    var pagesDone: Int { pagesWritten.withLock { pageCount } }
 
     /// Pages rendered and pages whose previous bytes were reused, so far.
     var counts: (rendered: Int, reused: Int) { pagesWritten.withLock { (rendersDone, reuses) } }
@@ -89,9 +93,9 @@ final class PageRenderer: @unchecked Sendable {
     var sitemapEntries: [SitemapEntry] { pagesWritten.withLock { sitemap } }
 
     /// URL paths the pages stage publishes besides documents, with the file they come from, for the
-    /// check that no two pages share a URL.
+    /// check that no two pages share a URL (aliases have their own check, `writeAliases`).
     var extraURLs: [(String, String)] {
-        site.config.languages.map { ("\($0.code)/search/", "site.yml") } + site.aliases.map { ($0.from, site.documents[$0.to].sourcePath) }
+        site.config.languages.map { ("\($0.code)/search/", "site.yml") }
     }
 
     /// Renders `template` for the page and writes it to `path`, noting it for the sitemap. With a memo

@@ -325,7 +325,9 @@ def hostile_events():
         dict(base, event="item_ticked", segment="team", stage="welcome", step="guides/team/01-start", item=hostile("item")),
         dict(base, event="fallback_shown", page=hostile("page"), **{"from": hostile("from")}),
         dict(base, event="feedback_given", page="/en/\x00\x1b[2J\x7f\r\n/", helpful=True),
-        dict(base, event="feedback_given", page=hostile("page"), helpful=False, lang=hostile("lang")),
+        # A page the site does not have is listed as unknown content (votes count only for the site's pages).
+        dict(base, event="feedback_given", page=hostile("page"), helpful=False),
+        dict(base, event="feedback_given", page="/en/", helpful=False, lang=hostile("lang")),
     ]
     lines = [json.dumps(e) for e in events]
     # Raw bytes a public collector may hold: NUL, CR, a lone surrogate escape, a line of garbage.

@@ -36,10 +36,12 @@ public struct DiagnosticFormatter: Sendable {
         return "\(prefix)\(d.severity.rawValue): \(Self.visible(d.message, keepingNewlines: true))"
     }
 
-    /// `text` with C0 and C1 control characters (and DEL) written as `\u{XX}`; multi-line messages
-    /// (YAML errors quote the line) may keep their line breaks.
+    /// `text` with C0 and C1 control characters (and DEL), bidi controls and line separators written as
+    /// `\u{XX}`: a terminal would otherwise obey them, hiding or reordering the rest of the line (Persian
+    /// letters and the zero-width non-joiner stay as they are). Multi-line messages (YAML errors quote the
+    /// line) may keep their line breaks.
     public static func visible(_ text: String, keepingNewlines: Bool = false) -> String {
-        let escaped = { (c: Unicode.Scalar) in isControl(c) && !(keepingNewlines && c == "\n") }
+        let escaped = { (c: Unicode.Scalar) in (isControl(c) || isBidiControl(c)) && !(keepingNewlines && c == "\n") }
         guard text.unicodeScalars.contains(where: escaped) else { return text }
         var out = ""
         for scalar in text.unicodeScalars {
@@ -53,6 +55,15 @@ public struct DiagnosticFormatter: Sendable {
     }
 
     static func isControl(_ scalar: Unicode.Scalar) -> Bool { scalar.value < 0x20 || (0x7F...0x9F).contains(scalar.value) }
+
+    /// Marks, embeddings, overrides and isolates that change the order text is shown in, and the line and
+    /// paragraph separators.
+    static func isBidiControl(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar.value {
+        case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069, 0x2028, 0x2029: return true
+        default: return false
+        }
+    }
 
     public func github(_ d: Diagnostic) -> String {
         var properties: [String] = []

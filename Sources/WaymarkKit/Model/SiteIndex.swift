@@ -265,7 +265,7 @@ struct SiteIndex: Sendable {
             return .failure(AliasProblem(reason: "has a % that does not start a UTF-8 escape such as %20 or %D8%A7 (write a literal % as %25)"))
         }
         if let bad = path.unicodeScalars.first(where: {
-            DiagnosticFormatter.isControl($0) || (0x202A...0x202E).contains($0.value) || (0x2066...0x2069).contains($0.value)
+            DiagnosticFormatter.isControl($0) || DiagnosticFormatter.isBidiControl($0)
         }) {
             return .failure(AliasProblem(reason: "contains the control character U+\(String(format: "%04X", bad.value)), which no address can hold"))
         }

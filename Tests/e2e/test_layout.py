@@ -42,7 +42,7 @@ for (const e of document.querySelectorAll("a[href], button, input, select, texta
   if (e.tagName === "A" && inSentence(e)) continue;
   if (e.closest(".prose, .search-popup")) { if (e.tagName === "A" || e.tagName === "INPUT") continue; }
   const r = e.getBoundingClientRect();
-  if (r.width < 23.5 || r.height < 23.5) small.push(`${e.tagName.toLowerCase()}.${e.className} "${e.textContent.trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
+  if (r.width < 23.9 || r.height < 23.9) small.push(`${e.tagName.toLowerCase()}.${e.className} "${e.textContent.trim().slice(0, 30)}" ${Math.round(r.width)}×${Math.round(r.height)}`);
 }
 const wrapped = [];
 for (const b of document.querySelectorAll(".button, .button-quiet, button")) {

@@ -316,7 +316,7 @@ struct ImageTests {
             LinkTarget(url: "/u/" + link.destination, image: link.isImage ? ImageSource(width: 10, height: 5, srcset: "/u/x-4w.png 4w, /u/x.png 10w") : nil)
         }
         let tag =
-            #"<img src="/u/x.png" alt="Shot" width="10" height="5" srcset="/u/x-4w.png 4w, /u/x.png 10w" sizes="(min-width: 45rem) 40rem, calc(100vw - 2.5rem)" />"#
+            #"<img src="/u/x.png" alt="Shot" width="10" height="5" srcset="/u/x-4w.png 4w, /u/x.png 10w" sizes="(min-width: 38rem) 36rem, calc(100vw - 2rem)" />"#
         #expect(out.html.contains(container.before + tag + container.after), "\(out.html)")
         #expect(out.diagnostics.isEmpty, "\(out.diagnostics)")
     }

@@ -122,15 +122,14 @@ extension SVGReader {
             return .failure(ImageHeaderError(description: "not valid UTF-8; save it as UTF-8", location: at(bad)))
         }
         var finding: SVGFinding?
-        // The prolog: XML declaration, comments, processing instructions (the parser reports those), DOCTYPE.
+        // The prolog: XML declaration, comments, DOCTYPE (any other processing instruction stops the check).
         prolog: while i < b.count {
             if isSpace(b[i]) {
                 i += 1
             } else if starts("<?", i) {
                 guard let end = after("?>", from: i + 2) else { break }
-                if starts("<?xml", i), i + 5 < b.count, isSpace(b[i + 5]), let encoding = declaredEncoding(b[i..<end]),
-                    !["utf-8", "utf8"].contains(encoding.lowercased())
-                {
+                guard starts("<?xml", i), i + 5 < b.count, isSpace(b[i + 5]) else { return .success(instruction(at(i))) }
+                if let encoding = declaredEncoding(b[i..<end]), !["utf-8", "utf8"].contains(encoding.lowercased()) {
                     return .failure(
                         ImageHeaderError(
                             description: "declared as \(encoding); save it as UTF-8 (browsers may read it otherwise than this check)", location: at(i)))
@@ -156,8 +155,8 @@ extension SVGReader {
                 break
             }
         }
-        // Tags: attributes per tag and namespace declarations in all, with comments, CDATA sections and
-        // processing instructions skipped and quoted values read as values.
+        // Tags: attributes per tag and namespace declarations in all, with comments and CDATA sections
+        // skipped and quoted values read as values.
         var declarations = 0
         while let open = b[min(i, b.count)...].firstIndex(of: UInt8(ascii: "<")) {
             if starts("<!--", open) {
@@ -165,7 +164,7 @@ extension SVGReader {
             } else if starts("<![CDATA[", open) {
                 i = after("]]>", from: open + 9) ?? b.count
             } else if starts("<?", open) {
-                i = after("?>", from: open + 2) ?? b.count
+                return .success(instruction(at(open)))
             } else {
                 var j = open + 1
                 var attributes = 0
@@ -198,6 +197,13 @@ extension SVGReader {
             }
         }
         return .success(finding)
+    }
+
+    /// A processing instruction other than the XML declaration: `<?xml-stylesheet?>` runs XSLT in a
+    /// browser, and Foundation's `XMLParser` on Linux crashes (strlen of a null pointer) on one without
+    /// data, such as `<?x?>`, so the file is not parsed: refused unless `unsafeHTML`, as a DTD subset is.
+    static func instruction(_ location: SourceLocation) -> SVGFinding {
+        SVGFinding(description: "a processing instruction (<?…?>), which a browser may run as a style sheet (XSLT)", location: location)
     }
 
     /// The `encoding` of an XML declaration (`<?xml version="1.0" encoding="UTF-8"?>`), as written.

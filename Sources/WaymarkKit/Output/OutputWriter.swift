@@ -172,8 +172,11 @@ public final class OutputWriter: OutputSink, @unchecked Sendable {
             if mkdir(full, 0o755) != 0 {
                 guard errno == EEXIST else { throw POSIXFailure(operation: "create folder", path: full, code: errno) }
                 if !FileSystem.isFolder(full) {
+                    // Another writer may be replacing the same link at the same moment: its folder is as good.
                     unlink(full)
-                    guard mkdir(full, 0o755) == 0 else { throw POSIXFailure(operation: "create folder", path: full, code: errno) }
+                    guard mkdir(full, 0o755) == 0 || (errno == EEXIST && FileSystem.isFolder(full)) else {
+                        throw POSIXFailure(operation: "create folder", path: full, code: errno)
+                    }
                 }
             }
             lock.withLock { _ = directories.insert(prefix) }

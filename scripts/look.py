@@ -2,7 +2,6 @@
 desktop's width, in English and Persian, light and dark, with some route progress made, to look at before
 calling a change to pages done (../shared/CHECKLIST.md). Writes look/contact-sheet-<scheme>.png and each
 screenshot beside it."""
-import json
 import os
 import sys
 import tempfile
@@ -10,8 +9,8 @@ import tempfile
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "Tests", "e2e"))
 from PIL import Image, ImageDraw  # noqa: E402
 
-from helpers import ROOT, Server, build, make_driver  # noqa: E402
-from test_layout import PAGES, seed_some_progress  # noqa: E402
+from helpers import PAGES, ROOT, Server, build, make_driver  # noqa: E402
+from test_layout import seed_some_progress  # noqa: E402
 
 OUT = os.path.join(ROOT, "look")
 WIDTHS = [(390, 844), (1280, 900)]

@@ -16,6 +16,21 @@ from selenium.webdriver.chrome.service import Service
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 WAYMARK = os.environ.get("WAYMARK", os.path.join(ROOT, ".build", "release", "waymark"))
 
+# One page of every kind in the default site, by language: what the accessibility, layout and look
+# passes visit.
+PAGES = {
+    "home": "/{lang}/",
+    "articles": "/{lang}/articles/",
+    "category": "/{lang}/articles/metrics/",
+    "article": "/{lang}/articles/metrics/onboarding-metrics/",
+    "landing": "/{lang}/segments/accountant/",
+    "route": "/{lang}/segments/accountant/route/",
+    "route-all": "/{lang}/segments/accountant/route/all/",
+    "step": "/{lang}/guides/accountant/03-set-up-the-client-ledger/",
+    "search": "/{lang}/search/?q=onboarding",
+    "404": "/{lang}/404.html",
+}
+
 
 def free_port():
     with socket.socket() as s:

@@ -8,19 +8,9 @@ import axe_core_python
 import pytest
 from axe_selenium_python import Axe
 
+from helpers import PAGES
+
 AXE_SCRIPT = os.path.join(os.path.dirname(axe_core_python.__file__), "axe.min.js")
-PAGES = {
-    "home": "/{lang}/",
-    "articles": "/{lang}/articles/",
-    "category": "/{lang}/articles/metrics/",
-    "article": "/{lang}/articles/metrics/onboarding-metrics/",
-    "landing": "/{lang}/segments/accountant/",
-    "route": "/{lang}/segments/accountant/route/",
-    "route-all": "/{lang}/segments/accountant/route/all/",
-    "step": "/{lang}/guides/accountant/03-set-up-the-client-ledger/",
-    "search": "/{lang}/search/?q=onboarding",
-    "404": "/{lang}/404.html",
-}
 
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])

@@ -9,20 +9,8 @@ import os
 import pytest
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import make_driver, set_viewport
+from helpers import PAGES, make_driver, set_viewport
 
-PAGES = {
-    "home": "/{lang}/",
-    "articles": "/{lang}/articles/",
-    "category": "/{lang}/articles/metrics/",
-    "article": "/{lang}/articles/metrics/onboarding-metrics/",
-    "landing": "/{lang}/segments/accountant/",
-    "route": "/{lang}/segments/accountant/route/",
-    "route-all": "/{lang}/segments/accountant/route/all/",
-    "step": "/{lang}/guides/accountant/03-set-up-the-client-ledger/",
-    "search": "/{lang}/search/?q=onboarding",
-    "404": "/{lang}/404.html",
-}
 
 # Everything measured in one pass of the page's own script, so each page costs one round trip.
 MEASURE = r"""

@@ -69,8 +69,8 @@ def test_a_phone_downloads_the_small_copy(server):
         assert " 480w" in facts["srcset"]
         assert "-480w." in os.path.basename(facts["current"]), facts["current"]
         # naturalWidth of a srcset image is in CSS pixels: the copy's 480 px over the slot `sizes` gives
-        # (the viewport less 2.5rem; headless Chromium's narrowest window is 500 px).
-        assert facts["complete"] and facts["natural"] == phone.execute_script("return innerWidth") - 40
+        # (the viewport less 2rem, the phone's padding).
+        assert facts["complete"] and facts["natural"] == phone.execute_script("return innerWidth") - 32
     finally:
         phone.quit()
     # A desktop column is wider than 480 px: it takes the image itself.

@@ -99,7 +99,11 @@ def test_unknown_filters_are_an_error_in_the_cli_and_ignored_in_the_browser(driv
 
 
 def test_typing_in_the_header_box(driver, server, site_dir):
+    # The home page has one search box, its own: "/" goes there.
     driver.get(f"{server.url}/en/")
+    driver.find_element(By.TAG_NAME, "body").send_keys("/")
+    assert driver.switch_to.active_element == driver.find_element(By.CSS_SELECTOR, ".hero-search input[type=search]")
+    driver.get(f"{server.url}/en/articles/")
     box = driver.find_element(By.CSS_SELECTOR, ".search-form input[type=search]")
     driver.find_element(By.TAG_NAME, "body").send_keys("/")
     assert driver.switch_to.active_element == box

@@ -940,9 +940,9 @@
       var box = el("p", { "class": "search-correction", "data-search-correction": "" });
       var parts = t("searchShowingResultsFor").split("{query}");
       box.appendChild(doc.createTextNode(parts[0]));
-      box.appendChild(el("em", { "data-corrected-query": "" }, corrected));
+      box.appendChild(el("em", { "data-corrected-query": "", dir: "auto" }, corrected));
       box.appendChild(doc.createTextNode(parts.slice(1).join("{query}") + " "));
-      box.appendChild(el("a", { href: searchURL(q, opts, true), "data-search-original": "" }, t("searchInsteadFor", { query: q })));
+      box.appendChild(el("a", { href: searchURL(q, opts, true), "data-search-original": "", dir: "auto" }, t("searchInsteadFor", { query: q })));
       out.parentNode.insertBefore(box, out);
     }
     // Nothing found: another spelling from the index's words, and the reader's segment's featured pages.

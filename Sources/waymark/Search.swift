@@ -26,7 +26,14 @@ struct Search: ParsableCommand {
     @Flag(help: "Print a JSON array of results in rank order.")
     var json = false
 
-    @Flag(help: "With --json: print what the search page offers when nothing matches instead, {\"didYouMean\", \"featured\"}.")
+    @Flag(help: "Search the words as typed: no misspelled word is matched through a correction.")
+    var literal = false
+
+    @Flag(
+        help: """
+            With --json: print what the search page says besides the results instead: {"correctedQuery", "didYouMean", "featured"} \
+            (the query as corrected when a correction was searched; when nothing matches, another spelling and featured pages).
+            """)
     var suggest = false
 
     @Argument(help: "The query.")
@@ -49,20 +56,26 @@ struct Search: ParsableCommand {
             FileHandle.standardError.write(Data("error: \(option) '\(DiagnosticFormatter.visible(value))' is not known to this site's index; \(list)\n".utf8))
             throw ExitCode(2)
         }
-        let request = SearchQuery(query.joined(separator: " "), segment: segment, stage: stage, kind: kind, limit: limit)
+        let request = SearchQuery(query.joined(separator: " "), segment: segment, stage: stage, kind: kind, limit: limit, literal: literal)
         func item(_ r: SearchResult) -> JSON {
             .object([
                 ("url", .string(r.url)), ("title", .string(r.title)), ("excerpt", .string(r.excerpt)),
+                ("highlights", .array(r.highlights.map { .array([.int($0.lowerBound), .int($0.upperBound)]) })),
                 ("anchor", r.anchor.map(JSON.string) ?? .null), ("kind", .string(r.kind)),
                 ("context", .string(r.context)), ("score", .int(r.score)),
             ])
         }
+        let response = try engine.respond(request)
+        let results = response.results
         if json, suggest {
             let s = try engine.suggest(request)
-            print(JSON.object([("didYouMean", s.didYouMean.map(JSON.string) ?? .null), ("featured", .array(s.featured.map(item)))]).encoded(pretty: true))
+            print(
+                JSON.object([
+                    ("correctedQuery", response.correctedQuery.map(JSON.string) ?? .null), ("didYouMean", s.didYouMean.map(JSON.string) ?? .null),
+                    ("featured", .array(s.featured.map(item))),
+                ]).encoded(pretty: true))
             return
         }
-        let results = try engine.search(request)
         if json {
             print(JSON.array(results.map(item)).encoded(pretty: true))
             return
@@ -75,6 +88,7 @@ struct Search: ParsableCommand {
             if !s.featured.isEmpty { print("Featured:") }
             for r in s.featured { print("  \(r.title)  \(r.url)") }
         }
+        if let corrected = response.correctedQuery { print("Showing results for: \(corrected) (--literal searches the words as typed)") }
         for (i, r) in results.enumerated() {
             print("\(i + 1). \(r.title)  [\(r.context)]")
             print("   \(r.url)\(r.anchor.map { "#" + $0 } ?? "")")

@@ -89,12 +89,12 @@ struct AnalyzerTests {
         #expect(try SearchEngine(site: tree.path + "/site", language: "en").weights == Ranking())
 
         // An index of another format version is refused with what to do, not reported as damaged.
-        let older = String(decoding: data, as: UTF8.self).replacingOccurrences(of: #"{"version":2,"#, with: #"{"version":1,"#)
+        let older = String(decoding: data, as: UTF8.self).replacingOccurrences(of: #"{"version":3,"#, with: #"{"version":2,"#)
         try tree.write("site/search/en/meta.json", older)
         #expect {
             try SearchEngine(site: tree.path + "/site", language: "en")
         } throws: { error in
-            "\(error)".contains("has format version 1, this waymark reads version 2; rebuild the site")
+            "\(error)".contains("has format version 2, this waymark reads version 3; rebuild the site")
         }
     }
 }

@@ -1,6 +1,10 @@
-"""The browser's search returns the same pages in the same order as `waymark search`, in every language."""
+"""The browser's search returns the same pages in the same order as `waymark search`, in every language, with
+the same excerpts and marked words; results explain why they match; corrections say so."""
 import json
 import os
+import re
+import subprocess
+import unicodedata
 import urllib.parse
 
 import pytest
@@ -8,7 +12,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import ROOT, waymark_search
+from helpers import ROOT, WAYMARK, waymark_search
 
 QUERIES = [
     ("en", "activation rate"), ("en", "welcome email"), ("en", "churn"), ("en", "onbording"), ("en", "customers"),
@@ -41,16 +45,41 @@ SUGGESTIONS = [
 def results_on_page(driver, server, lang, query, **filters):
     params = {"q": query, **filters}
     driver.get(f"{server.url}/{lang}/search/?{urllib.parse.urlencode(params)}")
+    return shown_urls(driver)
+
+
+def shown_urls(driver):
     status = driver.find_element(By.CSS_SELECTOR, "[data-search-status]")
     WebDriverWait(driver, 10).until(lambda d: status.text and "…" not in status.text)
     return [li.get_attribute("data-result-url") for li in driver.find_elements(By.CSS_SELECTOR, "[data-search-results] li")]
 
 
+def shown_excerpts(driver):
+    """Each result's excerpt as the page shows it, and the texts of its <mark>s."""
+    return driver.execute_script("""
+        return Array.from(document.querySelectorAll('[data-search-results] li .result-excerpt')).map(function (p) {
+          return [p.textContent, Array.from(p.querySelectorAll('mark')).map(function (m) { return m.textContent; })];
+        });""")
+
+
+def marked(result):
+    """The CLI's highlighted words of a result (ranges are in Unicode scalars, as Python indexes strings)."""
+    return [result["excerpt"][a:b] for a, b in result["highlights"]]
+
+
+def search_notices(site, lang, query, *extra):
+    out = subprocess.run([WAYMARK, "search", "--site", site, "--lang", lang, "--json", "--suggest", *extra, "--", query],
+                         capture_output=True, text=True, check=True).stdout
+    return json.loads(out)
+
+
 @pytest.mark.parametrize("lang,query", QUERIES)
 def test_browser_matches_cli(driver, server, site_dir, lang, query):
-    expected = [r["url"] for r in waymark_search(site_dir, lang, query, "--limit", "20")]
+    expected = waymark_search(site_dir, lang, query, "--limit", "20")
     assert expected, f"the labelled query {query!r} should find something"
-    assert results_on_page(driver, server, lang, query) == expected
+    assert results_on_page(driver, server, lang, query) == [r["url"] for r in expected]
+    # The same excerpts with the same words marked.
+    assert shown_excerpts(driver) == [[r["excerpt"], marked(r)] for r in expected]
 
 
 @pytest.mark.parametrize("lang,query,segment", SUGGESTIONS)
@@ -70,6 +99,7 @@ def test_suggestions_match_cli(driver, server, site_dir, lang, query, segment):
     assert shown == [r["url"] for r in expected["featured"]]
     links = box.find_elements(By.CSS_SELECTOR, "[data-did-you-mean]")
     assert (links[0].text if links else None) == expected["didYouMean"]
+    assert expected["correctedQuery"] is None and not driver.find_elements(By.CSS_SELECTOR, "[data-search-correction]")
     if links:
         # Following the suggestion searches for it, and it finds something.
         links[0].click()
@@ -144,3 +174,99 @@ def test_browser_analysis_passes_the_shared_vectors(driver, server):
                 "Waymark.analyze(arguments[0]).then(function (w) { done(w.map(function (x) { return [x.normal, x.folded]; })); },"
                 " function (e) { done(String(e)); });", v["text"])
             assert got == v["words"], f"{lang}: {v['text']!r}"
+
+
+def fold(text):
+    """A loose, independent folding for checking marks: lowercase, no diacritics or harakat, Arabic letters
+    as Persian, no ZWNJ, Persian digits as ASCII."""
+    text = unicodedata.normalize("NFKD", text.lower().replace("\u200c", "").replace("ي", "ی").replace("ك", "ک").replace("đ", "d"))
+    text = "".join(c for c in text if not unicodedata.combining(c))
+    return text.translate(str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789"))
+
+
+def related(mark, query, synonyms):
+    """Whether a marked word is plausibly one of the query's: it shares its first two letters with a query
+    word (its form, stem, a correction, two words written as one), or is a word of a synonym of it."""
+    words = [fold(w) for w in re.findall(r"\w+", query)]
+    m = fold(mark)
+    if any(m[:2] == w[:2] for w in words if len(w) >= 2) or any(m == w for w in words):
+        return True
+    query_text = " ".join(words)
+    return any(m in alternative.split() for group in synonyms
+               if any(a in query_text or query_text in a for a in group) for alternative in group)
+
+
+def test_labelled_queries_show_why_each_result_matches(driver, server, site_dir):
+    """Every result of every labelled query (bench/queries.json) shows a query word, stem or synonym in its
+    excerpt, marked; the browser's excerpts and marks are the CLI's."""
+    queries = json.load(open(os.path.join(ROOT, "bench", "queries.json"), encoding="utf-8"))["queries"]
+    problems = []
+    for lang in sorted({q["lang"] for q in queries}):
+        synonyms = json.load(open(os.path.join(site_dir, "search", lang, "meta.json"), encoding="utf-8"))["synonyms"]
+        driver.get(f"{server.url}/{lang}/")
+        for q in (q for q in queries if q["lang"] == lang):
+            expected = waymark_search(site_dir, lang, q["q"], "--limit", "20")
+            got = driver.execute_async_script(
+                "var done = arguments[arguments.length - 1];"
+                "Waymark.search(arguments[0], {limit: 20}).then(function (r) { done(r.map(function (x) { return [x.url, x.excerpt, x.highlights]; })); },"
+                " function (e) { done(String(e)); });", q["q"])
+            assert got == [[r["url"], r["excerpt"], r["highlights"]] for r in expected], q["q"]
+            for rank, r in enumerate(expected, 1):
+                marks = marked(r)
+                # A page matched by its title alone has no query word in its text: its title shows it.
+                if not marks and any(related(w, q["q"], synonyms) for w in re.findall(r"\w+", r["title"])):
+                    continue
+                if not marks or not all(related(m, q["q"], synonyms) for m in marks):
+                    problems.append(f"{lang} {q['q']!r} #{rank} {r['url']}: {r['excerpt']!r} marks {marks}")
+    assert not problems, "\n".join(problems)
+
+
+def test_corrected_query_says_so_and_links_to_the_words_as_typed(driver, server, site_dir):
+    for lang, query, corrected in [("en", "onbording", "onboarding"), ("en", "chrn", "churn")]:
+        notices = search_notices(site_dir, lang, query)
+        assert notices["correctedQuery"] == corrected
+        expected = [r["url"] for r in waymark_search(site_dir, lang, query, "--limit", "20")]
+        assert results_on_page(driver, server, lang, query) == expected and expected
+        box = driver.find_element(By.CSS_SELECTOR, "[data-search-correction]")
+        assert box.find_element(By.CSS_SELECTOR, "[data-corrected-query]").text == corrected
+        assert box.text.startswith("Showing results for " + corrected)
+        # The link searches the words as typed: nothing, and then "did you mean" offers the correction.
+        box.find_element(By.CSS_SELECTOR, "a[data-search-original]").click()
+        WebDriverWait(driver, 10).until(lambda d: "literal=1" in d.current_url)
+        assert shown_urls(driver) == [] == waymark_search(site_dir, lang, query, "--literal")
+        assert not driver.find_elements(By.CSS_SELECTOR, "[data-search-correction]")
+        assert driver.find_element(By.CSS_SELECTOR, "[data-search-full] [name=q]").get_attribute("value") == query
+        link = WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-did-you-mean]"))[0]
+        assert link.text == corrected == search_notices(site_dir, lang, query, "--literal")["didYouMean"]
+    # "chrn" finds the churn article.
+    assert "/en/articles/metrics/churn-and-renewal/" in [r["url"] for r in waymark_search(site_dir, "en", "chrn")]
+    # In Persian the notice is translated.
+    results_on_page(driver, server, "fa", "چکلیستها")
+    notices = search_notices(site_dir, "fa", "چکلیستها")
+    if notices["correctedQuery"]:
+        box = driver.find_element(By.CSS_SELECTOR, "[data-search-correction]")
+        assert "نمایش نتایج برای" in box.text and notices["correctedQuery"] in box.text
+
+
+def test_no_suggestion_that_finds_nothing(driver, server, site_dir):
+    # "zebra" is two edits from "zero": too far for five letters (it was suggested as "zero spaceship").
+    for lang, query, filters in [("en", "zebra spaceship", {}), ("en", "fomrulla", {"kind": "guide", "segment": "small-business"})]:
+        args = [x for k, v in filters.items() for x in (f"--{k}", v)]
+        assert waymark_search(site_dir, lang, query, *args) == []
+        assert search_notices(site_dir, lang, query, *args)["didYouMean"] is None
+        assert results_on_page(driver, server, lang, query, **filters) == []
+        WebDriverWait(driver, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "[data-search-suggestions]"))
+        assert not driver.find_elements(By.CSS_SELECTOR, "[data-did-you-mean]")
+    # Without the filters the same misspelling has a spelling that finds something.
+    assert search_notices(site_dir, "en", "fomrulla")["didYouMean"] == "formula"
+
+
+def test_table_cells_are_separated_in_excerpts(driver, server, site_dir):
+    # The table of "Define your activation event" (Persian), whose cells ran together: "۹۲٪ ۶۱٪ ۳۱ افزودن لوگو".
+    expected = waymark_search(site_dir, "fa", "کاربران ماندگار", "--kind", "guide")
+    first = expected[0]
+    assert first["url"].endswith("/fa/guides/developer/01-define-your-activation-event/")
+    assert "کاربران ماندگار · کاربران ریزشی · فاصله · ساختن اولین فاکتور · ۹۲٪ · ۶۱٪ · ۳۱ · افزودن لوگو" in first["excerpt"], first["excerpt"]
+    results_on_page(driver, server, "fa", "کاربران ماندگار", kind="guide")
+    excerpt, marks = shown_excerpts(driver)[0]
+    assert excerpt == first["excerpt"] and marks == marked(first) and "ماندگار" in marks

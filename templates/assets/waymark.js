@@ -326,7 +326,7 @@
     this.meta = fetch(url + "meta.json").then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
       .then(function (meta) {
         // Another index format (a cache serving an older meta.json with this script) is not misread.
-        if (meta.version !== 2) throw new Error("search index format " + meta.version);
+        if (meta.version !== 3) throw new Error("search index format " + meta.version);
         // The search interface's strings travel with the index (pages carry only what they use).
         Object.keys(meta.strings || {}).forEach(function (k) { if (!(k in strings)) strings[k] = meta.strings[k]; });
         if (!digits && meta.strings && meta.strings.digits && meta.strings.digits.length === 10 && meta.strings.digits !== "0123456789") digits = meta.strings.digits;
@@ -343,7 +343,34 @@
     if (!this.chunks[c]) this.chunks[c] = fetch(url).then(function (r) { return r.json(); });
     return this.chunks[c].then(function (list) { return list[doc % meta.chunk]; });
   };
-  SearchIndex.prototype.expansions = function (meta, word, isLast, prefix) {
+  // Pages an entry is on, over its written forms (what "more used" means for corrections).
+  function pageCount(e) {
+    var n = 0;
+    e.variants.forEach(function (v) { n += v.postings.length; });
+    return n;
+  }
+  // An entry written in its most used form (the first of the most used on ties).
+  function mostUsedForm(e) {
+    var form = e.variants[0];
+    e.variants.forEach(function (v) { if (v.postings.length > form.postings.length) form = v; });
+    return form.normal;
+  }
+  // A short word the index lacks (`chrn`): the indexed word one edit away, with the same first two
+  // letters, that is on at least `clearCorrection` times as many pages as all the others together
+  // (SearchEngine.clearlyMeant).
+  function clearlyMeant(entries, target, w) {
+    var best = null, others = 0;
+    entries.forEach(function (e) {
+      var c = scalars(e.folded);
+      if (c.length < 2 || c[0] !== target[0] || c[1] !== target[1] || !withinOneEdit(c, target)) return;
+      var n = pageCount(e);
+      if (!best || n > best.pages) { if (best) others += best.pages; best = { entry: e, pages: n }; } else others += n;
+    });
+    return best && best.pages >= w.clearCorrection * others ? best.entry : null;
+  }
+  // Matches of one query word: {entry, weight, spelling} where spelling marks a correction of a word the
+  // index lacks (one typo, or a short word clearly meant); `correct` false searches the words as typed.
+  SearchIndex.prototype.expansions = function (meta, word, isLast, prefix, correct) {
     var self = this, f = word.folded, a = meta.analysis, w = meta.ranking;
     return self.shard(meta, shardOf(f, meta.shards.length)).then(function (entries) {
       // Sets keyed by words: no prototype, so `constructor` is a word like any other.
@@ -370,14 +397,18 @@
           });
         }
         var target = scalars(f);
-        if (!exact && target.length >= 5) entries.forEach(function (e) {
+        if (correct !== false && !exact && target.length >= w.typoLength) entries.forEach(function (e) {
           if (taken[e.folded]) return;
           var candidate = scalars(e.folded);
-          if (withinOneEdit(candidate, target)) out.push({ entry: e, weight: w.typo });
+          if (withinOneEdit(candidate, target)) out.push({ entry: e, weight: w.typo, spelling: true });
           else if (isLast && prefix && candidate.length > target.length &&
             [target.length - 1, target.length, target.length + 1].some(function (n) { return withinOneEdit(candidate.slice(0, n), target); }))
-            out.push({ entry: e, weight: w.typoPrefix });
+            out.push({ entry: e, weight: w.typoPrefix, spelling: true });
         });
+        else if (correct !== false && !out.length && target.length >= w.correctionLength) {
+          var clear = clearlyMeant(entries, target, w);
+          if (clear) out.push({ entry: clear, weight: w.typo, spelling: true });
+        }
         return out;
       });
     });
@@ -461,14 +492,19 @@
     });
     return chain.then(function () { return expanded; });
   };
-  /** Ranked results: [{url, title, anchor, excerpt, kind, context, score, terms}] */
+  /** Ranked results: [{url, title, anchor, heading, excerpt, highlights, kind, context, score}] */
   SearchIndex.prototype.search = function (query, options) {
+    return this.respond(query, options).then(function (r) { return r.results; });
+  };
+  /** {results, correctedQuery}: the query as corrected when a misspelled word was matched through a
+      correction, else null (SearchEngine.respond). */
+  SearchIndex.prototype.respond = function (query, options) {
     var self = this;
     options = options || {};
     return self.meta.then(function (meta) {
-      var parsed = parse(query, meta.analysis), words = parsed.words;
-      if (!words.length) return [];
-      return Promise.all(words.map(function (w, i) { return self.expansions(meta, w, i === words.length - 1, options.prefix !== false); }))
+      var parsed = parse(query, meta.analysis), words = parsed.words, correct = !options.literal;
+      if (!words.length) return { results: [], correctedQuery: null };
+      return Promise.all(words.map(function (w, i) { return self.expansions(meta, w, i === words.length - 1, options.prefix !== false, correct); }))
         .then(function (expanded) { return self.addSynonyms(meta, words, expanded); })
         .then(function (expanded) {
           // Two query words the index has as one word match it as both (see SearchEngine.swift).
@@ -492,12 +528,11 @@
         })
         .then(function (expanded) {
           // Per word and page: best weighted impact, positions, matched as typed, as typed in the title.
-          var best = words.map(function () { return new Map(); }), terms = [], marked = [];
+          var best = words.map(function () { return new Map(); }), marked = [];
           expanded.forEach(function (list, i) {
             var word = words[i], typing = i === words.length - 1 && options.prefix !== false;
             marked[i] = word.normal !== word.folded;
             list.forEach(function (x) {
-              terms.push(x.entry.folded);
               x.entry.variants.forEach(function (variant) {
                 var same = variant.normal === word.normal || (typing && variant.normal.length > word.normal.length && variant.normal.startsWith(word.normal));
                 var multiplier = x.weight * (marked[i] ? (same ? meta.ranking.markedSame : meta.ranking.markedOther) : meta.ranking.plain);
@@ -554,27 +589,129 @@
           // Verified phrases, then words exactly as typed with diacritics, then score, then page number.
           scored.sort(function (a, b) { return b.phrases - a.phrases || b.exact - a.exact || b.score - a.score || a.doc - b.doc; });
           var top = scored.slice(0, options.limit == null ? 10 : options.limit);
+          var m = matcher(words, expanded, options.prefix !== false), a = meta.analysis;
           return Promise.all(top.map(function (item) {
             return self.fragment(meta, item.doc).then(function (f) {
               var positions = [];
-              best.forEach(function (m, w) { var s = m.get(item.doc); if (s) s.positions.forEach(function (p) { positions.push([w, p]); }); });
+              best.forEach(function (b, w) { var s = b.get(item.doc); if (s) s.positions.forEach(function (p) { positions.push([w, p]); }); });
+              // The section with the most query words, by stored positions and by its heading and text.
               var section = null, bestCount = 0;
               f.s.forEach(function (sec, j) {
-                var end = j + 1 < f.s.length ? f.s[j + 1][2] : Infinity, seen = Object.create(null);
+                var end = j + 1 < f.s.length ? f.s[j + 1][2] : Infinity, seen = [];
                 positions.forEach(function (wp) { if (wp[1] >= sec[2] && wp[1] < end) seen[wp[0]] = true; });
-                var n = Object.keys(seen).length;
+                [sec[1]].concat(sec[3]).forEach(function (text) { findWords(text, m, a).seen.forEach(function (x, w) { if (x) seen[w] = true; }); });
+                var n = seen.filter(Boolean).length;
                 if (n > bestCount) { bestCount = n; section = j; }
               });
               var sec = section === null ? null : f.s[section];
-              var excerpt = sec ? sec[3] : "";
-              if (!excerpt) excerpt = f.d || (f.s[0] ? f.s[0][3] : "");
+              var excerpt = excerptOf(f, sec, m, a, meta.excerpt);
               return { url: meta.base + encodePath(f.u), title: f.t, anchor: sec && sec[0] ? sec[0] : null, heading: sec ? sec[1] : "",
-                excerpt: excerpt, kind: f.k === "g" ? "guide" : "article", context: f.m, score: item.score, terms: terms, words: words };
+                excerpt: excerpt, highlights: findWords(excerpt, m, a).ranges, kind: f.k === "g" ? "guide" : "article", context: f.m, score: item.score };
             });
-          }));
+          })).then(function (results) {
+            // A word matched only through a correction: say what was searched (its most used correction).
+            var corrected = false, shown = words.map(function (word, i) {
+              var list = expanded[i], choice = null;
+              if (!list.length || !list.every(function (x) { return x.spelling; })) return word.normal;
+              list.forEach(function (x) {
+                var n = pageCount(x.entry);
+                if (!choice || x.weight > choice.weight || (x.weight === choice.weight && n > choice.pages)) choice = { weight: x.weight, pages: n, entry: x.entry };
+              });
+              corrected = true;
+              return mostUsedForm(choice.entry);
+            });
+            return { results: results, correctedQuery: corrected && results.length ? shown.join(" ") : null };
+          });
         });
     });
   };
+  // Folded words of a text with their code point ranges, each word on its own (Persian affixes written
+  // apart are not joined): what excerpts are chosen by and marked with.
+  function tokens(s, a) {
+    var out = [], m, at = 0, cp = 0;
+    wordRe.lastIndex = 0;
+    while ((m = wordRe.exec(s))) {
+      cp += scalars(s.slice(at, m.index)).length;
+      var n = scalars(m[0]).length, normal = normalizeWord(m[0].normalize("NFKC"), a);
+      if (normal !== null) out.push({ folded: fold(normal, a), start: cp, end: cp + n });
+      cp += n;
+      at = m.index + m[0].length;
+    }
+    return out;
+  }
+  // What each query word matched in the index, to find it in text: single words, phrases (synonyms
+  // with spaces) and, for the word being typed, the words it begins.
+  function matcher(words, expanded, prefix) {
+    return words.map(function (w, i) {
+      var single = Object.create(null), phrases = [];
+      expanded[i].forEach(function (x) {
+        if (x.entry.folded.indexOf(" ") >= 0) phrases.push(x.entry.folded.split(" ")); else single[x.entry.folded] = true;
+      });
+      return { single: single, phrases: phrases, prefix: prefix && i === words.length - 1 && scalars(w.folded).length >= 2 ? w.folded : null };
+    });
+  }
+  // The query words found in a text (SearchEngine.findWords): seen[w] per query word, how many words
+  // matched, and their code point ranges in order. A word matches as one of its index words, two written
+  // apart that the index has as one (`check list`), a synonym phrase's words in order, or a typed start.
+  function findWords(s, m, a) {
+    if (!m.length) return { seen: [], words: 0, count: 0, ranges: [] };
+    var t = tokens(s, a), hit = [], seen = m.map(function () { return false; });
+    m.forEach(function (q, w) {
+      for (var k = 0; k < t.length; k++) {
+        var f = t[k].folded;
+        if (q.single[f] || (q.prefix !== null && f.startsWith(q.prefix))) { hit[k] = true; seen[w] = true; }
+        // Two words written apart (`check list`), not a word and a letter (`product's`).
+        if (k + 1 < t.length && t[k].end - t[k].start >= 2 && t[k + 1].end - t[k + 1].start >= 2 && q.single[f + t[k + 1].folded]) { hit[k] = hit[k + 1] = true; seen[w] = true; }
+        q.phrases.forEach(function (p) {
+          if (k + p.length > t.length || !p.every(function (x, j) { return t[k + j].folded === x; })) return;
+          for (var j = 0; j < p.length; j++) hit[k + j] = true;
+          seen[w] = true;
+        });
+      }
+    });
+    var ranges = [];
+    t.forEach(function (x, k) { if (hit[k]) ranges.push([x.start, x.end]); });
+    return { seen: seen, words: seen.filter(Boolean).length, count: ranges.length, ranges: ranges };
+  }
+  // A section's excerpt: the run of its passages, at most `limit` code points and never across a gap ("":
+  // text the index left out), with the most query words, then the most matched words, the earliest on
+  // ties (SearchEngine.bestWindow).
+  function bestWindow(passages, m, a, limit) {
+    var found = passages.map(function (p) { return findWords(p, m, a); }), lengths = passages.map(function (p) { return scalars(p).length; });
+    var best = null;
+    for (var i = 0; i < passages.length; i++) {
+      if (!passages[i]) continue;
+      var j = i + 1, length = lengths[i], seen = found[i].seen.slice(), count = found[i].count;
+      for (; j < passages.length && passages[j] && length + lengths[j] <= limit; j++) {
+        length += lengths[j];
+        count += found[j].count;
+        found[j].seen.forEach(function (x, w) { if (x) seen[w] = true; });
+      }
+      var n = seen.filter(Boolean).length;
+      if (!best || n > best.words || (n === best.words && count > best.count)) best = { from: i, to: j, words: n, count: count };
+    }
+    return best;
+  }
+  function windowText(passages, w) {
+    return (w.from > 0 ? "… " : "") + passages.slice(w.from, w.to).join("").replace(/[ ·]+$/u, "") + (w.to < passages.length ? " …" : "");
+  }
+  // The best window of the chosen section; when it holds no query word, the section's heading before it if
+  // the heading does, else the summary if it does, else the summary and tags if they do; without a section,
+  // the same from the summary, else the start of the page (SearchEngine.excerpt).
+  function excerptOf(f, sec, m, a, limit) {
+    if (sec) {
+      var w = bestWindow(sec[3], m, a, limit);
+      if (w && w.words) return windowText(sec[3], w);
+      if (w && findWords(sec[1], m, a).words) return sec[1] + " · " + windowText(sec[3], w);
+      if (f.d && findWords(f.d, m, a).words) return f.d;
+      if (f.g && findWords(f.g, m, a).words) return f.d ? f.d + " · " + f.g : f.g;
+      if (w) return windowText(sec[3], w);
+    }
+    if (f.g && !findWords(f.d, m, a).words && findWords(f.g, m, a).words) return f.d ? f.d + " · " + f.g : f.g;
+    if (f.d) return f.d;
+    var first = f.s[0] ? bestWindow(f.s[0][3], [], null, limit) : null;
+    return first ? windowText(f.s[0][3], first) : "";
+  }
   function editDistance(a, b) {
     if (!a.length || !b.length) return Math.max(a.length, b.length);
     var before = [], previous = [], current = [], i, j, t;
@@ -590,58 +727,56 @@
     return previous[b.length];
   }
   function card(meta, f) {
-    return { url: meta.base + encodePath(f.u), title: f.t, anchor: null, excerpt: f.d || (f.s[0] ? f.s[0][3] : ""), kind: f.k === "g" ? "guide" : "article", context: f.m, score: 0 };
+    return { url: meta.base + encodePath(f.u), title: f.t, anchor: null, heading: "", excerpt: excerptOf(f, null, [], null, meta.excerpt), highlights: [],
+      kind: f.k === "g" ? "guide" : "article", context: f.m, score: 0 };
   }
-  /** When nothing matches: {didYouMean, featured} exactly as `waymark search` (SearchEngine.suggest). */
+  /** When nothing matches: {didYouMean, featured} exactly as `waymark search` (SearchEngine.suggest); options are
+      search's filters (and `literal`), and `landing`, whose featured pages to offer (else the segment's). */
   SearchIndex.prototype.suggest = function (query, options) {
     var self = this;
     options = options || {};
     return self.meta.then(function (meta) {
       var words = parse(query, meta.analysis).words, replaced = false;
       return Promise.all(words.map(function (word, i) {
-        return Promise.all([self.expansions(meta, word, i === words.length - 1, options.prefix !== false), self.shard(meta, shardOf(word.folded, meta.shards.length))]).then(function (both) {
-          var target = scalars(word.folded), choice = null;
-          if (!both[0].length && target.length >= 3) {
-            var limit = target.length >= 5 ? 2 : 1;
+        return Promise.all([self.expansions(meta, word, i === words.length - 1, options.prefix !== false, !options.literal),
+          self.shard(meta, shardOf(word.folded, meta.shards.length))]).then(function (both) {
+          var target = scalars(word.folded), choice = null, r = meta.ranking;
+          if (!both[0].length && target.length >= r.correctionLength) {
+            var limit = target.length >= r.twoEditLength ? 2 : 1;
             both[1].forEach(function (e) {
               var candidate = scalars(e.folded);
               if (candidate.length < 2 || candidate[0] !== target[0] || candidate[1] !== target[1] || Math.abs(candidate.length - target.length) > limit) return;
-              var distance = editDistance(candidate, target), pages = 0;
-              e.variants.forEach(function (v) { pages += v.postings.length; });
+              var distance = editDistance(candidate, target), pages = pageCount(e);
               if (distance <= limit && (!choice || distance < choice.distance || (distance === choice.distance && pages > choice.pages))) choice = { distance: distance, pages: pages, entry: e };
             });
           }
           if (!choice) return word.normal;
           replaced = true;
-          var form = choice.entry.variants[0];
-          choice.entry.variants.forEach(function (v) { if (v.postings.length > form.postings.length) form = v; });
-          return form.normal;
+          return mostUsedForm(choice.entry);
         });
       })).then(function (out) {
-        var docs = meta.featured[options.segment || "home"] || meta.featured.home || [];
-        return Promise.all(docs.slice(0, 3).map(function (d) { return self.fragment(meta, d).then(function (f) { return card(meta, f); }); }))
-          .then(function (featured) { return { didYouMean: replaced ? out.join(" ") : null, featured: featured }; });
+        // Only a spelling that finds something (with the same filters) is offered.
+        var better = replaced ? out.join(" ") : null;
+        return (better ? self.search(better, Object.assign({}, options, { limit: 1 })) : Promise.resolve([])).then(function (found) {
+          if (!found.length) better = null;
+          var docs = meta.featured[options.landing || options.segment || "home"] || meta.featured.home || [];
+          return Promise.all(docs.slice(0, 3).map(function (d) { return self.fragment(meta, d).then(function (f) { return card(meta, f); }); }))
+            .then(function (featured) { return { didYouMean: better, featured: featured }; });
+        });
       });
     });
   };
   function encodePath(p) { return p.split("/").map(function (s) { return encodeURIComponent(s).replace(/[!'()*]/g, function (c) { return "%" + c.charCodeAt(0).toString(16).toUpperCase(); }); }).join("/"); }
 
-  /** Excerpt as DOM nodes, with the query's words (any matched form) in <mark>. */
-  function highlight(container, excerpt, result, analysis) {
-    var terms = Object.create(null), last = result.words.length ? result.words[result.words.length - 1].folded : "";
-    result.terms.forEach(function (t) { terms[t] = true; });
-    var source = excerpt, index = 0, m;
-    wordRe.lastIndex = 0;
-    while ((m = wordRe.exec(source))) {
-      var normal = normalizeWord(m[0].normalize("NFKC"), analysis);
-      var f = normal === null ? "" : fold(normal, analysis);
-      if (f && (terms[f] || (last.length >= 2 && f.startsWith(last)))) {
-        container.appendChild(doc.createTextNode(source.slice(index, m.index)));
-        container.appendChild(el("mark", null, m[0]));
-        index = m.index + m[0].length;
-      }
-    }
-    container.appendChild(doc.createTextNode(source.slice(index)));
+  /** Text as DOM nodes, with the code point ranges of the query's words in <mark>. */
+  function highlight(container, text, ranges) {
+    var points = scalars(text), index = 0;
+    ranges.forEach(function (r) {
+      container.appendChild(doc.createTextNode(points.slice(index, r[0]).join("")));
+      container.appendChild(el("mark", null, points.slice(r[0], r[1]).join("")));
+      index = r[1];
+    });
+    container.appendChild(doc.createTextNode(points.slice(index).join("")));
   }
 
   var indexes = {};
@@ -651,7 +786,9 @@
     return indexes[url];
   }
   // A small public API for products that embed the help center: Waymark.search("query", {limit, segment,
-  // stage, kind}) resolves to ranked results ({url, title, anchor, excerpt, kind, context, score});
+  // stage, kind, literal}) resolves to ranked results ({url, title, anchor, heading, excerpt, highlights:
+  // code point ranges of the query's words in the excerpt, kind, context, score}); Waymark.respond the same
+  // options to {results, correctedQuery} (the query as corrected, when a correction was searched);
   // Waymark.analyze("text") to the words the index would see ([{normal, folded}]), the same as Swift's;
   // Waymark.suggest("query", {segment}) to what the search page offers when nothing matches
   // ({didYouMean, featured: [results]}), the same as `waymark search --json --suggest`.
@@ -659,6 +796,7 @@
   var api = window.Waymark = {};
   if (defaultForm) {
     api.search = function (query, options) { return indexFor(defaultForm).search(query, options); };
+    api.respond = function (query, options) { return indexFor(defaultForm).respond(query, options); };
     api.suggest = function (query, options) { return indexFor(defaultForm).suggest(query, options); };
     api.analyze = function (text) { return indexFor(defaultForm).meta.then(function (meta) { return analyze(text, meta.analysis); }); };
   }
@@ -740,7 +878,7 @@
     if (box) { e.preventDefault(); box.focus(); box.select(); }
   });
 
-  // Full search page: ?q=…&segment=…&stage=…&kind=…
+  // Full search page: ?q=…&segment=…&stage=…&kind=… (&literal=1: the words as typed, without corrections)
   var page = doc.querySelector("[data-search-page-root]");
   if (page) {
     var headerForm = doc.querySelector("form.search-form[data-search-index]");
@@ -752,33 +890,37 @@
       var field = pageForm.elements[k];
       if (field && params.get(k)) field.value = params.get(k);
     });
-    var pageGeneration = 0;
+    var pageGeneration = 0, literal = params.get("literal") === "1";
+    function searchURL(q, opts, asTyped) {
+      var next = new URLSearchParams();
+      next.set("q", q);
+      ["segment", "stage", "kind"].forEach(function (k) { if (opts[k]) next.set(k, opts[k]); });
+      if (asTyped) next.set("literal", "1");
+      return "?" + next.toString();
+    }
     function runPage(push) {
       var q = pageForm.elements.q.value.trim(), mine = ++pageGeneration;
-      var opts = { limit: 20, segment: pageForm.elements.segment.value || null, stage: pageForm.elements.stage.value || null, kind: pageForm.elements.kind.value || null };
-      if (push) {
-        var next = new URLSearchParams();
-        next.set("q", q);
-        ["segment", "stage", "kind"].forEach(function (k) { if (opts[k]) next.set(k, opts[k]); });
-        window.history.replaceState(null, "", "?" + next.toString());
-      }
+      var opts = { limit: 20, segment: pageForm.elements.segment.value || null, stage: pageForm.elements.stage.value || null, kind: pageForm.elements.kind.value || null,
+        literal: literal };
+      if (push) window.history.replaceState(null, "", searchURL(q, opts, literal));
       out.textContent = "";
-      page.querySelectorAll("[data-search-suggestions]").forEach(function (b) { b.remove(); });
+      page.querySelectorAll("[data-search-suggestions], [data-search-correction]").forEach(function (b) { b.remove(); });
       if (!q) { status.textContent = ""; return; }
       status.textContent = t("searchLoading");
       var index = indexFor(headerForm);
-      Promise.all([index.search(q, opts), index.meta]).then(function (both) {
+      index.respond(q, opts).then(function (response) {
         if (mine !== pageGeneration) return;
-        var results = both[0], analysis = both[1].analysis;
+        var results = response.results;
         status.textContent = results.length === 0 ? t("searchNoResults") : results.length === 1 ? t("searchOneResult") : t("searchResults", { n: num(results.length) });
-        if (!results.length) showSuggestions(index, q, opts.segment || store.get("segment"), mine);
+        if (response.correctedQuery) showCorrection(q, response.correctedQuery, opts);
+        if (!results.length) showSuggestions(index, q, Object.assign({ landing: opts.segment || store.get("segment") }, opts), mine);
         results.forEach(function (r) {
           var li = el("li", { "data-result-url": r.url });
           var title = el("a", { "class": "result-title", href: resultHref(r) }, r.title);
           li.appendChild(title);
           li.appendChild(el("p", { "class": "result-meta" }, r.context + (r.heading ? " › " + r.heading : "")));
           var p = el("p", { "class": "result-excerpt" });
-          highlight(p, r.excerpt, r, analysis);
+          highlight(p, r.excerpt, r.highlights);
           li.appendChild(p);
           out.appendChild(li);
         });
@@ -793,9 +935,19 @@
       var items = Array.prototype.slice.call(out.children);
       resultOpened(pageForm.elements.q.value.trim(), items.indexOf(a.closest("li")) + 1, a.getAttribute("href"));
     });
+    // A misspelled word was searched as corrected: say so, with a link to the words as typed.
+    function showCorrection(q, corrected, opts) {
+      var box = el("p", { "class": "search-correction", "data-search-correction": "" });
+      var parts = t("searchShowingResultsFor").split("{query}");
+      box.appendChild(doc.createTextNode(parts[0]));
+      box.appendChild(el("em", { "data-corrected-query": "", dir: "auto" }, corrected));
+      box.appendChild(doc.createTextNode(parts.slice(1).join("{query}") + " "));
+      box.appendChild(el("a", { href: searchURL(q, opts, true), "data-search-original": "", dir: "auto" }, t("searchInsteadFor", { query: q })));
+      out.parentNode.insertBefore(box, out);
+    }
     // Nothing found: another spelling from the index's words, and the reader's segment's featured pages.
-    function showSuggestions(index, q, segment, mine) {
-      index.suggest(q, { segment: segment }).then(function (s) {
+    function showSuggestions(index, q, opts, mine) {
+      index.suggest(q, opts).then(function (s) {
         if (mine !== pageGeneration) return;
         var box = el("div", { "class": "search-suggestions", "data-search-suggestions": "" });
         if (s.didYouMean) {
@@ -815,7 +967,8 @@
     pageForm.addEventListener("submit", function (e) { e.preventDefault(); runPage(true); });
     pageForm.querySelectorAll("select").forEach(function (s) { s.addEventListener("change", function () { runPage(true); }); });
     var pageTimer = null;
-    pageForm.elements.q.addEventListener("input", function () { clearTimeout(pageTimer); pageTimer = setTimeout(function () { runPage(true); }, 120); });
+    // Typing a new query ends "the words as typed" (a link to the original query starts it).
+    pageForm.elements.q.addEventListener("input", function () { literal = false; clearTimeout(pageTimer); pageTimer = setTimeout(function () { runPage(true); }, 120); });
     runPage(false);
   }
 

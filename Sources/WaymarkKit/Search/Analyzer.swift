@@ -85,6 +85,32 @@ public struct Analyzer {
         if prefix >= 0 { body(prefix) }
     }
 
+    /// Each word of `text` on its own (Persian affixes written apart are not joined), with its range in
+    /// Unicode scalars and its folded form: what result excerpts are chosen by and marked with.
+    public mutating func tokens(_ text: String) -> [(range: Range<Int>, folded: [UInt8])] {
+        var out: [(range: Range<Int>, folded: [UInt8])] = []
+        var text = text
+        text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var scanned = 0
+            var scalars = 0
+            Self.tokenize(bytes) { token in
+                let start = token.baseAddress! - base
+                for b in bytes[scanned..<start] where b & 0xC0 != 0x80 { scalars += 1 }
+                let length = token.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+                scanned = start + token.count
+                var id = spellings.find(token)
+                if id == ByteTable.missing {
+                    id = analyzeSpelling(token)
+                    spellings.insert(token, id)
+                }
+                if id >= 0 { out.append((scalars..<(scalars + length), Array(vocabulary[Int(id)].folded.utf8))) }
+                scalars += length
+            }
+        }
+        return out
+    }
+
     /// The analysed word for a new spelling, or -1 when it is not a word.
     private mutating func analyzeSpelling(_ token: UnsafeBufferPointer<UInt8>) -> Int32 {
         var raw = String(decoding: token, as: UTF8.self)

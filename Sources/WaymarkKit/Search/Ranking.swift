@@ -5,9 +5,11 @@
 ///
 /// A query word matches index words with a weight: its exact folded form, the same stem (taken from
 /// the index; for a word the index lacks, the longest indexed stem it starts with, less certain),
-/// synonyms, longer words it starts (the word being typed), words one edit away or, for the word being
-/// typed, words whose start is one edit away; two neighbouring query words that the index has written
-/// as one word match that word. Each weight is then multiplied by `plain`, or, when the query word
+/// synonyms, longer words it starts (the word being typed), words one edit away (from `typoLength`
+/// letters) or, for the word being typed, words whose start is one edit away, or for a shorter word
+/// (from `correctionLength` letters) the one word a letter away it clearly means (`clearCorrection`);
+/// two neighbouring query words that the index has written as one word match that word. The "did you
+/// mean" suggestion allows one edit, or two from `twoEditLength` letters. Each weight is then multiplied by `plain`, or, when the query word
 /// carries diacritics, by `markedSame` for pages with exactly that form and `markedOther` for other
 /// forms. A page scores the sum over words of its best impact × multiplier, × words matched, ×
 /// (`base` + proximity bonus up to `proximityCap` + `titleWord` per query word in the title, up to
@@ -24,6 +26,15 @@ public struct Ranking: Codable, Sendable, Equatable {
     public var prefixLimit = 50
     public var typo = 50
     public var typoPrefix = 40
+    /// Shortest word matched one typo away: shorter words have many neighbours one edit away.
+    public var typoLength = 5
+    /// Shortest word corrected at all (a suggestion, or a short word clearly meant: `chrn` → `churn`).
+    public var correctionLength = 3
+    /// Shortest word a suggestion may be two edits from.
+    public var twoEditLength = 6
+    /// A short word clearly means the word one edit away on at least this many times the pages of all
+    /// the other words one edit away together.
+    public var clearCorrection = 3
     public var joined = 100
     public var joinedPrefix = 70
     public var joinedLimit = 20

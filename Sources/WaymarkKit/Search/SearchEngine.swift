@@ -10,14 +10,20 @@ public struct SearchQuery: Sendable {
     public var limit: Int
     /// Match the last word as a prefix (search as you type). On in the browser and the CLI alike.
     public var prefix: Bool
+    /// Search the words as typed: no word the index lacks is matched through a correction (the search
+    /// page's "Search instead for …" link, `waymark search --literal`).
+    public var literal: Bool
 
-    public init(_ text: String, segment: String? = nil, stage: String? = nil, kind: String? = nil, limit: Int = 10, prefix: Bool = true) {
+    public init(
+        _ text: String, segment: String? = nil, stage: String? = nil, kind: String? = nil, limit: Int = 10, prefix: Bool = true, literal: Bool = false
+    ) {
         self.text = text
         self.segment = segment
         self.stage = stage
         self.kind = kind
         self.limit = limit
         self.prefix = prefix
+        self.literal = literal
     }
 }
 
@@ -27,7 +33,10 @@ public struct SearchResult: Sendable, Equatable {
     public var title: String
     /// Heading id of the best-matching section, if it is not the top of the page.
     public var anchor: String?
+    /// The passage showing the most query words (see `SearchEngine.excerpt`).
     public var excerpt: String
+    /// Where the query's words are in `excerpt`, in Unicode scalars (the browser marks them).
+    public var highlights: [Range<Int>] = []
     public var kind: String
     public var context: String
     public var score: Int
@@ -38,6 +47,10 @@ public struct SearchResult: Sendable, Equatable {
 /// scoring and tie-breaking. Keep the two in step; the end-to-end tests compare them query by query.
 ///
 /// Ranking is `Ranking`'s, with the weights read from `meta.json` like the browser reads them.
+///
+/// Excerpts: each result shows the run of its best section's stored passages (at most `meta.excerpt`
+/// scalars) that holds the most query words, with those words' ranges (`SearchResult.highlights`); a
+/// query word is found in text as any index word it matched (its form, stem, synonym, correction).
 public final class SearchEngine {
     public let language: String
     /// Positions below this are title words (see `SearchIndexBuilder.titleEnd`).
@@ -56,6 +69,8 @@ public final class SearchEngine {
         var base: String
         var docs: Int
         var chunk: Int
+        /// Longest excerpt, in scalars.
+        var excerpt: Int
         var analysis: Analysis
         var ranking: Ranking
         var shards: [String]
@@ -79,6 +94,11 @@ public final class SearchEngine {
         var folded: [UInt8]
         var key: [UInt8]
         var variants: [(normal: [UInt8], postings: [Posting])]
+
+        /// Pages the word is on, over its written forms (what "more used" means for corrections).
+        var pageCount: Int { variants.reduce(0) { $0 + $1.postings.count } }
+        /// The written form on the most pages (the first of them on ties).
+        var mostUsedForm: String { String(decoding: variants.max { $0.postings.count < $1.postings.count }!.normal, as: UTF8.self) }
     }
 
     struct Posting {
@@ -93,20 +113,23 @@ public final class SearchEngine {
         var k: String
         var m: String
         var d: String
+        /// Tags, joined by ", " (absent without tags).
+        var g: String?
         var s: [Section]
 
         struct Section: Decodable {
             var anchor: String
             var heading: String
             var start: Int
-            var snippet: String
+            /// The section's text in passages (`SearchIndexBuilder.passages`).
+            var passages: [String]
 
             init(from decoder: Decoder) throws {
                 var c = try decoder.unkeyedContainer()
                 anchor = try c.decode(String.self)
                 heading = try c.decode(String.self)
                 start = try c.decode(Int.self)
-                snippet = try c.decode(String.self)
+                passages = try c.decode([String].self)
             }
         }
     }
@@ -239,10 +262,15 @@ public final class SearchEngine {
         return fragments[chunk]![doc % meta.chunk]
     }
 
+    /// An index word a query word matches, with its weight; `spelling` when it corrects a word the index
+    /// lacks (one typo away, or a short word it clearly means).
+    typealias Expansion = (entry: Entry, weight: Int, spelling: Bool)
+
     /// Entries of a shard that a query word matches, with their weights (see the type's documentation).
-    func expansions(normal: [UInt8], folded: [UInt8], isLast: Bool, prefix: Bool) throws -> [(entry: Entry, weight: Int)] {
+    /// Without `correct`, only the word as typed (its form, stem, and the start of a word being typed).
+    func expansions(normal: [UInt8], folded: [UInt8], isLast: Bool, prefix: Bool, correct: Bool) throws -> [Expansion] {
         let entries = try shard(SearchShards.shard(of: String(decoding: folded, as: UTF8.self), count: meta.shards.count))
-        var out: [(Entry, Int)] = []
+        var out: [Expansion] = []
         var taken = Set<[UInt8]>()
         let exact = entries.first { $0.folded == folded }
         // A word the index lacks: every indexed stem the stem rules make of it (less certain than the
@@ -250,32 +278,56 @@ public final class SearchEngine {
         let keys: Set<[UInt8]> = exact.map { [$0.key] } ?? (meta.analysis.stem ? stemCandidates(folded) : [])
         let sameStem = exact == nil ? weights.guessedStem : weights.sameStem
         for e in entries where keys.contains(e.key) {
-            out.append((e, e.folded == folded ? weights.exact : sameStem))
+            out.append((e, e.folded == folded ? weights.exact : sameStem, false))
             taken.insert(e.folded)
         }
         if isLast, prefix, Self.scalarCount(folded) >= 2 {
             var added = 0
             for e in entries where added < weights.prefixLimit && e.folded != folded && e.folded.starts(with: folded) && !taken.contains(e.folded) {
-                out.append((e, weights.prefix))
+                out.append((e, weights.prefix, false))
                 taken.insert(e.folded)
                 added += 1
             }
         }
-        if exact == nil, Self.scalarCount(folded) >= 5 {
+        let target = Array(String(decoding: folded, as: UTF8.self).unicodeScalars)
+        if correct, exact == nil, target.count >= weights.typoLength {
             // One typo: the whole word, or, for the word being typed, the start of a word.
-            let target = Array(String(decoding: folded, as: UTF8.self).unicodeScalars)
             for e in entries where !taken.contains(e.folded) {
                 let candidate = Array(String(decoding: e.folded, as: UTF8.self).unicodeScalars)
                 if Self.withinOneEdit(candidate, target) {
-                    out.append((e, weights.typo))
+                    out.append((e, weights.typo, true))
                 } else if isLast, prefix, candidate.count > target.count,
                     (target.count - 1...target.count + 1).contains(where: { Self.withinOneEdit(Array(candidate.prefix($0)), target) })
                 {
-                    out.append((e, weights.typoPrefix))
+                    out.append((e, weights.typoPrefix, true))
                 }
             }
+        } else if correct, out.isEmpty, target.count >= weights.correctionLength, let meant = clearlyMeant(target, in: entries) {
+            out.append((meant, weights.typo, true))
         }
         return out
+    }
+
+    /// The word a short misspelled word (`chrn`, fewer than `typoLength` letters, where one typo away
+    /// holds many words) clearly means: of the indexed words one edit away with the same first two
+    /// letters, the one on the most pages, if that is at least `clearCorrection` times the pages of all
+    /// the others together (three quarters of the candidates' pages or more, with the default 3).
+    func clearlyMeant(_ target: [Unicode.Scalar], in entries: [Entry]) -> Entry? {
+        var best: (entry: Entry, pages: Int)?
+        var others = 0
+        for e in entries {
+            let candidate = Array(String(decoding: e.folded, as: UTF8.self).unicodeScalars)
+            guard candidate.count >= 2, candidate.prefix(2) == target.prefix(2), Self.withinOneEdit(candidate, target) else { continue }
+            let pages = e.pageCount
+            if let b = best, pages <= b.pages {
+                others += pages
+            } else {
+                others += best?.pages ?? 0
+                best = (e, pages)
+            }
+        }
+        guard let best, best.pages >= weights.clearCorrection * others else { return nil }
+        return best.entry
     }
 
     static func scalarCount(_ utf8: [UInt8]) -> Int { utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
@@ -351,7 +403,7 @@ public final class SearchEngine {
     /// Synonyms found in the query, as extra matches of the query words they cover: a group's
     /// alternative typed in the query (a word, or a phrase's words in order) makes every query word of it
     /// also match each other alternative of the group, a phrase alternative through `synonymEntry`.
-    func addSynonyms(_ words: [QueryWord], to expanded: inout [[(entry: Entry, weight: Int)]]) throws {
+    func addSynonyms(_ words: [QueryWord], to expanded: inout [[Expansion]]) throws {
         var cache: [String: Entry?] = [:]
         for group in meta.synonyms {
             for typed in group {
@@ -362,7 +414,7 @@ public final class SearchEngine {
                         if cache[other] == nil { cache[other] = try synonymEntry(other) }
                         guard let entry = cache[other] ?? nil else { continue }
                         for k in start..<(start + alternative.count) where !expanded[k].contains(where: { $0.entry.folded == entry.folded }) {
-                            expanded[k].append((entry, weights.synonym))
+                            expanded[k].append((entry, weights.synonym, false))
                         }
                     }
                 }
@@ -370,11 +422,22 @@ public final class SearchEngine {
         }
     }
 
-    public func search(_ query: SearchQuery) throws -> [SearchResult] {
+    /// Results and, when a misspelled word was searched through a correction, the query as corrected.
+    public struct Response: Sendable, Equatable {
+        public var results: [SearchResult]
+        /// The query with each word that matched only through a correction replaced by its correction
+        /// (`onbording checklist` → `onboarding checklist`): what the search page says it shows results
+        /// for. Nil when no word was corrected or nothing was found.
+        public var correctedQuery: String?
+    }
+
+    public func search(_ query: SearchQuery) throws -> [SearchResult] { try respond(query).results }
+
+    public func respond(_ query: SearchQuery) throws -> Response {
         let (words, phrases) = parse(query.text)
-        if words.isEmpty { return [] }
+        if words.isEmpty { return Response(results: [], correctedQuery: nil) }
         var expanded = try words.enumerated().map { i, word in
-            try expansions(normal: word.normal, folded: word.folded, isLast: i == words.count - 1, prefix: query.prefix)
+            try expansions(normal: word.normal, folded: word.folded, isLast: i == words.count - 1, prefix: query.prefix, correct: !query.literal)
         }
         try addSynonyms(words, to: &expanded)
         // Two query words that the index has as one word (`چک لیست` for `چک‌لیست‌ها`, `check list` for
@@ -386,8 +449,8 @@ public final class SearchEngine {
             for e in entries where added < weights.joinedLimit && e.folded.starts(with: joined) && !expanded[i].contains(where: { $0.entry.folded == e.folded })
             {
                 let weight = e.folded == joined ? weights.joined : weights.joinedPrefix
-                expanded[i].append((e, weight))
-                expanded[i + 1].append((e, weight))
+                expanded[i].append((e, weight, false))
+                expanded[i + 1].append((e, weight, false))
                 added += 1
             }
         }
@@ -397,7 +460,7 @@ public final class SearchEngine {
             // Typed diacritics (or other marks the folded form drops) make the exact form count more.
             marked[i] = word.normal != word.folded
             let typing = i == words.count - 1 && query.prefix
-            for (entry, weight) in expanded[i] {
+            for (entry, weight, _) in expanded[i] {
                 for variant in entry.variants {
                     let same = variant.normal == word.normal || (typing && variant.normal.count > word.normal.count && variant.normal.starts(with: word.normal))
                     // Typed diacritics: the same form above other forms (likely other words).
@@ -469,18 +532,30 @@ public final class SearchEngine {
         scored.sort {
             ($0.phrases, $0.exact, $0.score, -$0.doc) > ($1.phrases, $1.exact, $1.score, -$1.doc)
         }
-        return try scored.prefix(max(0, query.limit)).map { item in
+        let matcher = Matcher(words: words, expanded: expanded, prefix: query.prefix)
+        let results = try scored.prefix(max(0, query.limit)).map { item in
             let f = try fragment(item.doc)
             var positions: [(word: Int, position: Int)] = []
             for (i, b) in best.enumerated() { for p in b[item.doc]?.positions ?? [] { positions.append((i, p)) } }
-            let section = Self.bestSection(f.s.map(\.start), positions)
-            let s = section.map { f.s[$0] }
-            var excerpt = s?.snippet ?? ""
-            if excerpt.isEmpty { excerpt = f.d.isEmpty ? (f.s.first?.snippet ?? "") : f.d }
+            let s = bestSection(f.s, positions, matcher).map { f.s[$0] }
+            let excerpt = excerpt(f, s, matcher)
             return SearchResult(
                 url: meta.base + URLPath.encode(f.u), title: f.t, anchor: (s?.anchor).flatMap { $0.isEmpty ? nil : $0 },
-                excerpt: excerpt, kind: f.k == "g" ? "guide" : "article", context: f.m, score: item.score)
+                excerpt: excerpt, highlights: findWords(excerpt, matcher).ranges, kind: f.k == "g" ? "guide" : "article", context: f.m,
+                score: item.score)
         }
+        // A word matched only through corrections is shown as its correction of the highest weight, then
+        // on the most pages (the first in index order on ties), in its most used form.
+        var corrected = false
+        let shown = words.indices.map { i -> String in
+            let list = expanded[i]
+            guard !list.isEmpty, list.allSatisfy(\.spelling) else { return String(decoding: words[i].normal, as: UTF8.self) }
+            var choice = list[0]
+            for x in list.dropFirst() where (x.weight, x.entry.pageCount) > (choice.weight, choice.entry.pageCount) { choice = x }
+            corrected = true
+            return choice.entry.mostUsedForm
+        }
+        return Response(results: results, correctedQuery: corrected && !results.isEmpty ? shown.joined(separator: " ") : nil)
     }
 
     /// What to offer when a query finds nothing: a spelling of the query from the index's own words, and
@@ -493,54 +568,176 @@ public final class SearchEngine {
     }
 
     /// Suggestions for a query (`waymark search` shows them when there are no results, as the browser
-    /// does). A replacement is the indexed word sharing the first two letters with the fewest edits (at
-    /// most one for words of three or four letters, two for longer ones), then the most pages, then byte
-    /// order; it is written in its most used form, so `diem suc khoe` can come back with diacritics.
+    /// does). A replacement is the indexed word sharing the first two letters with the fewest edits, then
+    /// the most pages, then byte order; it is written in its most used form, so `diem suc khoe` can come
+    /// back with diacritics. Edits allowed grow with the word: one from `correctionLength` letters (3),
+    /// two from `twoEditLength` (6), as Lucene's "AUTO" fuzziness (a five-letter word two edits away
+    /// shares three letters with it: `zebra` is not `zero`). A spelling is offered only when it finds
+    /// something with the query's filters.
     public func suggest(_ query: SearchQuery) throws -> Suggestions {
         let words = parse(query.text).words
         var replaced = false
         var out: [String] = []
         for (i, word) in words.enumerated() {
-            let matches = try expansions(normal: word.normal, folded: word.folded, isLast: i == words.count - 1, prefix: query.prefix)
+            let matches = try expansions(
+                normal: word.normal, folded: word.folded, isLast: i == words.count - 1, prefix: query.prefix, correct: !query.literal)
             let target = Array(String(decoding: word.folded, as: UTF8.self).unicodeScalars)
             var choice: (distance: Int, pages: Int, entry: Entry)?
-            if matches.isEmpty, target.count >= 3 {
-                let limit = target.count >= 5 ? 2 : 1
+            if matches.isEmpty, target.count >= weights.correctionLength {
+                let limit = target.count >= weights.twoEditLength ? 2 : 1
                 let entries = try shard(SearchShards.shard(of: String(decoding: word.folded, as: UTF8.self), count: meta.shards.count))
                 for e in entries {
                     let candidate = Array(String(decoding: e.folded, as: UTF8.self).unicodeScalars)
                     guard candidate.count >= 2, candidate.prefix(2) == target.prefix(2), abs(candidate.count - target.count) <= limit else { continue }
                     let distance = editDistance(candidate, target, swaps: true)
-                    let pages = e.variants.reduce(0) { $0 + $1.postings.count }
+                    let pages = e.pageCount
                     if distance <= limit, choice == nil || (distance, -pages) < (choice!.distance, -choice!.pages) { choice = (distance, pages, e) }
                 }
             }
             if let choice {
                 replaced = true
-                let form = choice.entry.variants.max { $0.postings.count < $1.postings.count }!
-                out.append(String(decoding: form.normal, as: UTF8.self))
+                out.append(choice.entry.mostUsedForm)
             } else {
                 out.append(String(decoding: word.normal, as: UTF8.self))
             }
+        }
+        var better = replaced ? out.joined(separator: " ") : nil
+        if let text = better {
+            var found = query
+            found.text = text
+            found.limit = 1
+            if try search(found).isEmpty { better = nil }
         }
         let docs = meta.featured[query.segment ?? "home"] ?? meta.featured["home"] ?? []
         let featured = try docs.prefix(3).map { doc -> SearchResult in
             let f = try fragment(doc)
             return SearchResult(
-                url: meta.base + URLPath.encode(f.u), title: f.t, anchor: nil, excerpt: f.d.isEmpty ? (f.s.first?.snippet ?? "") : f.d,
-                kind: f.k == "g" ? "guide" : "article", context: f.m, score: 0)
+                url: meta.base + URLPath.encode(f.u), title: f.t, anchor: nil, excerpt: excerpt(f, nil, Matcher()), kind: f.k == "g" ? "guide" : "article",
+                context: f.m, score: 0)
         }
-        return Suggestions(didYouMean: replaced ? out.joined(separator: " ") : nil, featured: featured)
+        return Suggestions(didYouMean: better, featured: featured)
     }
 
-    /// The section holding the most distinct query words (earliest on ties); nil when the words matched
-    /// only the title, summary or tags, which come before the first section.
-    static func bestSection(_ starts: [Int], _ positions: [(word: Int, position: Int)]) -> Int? {
+    /// What each query word matched in the index, to find it in text: single words (folded), phrases
+    /// (synonyms with spaces, as their words) and, for the word being typed, the words it begins.
+    struct Matcher {
+        var words: [(single: Set<[UInt8]>, phrases: [[[UInt8]]], prefix: [UInt8]?)] = []
+
+        init() {}
+
+        init(words: [QueryWord], expanded: [[Expansion]], prefix: Bool) {
+            self.words = words.indices.map { i in
+                var single = Set<[UInt8]>()
+                var phrases: [[[UInt8]]] = []
+                for x in expanded[i] {
+                    if x.entry.folded.contains(0x20) {
+                        phrases.append(x.entry.folded.split(separator: 0x20).map(Array.init))
+                    } else {
+                        single.insert(x.entry.folded)
+                    }
+                }
+                let typing = prefix && i == words.count - 1 && SearchEngine.scalarCount(words[i].folded) >= 2
+                return (single, phrases, typing ? words[i].folded : nil)
+            }
+        }
+    }
+
+    /// The query words found in `text`: which ones, how many words of the text matched, and their ranges
+    /// in scalars, in order. A query word is found as one of its index words, as two words written apart
+    /// that the index has as one (`check list`), as a synonym phrase's words in order, or, for the word
+    /// being typed, as a word it begins. Each word of the text is analysed alone (Persian affixes written
+    /// apart are not joined), as the browser's `findWords` does.
+    func findWords(_ text: String, _ matcher: Matcher) -> (seen: [Bool], words: Int, count: Int, ranges: [Range<Int>]) {
+        guard !matcher.words.isEmpty else { return ([], 0, 0, []) }
+        let t = analyzer.tokens(text)
+        var hit = [Bool](repeating: false, count: t.count)
+        var seen = [Bool](repeating: false, count: matcher.words.count)
+        for (w, q) in matcher.words.enumerated() {
+            for k in t.indices {
+                let f = t[k].folded
+                if q.single.contains(f) || q.prefix.map({ f.starts(with: $0) }) == true {
+                    hit[k] = true
+                    seen[w] = true
+                }
+                // Two words written apart (`check list`), not a word and a letter (`product's`).
+                if k + 1 < t.count, t[k].range.count >= 2, t[k + 1].range.count >= 2, q.single.contains(f + t[k + 1].folded) {
+                    hit[k] = true
+                    hit[k + 1] = true
+                    seen[w] = true
+                }
+                for p in q.phrases where k + p.count <= t.count && p.indices.allSatisfy({ t[k + $0].folded == p[$0] }) {
+                    for j in 0..<p.count { hit[k + j] = true }
+                    seen[w] = true
+                }
+            }
+        }
+        let ranges = t.indices.filter { hit[$0] }.map { t[$0].range }
+        return (seen, seen.filter { $0 }.count, ranges.count, ranges)
+    }
+
+    /// The run of passages, at most `meta.excerpt` scalars and never across a gap (an empty string: text
+    /// the index left out), with the most query words, then the most matched words, the earliest on
+    /// ties; nil without passages.
+    func bestWindow(_ passages: [String], _ matcher: Matcher) -> (range: Range<Int>, words: Int)? {
+        let found = passages.map { findWords($0, matcher) }
+        let lengths = passages.map(\.unicodeScalars.count)
+        var best: (range: Range<Int>, words: Int, count: Int)?
+        for i in passages.indices where !passages[i].isEmpty {
+            var j = i + 1
+            var length = lengths[i]
+            var seen = found[i].seen
+            var count = found[i].count
+            while j < passages.count, !passages[j].isEmpty, length + lengths[j] <= meta.excerpt {
+                length += lengths[j]
+                count += found[j].count
+                for (w, x) in found[j].seen.enumerated() where x { seen[w] = true }
+                j += 1
+            }
+            let words = seen.filter { $0 }.count
+            if best == nil || (words, count) > (best!.words, best!.count) { best = (i..<j, words, count) }
+        }
+        return best.map { ($0.range, $0.words) }
+    }
+
+    /// A window's text: its passages without the trailing separator, with "…" where text is left out.
+    static func windowText(_ passages: [String], _ range: Range<Int>) -> String {
+        var text = passages[range].joined()
+        while let last = text.unicodeScalars.last, last == " " || last == "·" { text.unicodeScalars.removeLast() }
+        return (range.lowerBound > 0 ? "… " : "") + text + (range.upperBound < passages.count ? " …" : "")
+    }
+
+    /// A result's excerpt: the best window of its best section; when the window holds no query word, the
+    /// section's heading before it if the heading does (a checklist under "Checklist"), else the summary
+    /// if it does, else the summary and the tags if they do; without a section, the same from the
+    /// summary, else the start of the page. (A page matched by its title alone shows no word here: the
+    /// title shows it.)
+    func excerpt(_ f: Fragment, _ section: Fragment.Section?, _ matcher: Matcher) -> String {
+        if let section {
+            let window = bestWindow(section.passages, matcher)
+            if let window, window.words > 0 { return Self.windowText(section.passages, window.range) }
+            if let window, findWords(section.heading, matcher).words > 0 { return section.heading + " · " + Self.windowText(section.passages, window.range) }
+            if !f.d.isEmpty, findWords(f.d, matcher).words > 0 { return f.d }
+            if let tags = f.g, findWords(tags, matcher).words > 0 { return f.d.isEmpty ? tags : f.d + " · " + tags }
+            if let window { return Self.windowText(section.passages, window.range) }
+        }
+        if let tags = f.g, findWords(f.d, matcher).words == 0, findWords(tags, matcher).words > 0 { return f.d.isEmpty ? tags : f.d + " · " + tags }
+        if !f.d.isEmpty { return f.d }
+        guard let first = f.s.first, let window = bestWindow(first.passages, Matcher()) else { return "" }
+        return Self.windowText(first.passages, window.range)
+    }
+
+    /// The section holding the most distinct query words, by the stored positions and by its heading and
+    /// passages (earliest on ties); nil when none holds any (the words matched only the title, summary or
+    /// tags, which come before the first section).
+    func bestSection(_ sections: [Fragment.Section], _ positions: [(word: Int, position: Int)], _ matcher: Matcher) -> Int? {
         var bestIndex: Int?
         var bestCount = 0
-        for (j, start) in starts.enumerated() {
-            let end = j + 1 < starts.count ? starts[j + 1] : Int.max
-            let words = Set(positions.filter { $0.position >= start && $0.position < end }.map(\.word))
+        for (j, section) in sections.enumerated() {
+            let end = j + 1 < sections.count ? sections[j + 1].start : Int.max
+            var words = Set(positions.filter { $0.position >= section.start && $0.position < end }.map(\.word))
+            for text in [section.heading] + section.passages {
+                for (w, x) in findWords(text, matcher).seen.enumerated() where x { words.insert(w) }
+            }
             if words.count > bestCount {
                 bestCount = words.count
                 bestIndex = j

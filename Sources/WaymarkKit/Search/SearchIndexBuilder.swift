@@ -25,17 +25,18 @@ public struct SearchDocument: Sendable {
 /// - `meta.json`: analysis tables, file names, per-page filter codes and synonyms — the only file a page
 ///   loads before the first keystroke completes a word;
 /// - `s<n>.<hash>.bin`: term shards (see `IndexFormat.swift`), one fetched per query word;
-/// - `f<n>.<hash>.json`: page fragments (title, URL, headings with anchors and start positions, section
-///   snippets), fetched for the results shown.
+/// - `f<n>.<hash>.json`: page fragments (title, URL, headings with anchors and start positions, each
+///   section's text in passages), fetched for the results shown.
 ///
 /// Scores are BM25F impacts computed here, once, with field weights title 3 > headings 2 > summary and
 /// tags 1.5 > body 1, and quantized to a byte; the query side only sums and multiplies integers, which is
 /// what lets the browser and `waymark search` rank identically.
 public struct SearchIndexBuilder: Sendable {
     /// The index format. Version 2 added `stemRules` and `featured` to `meta.json`, dropped
-    /// `analysis.maxSuffix` and lets synonyms hold phrases; readers refuse another version with "rebuild
-    /// the site" rather than misread it.
-    static let formatVersion = 2
+    /// `analysis.maxSuffix` and lets synonyms hold phrases; version 3 keeps each section's text as
+    /// passages instead of one snippet, and `excerpt` and the correction limits in `meta.json`. Readers
+    /// refuse another version with "rebuild the site" rather than misread it.
+    static let formatVersion = 3
 
     public var segments: [String]
     public var stages: [String]
@@ -57,10 +58,16 @@ public struct SearchIndexBuilder: Sendable {
     static let maximumPositions = 3
     /// Per word form, how many of its best pages keep their positions.
     static let postingsWithPositions = 64
-    /// Scalars of text kept per section for result excerpts. Snippets are most of a fragment file's
-    /// bytes, and a first query downloads one whole fragment file: 120 (about twenty words, a search
-    /// result's usual excerpt) instead of 200 cut the first query on the 10,000-page corpus by about 7 kB.
-    static let snippetLength = 120
+    /// Longest passage, in scalars: about a line of a result.
+    static let passageLength = 160
+    /// A passage ends at a sentence or block end only once it is this long, so table cells and short list
+    /// items travel together, separated by " · ".
+    static let minimumPassage = 40
+    /// Longest excerpt (a run of passages) shown for a result, in scalars.
+    static let excerptLength = 180
+    /// On how many of a word's best pages excerpts can show it: the passage of its first use in the body
+    /// is kept there (the search page shows 20 results).
+    static let excerptPages = 20
     static let k1 = 1.2, b = 0.75
 
     public init(segments: [String], stages: [String], synonyms: [String: [[String]]], basePath: String) {
@@ -122,7 +129,22 @@ public struct SearchIndexBuilder: Sendable {
         var lexicon: Lexicon
         var terms: [Term]
         var length: Int
-        var fragment: JSON
+        var fragment: Fragment
+    }
+
+    /// A page's fragment before the index chooses the passages it keeps (`fragmentJSON`).
+    struct Fragment: Sendable {
+        var fields: [(String, JSON)]
+        var sections: [Section]
+
+        struct Section: Sendable {
+            var anchor: String
+            var heading: String
+            var start: Int
+            var passages: [String]
+            /// Per passage, the page's terms (indices into `Analyzed.terms`) used in the body for the first time there.
+            var firstUses: [[Int32]]
+        }
     }
 
     /// Analyses documents on every core, in chunks with an analyzer (and its caches) each; the result is
@@ -156,7 +178,7 @@ public struct SearchIndexBuilder: Sendable {
         }
     }
 
-    static func analyze(_ d: SearchDocument, with analyzer: inout Analyzer, scratch: inout [Int32]) -> (terms: [Term], length: Int, fragment: JSON) {
+    static func analyze(_ d: SearchDocument, with analyzer: inout Analyzer, scratch: inout [Int32]) -> (terms: [Term], length: Int, fragment: Fragment) {
         var terms: [Term] = []
         var position: Int32 = 0
         func add(_ text: String, weight: Float, rank: UInt32) {
@@ -180,62 +202,130 @@ public struct SearchIndexBuilder: Sendable {
         position = max(position + Int32(fieldGap), Int32(titleEnd))
         add(([d.summary ?? ""] + d.tags).joined(separator: " . "), weight: Float(summaryWeight), rank: 1)
         position += Int32(fieldGap)
-        var sections: [JSON] = []
+        var sections: [Fragment.Section] = []
+        var usedInBody: Set<Int32> = []
         for section in d.sections {
             let start = position
             if !section.heading.isEmpty { add(section.heading, weight: Float(headingWeight), rank: 2) }
             add(section.text, weight: Float(bodyWeight), rank: 0)
+            // Which passage holds each term's first use in the body: the passage an excerpt needs to show it.
+            let passages = passages(section.text)
+            let firstUses = passages.map { passage -> [Int32] in
+                var firsts: [Int32] = []
+                analyzer.analyze(passage) { id in
+                    guard Int(id) < scratch.count, scratch[Int(id)] >= 0, usedInBody.insert(scratch[Int(id)]).inserted else { return }
+                    firsts.append(scratch[Int(id)])
+                }
+                return firsts
+            }
             sections.append(
-                .array([
-                    .string(section.anchor ?? ""), .string(section.heading), .int(Int(start)), .string(snippet(section.text)),
-                ]))
+                Fragment.Section(anchor: section.anchor ?? "", heading: section.heading, start: Int(start), passages: passages, firstUses: firstUses))
         }
         for t in terms { scratch[Int(t.word)] = -1 }
-        let fragment = JSON.object([
-            ("u", .string(d.urlPath)), ("t", .string(d.title)), ("k", .string(d.kind == .guide ? "g" : "a")),
-            ("m", .string(d.context)), ("d", .string(d.summary ?? "")), ("s", .array(sections)),
-        ])
-        return (terms, Int(position), fragment)
+        let fields: [(String, JSON)] =
+            [
+                ("u", .string(d.urlPath)), ("t", .string(d.title)), ("k", .string(d.kind == .guide ? "g" : "a")),
+                ("m", .string(d.context)), ("d", .string(d.summary ?? "")),
+            ] + (d.tags.isEmpty ? [] : [("g", .string(d.tags.joined(separator: ", ")))])
+        return (terms, Int(position), Fragment(fields: fields, sections: sections))
     }
 
-    /// The start of a section's text with whitespace collapsed, cut at a word boundary after about
-    /// `snippetLength` scalars (never inside a word, so never inside a combining sequence). Works on
-    /// UTF-8 bytes: it runs for every section of every page.
-    static func snippet(_ text: String) -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(snippetLength * 2)
-        var scalars = 0
-        var pendingSpace = false
-        var lastSpace = -1
-        var cut = false
-        for b in text.utf8 {
-            if b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D {
-                pendingSpace = !out.isEmpty
-                continue
-            }
-            if pendingSpace {
-                if scalars >= snippetLength {
-                    cut = true
-                    break
+    /// A page's fragment as stored: each section's passages that an excerpt may need, which are its first
+    /// passage and every passage holding the first use in the body of a term in `kept` (the page is among
+    /// the word's `excerptPages` best pages, where a query for the word shows it). A word on few pages
+    /// keeps its passage everywhere, a word on every page only where it matters; so the index grows with
+    /// the vocabulary, not with the text. Each run of left-out passages is an empty string, so neither
+    /// engine joins text across a gap.
+    static func fragmentJSON(_ f: Fragment, kept: Set<Int32>) -> JSON {
+        let sections = f.sections.map { s -> JSON in
+            var passages: [JSON] = []
+            var gap = false
+            for (i, passage) in s.passages.enumerated() {
+                guard i == 0 || s.firstUses[i].contains(where: kept.contains) else {
+                    gap = true
+                    continue
                 }
-                lastSpace = out.count
-                out.append(0x20)
-                scalars += 1
-                pendingSpace = false
+                if gap { passages.append(.string("")) }
+                gap = false
+                passages.append(.string(passage))
             }
-            out.append(b)
-            if b & 0xC0 != 0x80 { scalars += 1 }
-            if scalars > snippetLength + 60, b & 0xC0 != 0x80 {
-                // A very long word: stop before this scalar begins.
-                out.removeLast()
-                cut = true
-                break
+            if gap { passages.append(.string("")) }
+            return .array([.string(s.anchor), .string(s.heading), .int(s.start), .array(passages)])
+        }
+        return .object(f.fields + [("s", .array(sections))])
+    }
+
+    /// A section's text as passages for excerpts: whitespace collapsed, a block end (paragraph, list item,
+    /// table cell, code line) shown as " · " unless the text before it ends in punctuation, a passage
+    /// ending at a sentence end or block end once it is `minimumPassage` long, or before it would pass
+    /// `passageLength`, and always between words (a word longer than a passage is cut short with "…").
+    /// Each passage but the last ends with the separator that follows it, so the passages joined are the
+    /// text. Works on UTF-8 bytes: it runs for every section of every page.
+    static func passages(_ text: String) -> [String] {
+        var passages: [String] = []
+        var current: [UInt8] = []
+        var currentLength = 0
+        var blockEnd = false
+        var last: (sentence: Bool, clause: Bool) = (false, false)
+        func add(_ word: ArraySlice<UInt8>) {
+            var word = Array(word)
+            var length = word.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+            if length > passageLength {
+                // A very long word (a URL, a hash): its start is enough.
+                var scalars = 0
+                let end = word.firstIndex { b in
+                    if b & 0xC0 != 0x80 { scalars += 1 }
+                    return scalars > passageLength / 2
+                }!
+                word = Array(word[..<end]) + Array("…".utf8)
+                length = passageLength / 2 + 1
+            }
+            let separator: [UInt8] = current.isEmpty ? [] : blockEnd && !last.clause ? Array(" · ".utf8) : [0x20]
+            let separatorLength = separator.isEmpty ? 0 : separator.count == 1 ? 1 : 3
+            if !current.isEmpty,
+                ((last.sentence || blockEnd) && currentLength >= minimumPassage) || currentLength + separatorLength + length > passageLength
+            {
+                passages.append(String(decoding: current + separator, as: UTF8.self))
+                current = []
+                currentLength = 0
+            } else {
+                current += separator
+                currentLength += separatorLength
+            }
+            current += word
+            currentLength += length
+            last = ending(word)
+            blockEnd = false
+        }
+        let bytes = Array(text.utf8)
+        var start = -1
+        for (i, b) in bytes.enumerated() {
+            let space = b == 0x20 || b == 0x0A || b == 0x09 || b == 0x0D
+            if space {
+                if start >= 0 {
+                    add(bytes[start..<i])
+                    start = -1
+                }
+                if b == 0x0A { blockEnd = true }
+            } else if start < 0 {
+                start = i
             }
         }
-        guard cut else { return String(decoding: out, as: UTF8.self) }
-        if lastSpace > 0 { out.removeSubrange(lastSpace...) }
-        return String(decoding: out, as: UTF8.self) + "…"
+        if start >= 0 { add(bytes[start...]) }
+        if !current.isEmpty { passages.append(String(decoding: current, as: UTF8.self)) }
+        return passages
     }
+
+    /// Whether a word ends a sentence (`.`, `!`, `?`, `…`, `؟`, `。`) or at least a clause (also `:`, `;`,
+    /// `,`, `،`, `؛`), by its last scalar.
+    static func ending(_ word: [UInt8]) -> (sentence: Bool, clause: Bool) {
+        var i = word.count - 1
+        while i > 0, word[i] & 0xC0 == 0x80 { i -= 1 }
+        guard i >= 0, let last = String(decoding: word[i...], as: UTF8.self).unicodeScalars.first else { return (false, false) }
+        return (sentenceEnds.contains(last), sentenceEnds.contains(last) || clauseEnds.contains(last))
+    }
+    static let sentenceEnds: Set<Unicode.Scalar> = [".", "!", "?", "…", "؟", "。", "！", "？"]
+    static let clauseEnds: Set<Unicode.Scalar> = [":", ";", ",", "،", "؛", "：", "；", "，"]
 
     /// How Snowball turned this corpus's words into stems, as suffix rules: `measurements` → `measur`
     /// gives (`ements`, ``), `happy` → `happi` gives (`y`, `i`). A query word the index lacks is matched
@@ -292,6 +382,18 @@ public struct SearchIndexBuilder: Sendable {
         }
         var newID = [Int](repeating: 0, count: n)
         for (new, old) in order.enumerated() { newID[old] = new }
+        // Positions (for proximity, phrases and deep links) only where they can matter: the pages that rank
+        // highest for each word. A word on every page would otherwise cost kilobytes.
+        // Excerpts show a word on its best `excerptPages` pages (see `fragmentJSON`).
+        var positioned: [Set<Int32>] = []
+        var kept = [Set<Int32>](repeating: [], count: n)
+        for w in corpus.postings.indices {
+            let unit = Int(corpus.unitOf[w])
+            let ranked = corpus.postings[w].map { p in (doc: p.doc, term: p.term, impact: quantized(corpus.impact(unit: unit, doc: Int(p.doc)))) }
+                .sorted { ($0.impact, -newID[Int($0.doc)]) > ($1.impact, -newID[Int($1.doc)]) }
+            positioned.append(Set(ranked.prefix(Self.postingsWithPositions).map(\.doc)))
+            for p in ranked.prefix(Self.excerptPages) { kept[Int(p.doc)].insert(p.term) }
+        }
 
         // Entries (folded forms) in UTF-8 byte order; each holds its written forms (words).
         let sortedFolded = corpus.entries.keys.sorted { Array($0.utf8).lexicographicallyPrecedes($1.utf8) }
@@ -332,18 +434,13 @@ public struct SearchIndexBuilder: Sendable {
                     let postings = corpus.postings[Int(word)].map { p in
                         (doc: newID[Int(p.doc)], impact: quantized(corpus.impact(unit: unit, doc: Int(p.doc))), term: p)
                     }.sorted { $0.doc < $1.doc }
-                    // Positions (for proximity and deep links) only where they can matter: the pages
-                    // that rank highest for this word. A word on every page would otherwise cost kilobytes.
-                    let withPositions = Set(
-                        postings.indices.sorted { (postings[$0].impact, -postings[$0].doc) > (postings[$1].impact, -postings[$1].doc) }
-                            .prefix(Self.postingsWithPositions))
                     w.varint(postings.count)
                     var lastDoc = 0
-                    for (i, p) in postings.enumerated() {
+                    for p in postings {
                         w.varint(p.doc - lastDoc)
                         lastDoc = p.doc
                         w.byte(p.impact)
-                        let positions = withPositions.contains(i) ? analyzed[Int(p.term.doc)].terms[Int(p.term.term)].positions.sorted : []
+                        let positions = positioned[Int(word)].contains(p.term.doc) ? analyzed[Int(p.term.doc)].terms[Int(p.term.term)].positions.sorted : []
                         w.varint(positions.count)
                         var lastPosition = 0
                         for position in positions {
@@ -366,7 +463,7 @@ public struct SearchIndexBuilder: Sendable {
         var fragmentNames: [JSON] = []
         for c in 0..<chunks where c * fragmentChunkSize < max(n, 1) {
             let slice = order[min(n, c * fragmentChunkSize)..<min(n, (c + 1) * fragmentChunkSize)]
-            let bytes = Array((JSON.array(slice.map { analyzed[$0].fragment }).encoded() + "\n").utf8)
+            let bytes = Array((JSON.array(slice.map { Self.fragmentJSON(analyzed[$0].fragment, kept: kept[$0]) }).encoded() + "\n").utf8)
             let name = TemplateSet.fingerprinted("f\(c).json", bytes)
             fragmentNames.append(.string(name))
             files.append((folder + name, bytes))
@@ -390,6 +487,7 @@ public struct SearchIndexBuilder: Sendable {
             ("base", .string(basePath)),
             ("docs", .int(n)),
             ("chunk", .int(fragmentChunkSize)),
+            ("excerpt", .int(Self.excerptLength)),
             ("analysis", LanguageProfile(language: language).json),
             ("ranking", Ranking().json),
             ("shards", .array(shardNames)),

@@ -96,6 +96,7 @@ struct PageContextFactory: Sendable {
     ]
     static let searchStringKeys = [
         "searchResults", "searchOneResult", "searchNoResults", "searchLoading", "searchSeeAll", "searchDidYouMean", "searchFeatured",
+        "searchShowingResultsFor", "searchInsteadFor",
     ]
 
     func href(_ urlPath: String) -> String { basePath + URLPath.encode(urlPath) }

@@ -77,6 +77,10 @@ static inline int waymark_vips_load(waymark_vips *v, const char *library, char *
     // operation cache would hold every decoded image until the build ends.
     concurrency(1);
     cache_max(0);
+    // liborc's run-time code generation (libvips' SIMD paths) crashed `waymark serve` once in a resize on
+    // a worker thread (SIGSEGV inside liborc); the plain C paths are a little slower and never generate code.
+    void (*vector_enabled)(int) = (void (*)(int))dlsym(h, "vips_vector_set_enabled");
+    if (vector_enabled) vector_enabled(0);
     v->load_options = version(0) > 8 || (version(0) == 8 && version(1) >= 12) ? "fail_on=error" : "fail";
     const int g_log_level_warning = 1 << 4;
     log_handler("VIPS", g_log_level_warning, waymark_vips_quiet, NULL);

@@ -38,6 +38,14 @@ def free_port():
         return s.getsockname()[1]
 
 
+class Listener(http.server.ThreadingHTTPServer):
+    """Python's server accepts a backlog of 5 connections; a search page fetches its index files at once,
+    and on a busy machine the sixth was refused, which the page can only show as "no results". Real hosts
+    keep far longer queues."""
+    request_queue_size = 128
+    daemon_threads = True
+
+
 class Server:
     """A static file server for a folder; `requests` records every path fetched."""
 
@@ -55,7 +63,7 @@ class Server:
                 pass
 
         self.port = free_port()
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), functools.partial(Handler, directory=directory))
+        self.httpd = Listener(("127.0.0.1", self.port), functools.partial(Handler, directory=directory))
         self.thread = threading.Thread(target=self.httpd.serve_forever, daemon=True)
         self.thread.start()
         self.url = f"http://127.0.0.1:{self.port}"

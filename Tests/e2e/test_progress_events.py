@@ -17,7 +17,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import ROOT, WAYMARK, Server, build, free_port, make_driver
+from helpers import Listener, ROOT, WAYMARK, Server, build, free_port, make_driver
 
 ROUTE = "/en/segments/small-business/route/"
 STEPS = ["01-define-the-first-win", "02-write-your-welcome-email", "03-run-a-kickoff-call", "04-deliver-the-first-result",
@@ -274,7 +274,7 @@ class Collector:
                 pass
 
         self.port = free_port()
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), Handler)
+        self.httpd = Listener(("127.0.0.1", self.port), Handler)
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.port}/collect"
 
@@ -436,7 +436,7 @@ class SiteWithCollector(Server):
         self.directory = directory
         self.requests = []
         self.port = free_port()
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", self.port), functools.partial(Handler, directory=directory))
+        self.httpd = Listener(("127.0.0.1", self.port), functools.partial(Handler, directory=directory))
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
         self.url = f"http://127.0.0.1:{self.port}"
 

@@ -6,14 +6,11 @@
   var doc = document;
   var root = doc.documentElement;
   var base = root.getAttribute("data-base") || "/";
+  //@include text.js
+  //@include events.js
 
   // ---- storage: namespaced by the site's base path so two sites on one host never mix progress ----
-  var store = {
-    key: function (k) { return "waymark:" + base + ":" + k; },
-    get: function (k) { try { return window.localStorage.getItem(store.key(k)); } catch (e) { return null; } },
-    set: function (k, v) { try { window.localStorage.setItem(store.key(k), v); } catch (e) { /* private mode */ } },
-    remove: function (k) { try { window.localStorage.removeItem(store.key(k)); } catch (e) { /* ignore */ } }
-  };
+  var store = storeFor(base);
 
   function jsonFrom(selector, scope) {
     var el = (scope || doc).querySelector(selector);
@@ -21,73 +18,17 @@
     try { return JSON.parse(el.textContent); } catch (e) { return null; }
   }
   var strings = jsonFrom("script[data-strings]") || {};
-  function t(key, args) {
-    var s = strings[key] || key;
-    if (args) Object.keys(args).forEach(function (k) { s = s.split("{" + k + "}").join(String(args[k])); });
-    return s;
-  }
-  var digits = strings.digits && strings.digits.length === 10 ? strings.digits : null;
-  function num(n) {
-    var s = String(n);
-    return digits ? s.replace(/[0-9]/g, function (d) { return digits.charAt(+d); }) : s;
-  }
-  function minutes(n) {
-    if (n < 60) return t("minutes", { n: num(n) });
-    if (n % 60 === 0) return t("hours", { h: num(n / 60) });
-    return t("hoursMinutes", { h: num(Math.floor(n / 60)), m: num(n % 60) });
-  }
-  function el(tag, attrs, text) {
-    var e = doc.createElement(tag);
-    if (attrs) Object.keys(attrs).forEach(function (k) { e.setAttribute(k, attrs[k]); });
-    if (text != null) e.textContent = text;
-    return e;
-  }
-
-  // A POST that never gets in the reader's way: a text/plain body keeps a request to another origin
-  // "simple" (no preflight), no credentials go with it, it outlives the page, and failures are ignored.
-  function postText(url, body) {
-    try {
-      fetch(url, { method: "POST", body: body, headers: { "Content-Type": "text/plain;charset=UTF-8" }, keepalive: true, mode: "cors", credentials: "omit" })
-        .catch(function () { /* nothing to do */ });
-    } catch (e) { /* old browsers */ }
-  }
+  var ui = textFor(strings), t = ui.t, num = ui.num, minutes = ui.minutes;
 
   // ---- events: each reader action is a CustomEvent on document ("waymark:item_ticked", detail = the
-  // event below) that a product embedding the site or a tag manager can listen to. With site.yml's
-  // analytics.endpoint they are also sent, in batches, as JSON lines (schema v1 in docs/analytics.md):
-  // never when the browser asks not to be tracked (Do Not Track, Global Privacy Control) or the reader
-  // turned it off; no cookies, no personal data, an anonymous id the reader can renew. ----
+  // event) that a product embedding the site or a tag manager can listen to, and goes to site.yml's
+  // analytics.endpoint when there is one (scripts/events.js). ----
   var analytics = doc.querySelector("[data-analytics]");
   var endpoint = analytics ? analytics.getAttribute("data-analytics") : "";
-  var trackingRefused = navigator.doNotTrack === "1" || window.doNotTrack === "1" || navigator.globalPrivacyControl === true;
-  function newReaderId() {
-    var bytes = new Uint8Array(16);
-    window.crypto.getRandomValues(bytes);
-    return Array.prototype.map.call(bytes, function (b) { return (b < 16 ? "0" : "") + b.toString(16); }).join("");
-  }
-  function readerId() {
-    var id = store.get("reader");
-    if (!id) { id = newReaderId(); store.set("reader", id); }
-    return id;
-  }
-  function sending() { return !!endpoint && !trackingRefused && store.get("analytics") !== "off"; }
-  var queue = [], flushTimer = null;
-  function flush() {
-    clearTimeout(flushTimer);
-    flushTimer = null;
-    if (!queue.length) return;
-    var body = queue.map(function (e) { return JSON.stringify(e); }).join("\n") + "\n";
-    queue = [];
-    var blob = new Blob([body], { type: "text/plain;charset=UTF-8" });
-    if (!(navigator.sendBeacon && navigator.sendBeacon(endpoint, blob))) postText(endpoint, body);
-  }
+  var sender = beacon(endpoint, store), trackingRefused = sender.refused, sending = sender.sending, flush = sender.flush;
   function emit(name, fields) {
-    var event = { v: 1, event: name, time: new Date().toISOString(), reader: readerId(), lang: root.lang, page: window.location.pathname };
-    Object.keys(fields || {}).forEach(function (k) { if (fields[k] != null) event[k] = fields[k]; });
+    var event = sender.event(name, { lang: root.lang, page: window.location.pathname }, fields);
     doc.dispatchEvent(new CustomEvent("waymark:" + name, { detail: event }));
-    if (!sending()) return;
-    queue.push(event);
-    if (queue.length >= 20) flush(); else if (!flushTimer) flushTimer = setTimeout(flush, 5000);
   }
   // A search counts once the reader stops typing (or opens a result or leaves), not at every keystroke.
   var pendingSearch = null, lastSearch = null, searchTimer = null;
@@ -122,10 +63,10 @@
       renew.hidden = !on;
     };
     toggle.addEventListener("click", function () {
-      if (sending()) { queue = []; store.set("analytics", "off"); } else store.remove("analytics");
+      if (sending()) { sender.drop(); store.set("analytics", "off"); } else store.remove("analytics");
       showChoice();
     });
-    renew.addEventListener("click", function () { store.set("reader", newReaderId()); renew.textContent = t("analyticsRenewed"); });
+    renew.addEventListener("click", function () { sender.renew(); renew.textContent = t("analyticsRenewed"); });
     analytics.hidden = false;
     showChoice();
   }
@@ -329,7 +270,6 @@
         if (meta.version !== 3) throw new Error("search index format " + meta.version);
         // The search interface's strings travel with the index (pages carry only what they use).
         Object.keys(meta.strings || {}).forEach(function (k) { if (!(k in strings)) strings[k] = meta.strings[k]; });
-        if (!digits && meta.strings && meta.strings.digits && meta.strings.digits.length === 10 && meta.strings.digits !== "0123456789") digits = meta.strings.digits;
         return meta;
       });
   }
@@ -993,5 +933,5 @@
 
   // For the route script (route.js, on route and step pages only), not an interface: code embedding the
   // site listens to the "waymark:*" events instead.
-  api.shared = { store: store, emit: emit, t: t, num: num, minutes: minutes, el: el, jsonFrom: jsonFrom, base: base };
+  api.shared = { store: store, emit: emit, ui: ui, t: t, num: num, minutes: minutes, el: el, jsonFrom: jsonFrom, base: base };
 })();

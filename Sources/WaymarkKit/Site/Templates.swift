@@ -11,7 +11,8 @@ public struct TemplateSet: Sendable {
     let strings: StringCatalog
     /// Static files from `assets/`: source name → fingerprinted output path (`assets/style.3f9a1c2b.css`).
     public let assets: [String: String]
-    /// Output path → bytes for every asset.
+    /// Output path → bytes for every asset, and for the files of `root/` (`embed.js`), which are published
+    /// at the site's base path under their own names: other sites link to them, so no fingerprint.
     let assetFiles: [(path: String, bytes: [UInt8])]
     /// Changes whenever any template, string or asset changes; part of every cached page's key.
     let fingerprint: UInt64
@@ -53,6 +54,9 @@ public struct TemplateSet: Sendable {
         var fingerprint = ContextHasher()
         var assetFiles: [(String, [UInt8])] = []
         var assets: [String: String] = [:]
+        // Published scripts and stylesheets, and the parts their `//@include` lines name (scripts/).
+        var published: [(String, [UInt8])] = []
+        var parts: [String: [UInt8]] = [:]
         for entry in entries where !entry.isDirectory && entry.symlinkTarget == nil {
             let path = entry.path
             if path.split(separator: "/").contains(where: { $0.hasPrefix(".") }) { continue }
@@ -77,18 +81,28 @@ public struct TemplateSet: Sendable {
                 } catch {
                     report("invalid-template", "template syntax: \(error)", file: path)
                 }
-            } else if path.hasPrefix("assets/"), let bytes = try? FileSystem.readBytes(directory + "/" + path) {
-                let name = String(path.dropFirst("assets/".count))
-                fingerprint.add(path)
-                fingerprint.add(bytes)
-                let output = "assets/" + fingerprinted(name, bytes)
-                assets[name] = output
-                assetFiles.append((output, bytes))
+            } else if path.hasPrefix("assets/") || path.hasPrefix("root/"), let bytes = try? FileSystem.readBytes(directory + "/" + path) {
+                published.append((path, bytes))
+            } else if path.hasPrefix("scripts/"), let bytes = try? FileSystem.readBytes(directory + "/" + path) {
+                parts[String(path.dropFirst("scripts/".count))] = bytes
             } else if let bytes = try? FileSystem.readBytes(directory + "/" + path) {
                 // Interface strings (`i18n/`) are read by `StringCatalog`; they change pages all the same.
                 fingerprint.add(path)
                 fingerprint.add(bytes)
             }
+        }
+        for (path, source) in published {
+            let bytes = includingParts(source, parts: parts, file: path) { report($0, $1, file: $2, at: $3) }
+            fingerprint.add(path)
+            fingerprint.add(bytes)
+            if path.hasPrefix("root/") {
+                assetFiles.append((String(path.dropFirst("root/".count)), path.hasSuffix(".js") ? withoutLineComments(bytes) : bytes))
+                continue
+            }
+            let name = String(path.dropFirst("assets/".count))
+            let output = "assets/" + fingerprinted(name, bytes)
+            assets[name] = output
+            assetFiles.append((output, bytes))
         }
         for name in required where sources[name] == nil {
             report("missing-template", "required template '\(name).mustache' is missing", file: name + ".mustache")

@@ -94,7 +94,9 @@ public final class PreviewServer: @unchecked Sendable {
             if path.isEmpty || path.hasSuffix("/") {
                 if let bytes = output.file(path + "index.html") { return page(bytes, "index.html") }
             } else if let bytes = output.file(String(path)) {
-                return page(bytes, String(path))
+                var response = page(bytes, String(path))
+                if Self.isForOtherOrigins(path) { response.headers.append(("Access-Control-Allow-Origin", "*")) }
+                return response
             } else if output.file(path + "/index.html") != nil {
                 let location = "/" + (path + "/").addingPercentEncoding(withAllowedCharacters: .urlPathAllowed)!
                 return HTTPServer.Response(status: 301, headers: [("Location", location)])
@@ -103,6 +105,13 @@ public final class PreviewServer: @unchecked Sendable {
         let language = path.split(separator: "/").first.map(String.init) ?? ""
         let notFound = output.file(language + "/404.html") ?? output.file("404.html") ?? Array("Not found".utf8)
         return HTTPServer.Response(status: 404, headers: [("Content-Type", "text/html; charset=utf-8")], body: notFound)
+    }
+
+    /// `embed.js` and each `route.json`, which products' pages on other origins read (docs/embed.md): the
+    /// only files sent with `Access-Control-Allow-Origin: *`, as by docs/nginx/waymark.conf.
+    static func isForOtherOrigins(_ path: Substring) -> Bool {
+        let parts = path.split(separator: "/", omittingEmptySubsequences: false)
+        return path == "embed.js" || (parts.count == 4 && parts[1] == "segments" && parts[3] == "route.json")
     }
 
     /// The policy docs/nginx/waymark.conf sends with every page, so that what the preview shows runs

@@ -244,6 +244,22 @@ struct OnboardingMetricsTests {
         #expect(f.text(m.diagnostics[0]).hasPrefix(m.files[0] + ":2:1: warning: skipped event"))
     }
 
+    @Test("events from the embedded widget (source \"embed\") count like the site's and are counted apart")
+    func embedSource() throws {
+        let health = try Self.health()
+        let site = Self.walk("A", [(0, "route_started", nil, nil), (1, "item_ticked", 1, "sign")])
+        let embedded = Self.walk("B", [(0, "route_started", nil, nil), (1, "item_ticked", 1, "sign")]).map {
+            $0.replacingOccurrences(of: #""segment""#, with: #""source":"embed","segment""#)
+        }
+        let other = Self.route("route_started", "C", 0).replacingOccurrences(of: #""segment""#, with: #""source":"kiosk","segment""#)
+        let wrong = Self.route("route_started", "D", 0).replacingOccurrences(of: #""segment""#, with: #""source":1,"segment""#)
+        let m = try Self.read((site + embedded + [other, wrong]).joined(separator: "\n") + "\n", health: health)
+        #expect(m.events == 5 && m.embedEvents == 2)
+        #expect(m.diagnostics.map(\.message) == ["skipped event: `source` must be a string, not a number"])
+        let r = try #require(m.routes.first { $0.segment == "accountant" && $0.language == "en" })
+        #expect(r.started == 3 && r.mostTicked.first?.readers == 2)
+    }
+
     @Test("only the first bad lines are listed; a last warning counts the rest")
     func capped() throws {
         let health = try Self.health()

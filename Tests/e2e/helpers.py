@@ -8,6 +8,8 @@ import shutil
 import socket
 import subprocess
 import threading
+import time
+import urllib.request
 import zlib
 
 from selenium import webdriver
@@ -71,6 +73,82 @@ class Server:
     def close(self):
         self.httpd.shutdown()
         self.httpd.server_close()
+
+
+def start_nginx(tmp, www, port):
+    """Runs a real nginx with the documented configuration (docs/nginx/waymark.conf) on a loopback port,
+    serving `www` (the site built into `www`/help); returns the process once it answers."""
+    site = open(os.path.join(ROOT, "docs", "nginx", "waymark.conf")).read()
+    site = site.replace("listen 8080;", f"listen 127.0.0.1:{port};").replace("root /srv/www;", f"root {www};").replace("/srv/www/", www + "/")
+    open(os.path.join(tmp, "waymark.conf"), "w").write(site)
+    conf = os.path.join(tmp, "nginx.conf")
+    open(conf, "w").write(f"""
+daemon off;
+worker_processes 1;
+pid {tmp}/nginx.pid;
+error_log {tmp}/error.log;
+events {{ worker_connections 64; }}
+http {{
+    include /etc/nginx/mime.types;
+    default_type application/octet-stream;
+    access_log {tmp}/access.log;
+    client_body_temp_path {tmp}/body;
+    proxy_temp_path {tmp}/proxy;
+    fastcgi_temp_path {tmp}/fastcgi;
+    uwsgi_temp_path {tmp}/uwsgi;
+    scgi_temp_path {tmp}/scgi;
+    include {tmp}/waymark.conf;
+}}
+""")
+    check = subprocess.run(["nginx", "-t", "-c", conf], capture_output=True, text=True)
+    assert check.returncode == 0, check.stderr
+    proc = subprocess.Popen(["nginx", "-c", conf], stderr=subprocess.PIPE, text=True)
+    for _ in range(100):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/help/", timeout=1)
+            break
+        except OSError:
+            time.sleep(0.1)
+    return proc
+
+
+class Collector:
+    """A stand-in for an analytics collector on another origin: records each POSTed body."""
+
+    def __init__(self):
+        self.bodies = []
+        bodies = self.bodies
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self):
+                bodies.append((self.headers.get("Content-Type"), self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()))
+                self.send_response(204)
+                self.send_header("Access-Control-Allow-Origin", "*")
+                self.end_headers()
+
+            def log_message(self, *args):
+                pass
+
+        self.port = free_port()
+        self.httpd = Listener(("127.0.0.1", self.port), Handler)
+        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
+        self.url = f"http://127.0.0.1:{self.port}/collect"
+
+    def events(self):
+        return [json.loads(line) for _, body in self.bodies for line in body.splitlines() if line]
+
+    def close(self):
+        self.httpd.shutdown()
+        self.httpd.server_close()
+
+
+def wait_for(predicate, timeout=10):
+    end = time.time() + timeout
+    while time.time() < end:
+        if predicate():
+            return True
+        time.sleep(0.1)
+    return False
 
 
 def build(content, output, *extra):

@@ -9,7 +9,6 @@ import os
 import shutil
 import subprocess
 import tempfile
-import time
 import urllib.parse
 import urllib.request
 
@@ -17,7 +16,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import ROOT, WAYMARK, build, free_port, png_pixels
+from helpers import ROOT, WAYMARK, build, free_port, png_pixels, start_nginx
 
 # Old addresses of the metrics article in three languages, as writers put them in `aliases:` (YAML
 # quoted where YAML needs it): what nginx must answer with a 301 to the article's page.
@@ -59,38 +58,8 @@ def nginx():
     for folder, dirs, files in os.walk(tmp):
         for name in dirs + files:
             os.chmod(os.path.join(folder, name), 0o755 if name in dirs else 0o644)
-    site = open(os.path.join(ROOT, "docs", "nginx", "waymark.conf")).read()
-    site = site.replace("listen 8080;", f"listen 127.0.0.1:{port};").replace("root /srv/www;", f"root {www};").replace("/srv/www/", www + "/")
-    open(os.path.join(tmp, "waymark.conf"), "w").write(site)
-    conf = os.path.join(tmp, "nginx.conf")
-    open(conf, "w").write(f"""
-daemon off;
-worker_processes 1;
-pid {tmp}/nginx.pid;
-error_log {tmp}/error.log;
-events {{ worker_connections 64; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {tmp}/access.log;
-    client_body_temp_path {tmp}/body;
-    proxy_temp_path {tmp}/proxy;
-    fastcgi_temp_path {tmp}/fastcgi;
-    uwsgi_temp_path {tmp}/uwsgi;
-    scgi_temp_path {tmp}/scgi;
-    include {tmp}/waymark.conf;
-}}
-""")
-    check = subprocess.run(["nginx", "-t", "-c", conf], capture_output=True, text=True)
-    assert check.returncode == 0, check.stderr
-    proc = subprocess.Popen(["nginx", "-c", conf], stderr=subprocess.PIPE, text=True)
+    proc = start_nginx(tmp, www, port)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(100):
-        try:
-            urllib.request.urlopen(url + "/help/", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.1)
     yield url, www
     proc.terminate()
     proc.wait(timeout=10)

@@ -17,7 +17,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import Listener, ROOT, WAYMARK, Server, build, free_port, make_driver
+from helpers import Listener, ROOT, WAYMARK, Collector, Server, build, free_port, make_driver, wait_for
 
 ROUTE = "/en/segments/small-business/route/"
 STEPS = ["01-define-the-first-win", "02-write-your-welcome-email", "03-run-a-kickoff-call", "04-deliver-the-first-result",
@@ -256,36 +256,6 @@ def test_progress_from_storage_is_copied_into_clean_records(server, recording_dr
     assert [e["event"] for e in recorded(d)] == ["route_started", "item_ticked"]
 
 
-class Collector:
-    """A stand-in for an analytics collector on another origin: records each POSTed body."""
-
-    def __init__(self):
-        self.bodies = []
-        bodies = self.bodies
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_POST(self):
-                bodies.append((self.headers.get("Content-Type"), self.rfile.read(int(self.headers.get("Content-Length", 0))).decode()))
-                self.send_response(204)
-                self.send_header("Access-Control-Allow-Origin", "*")
-                self.end_headers()
-
-            def log_message(self, *args):
-                pass
-
-        self.port = free_port()
-        self.httpd = Listener(("127.0.0.1", self.port), Handler)
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self.port}/collect"
-
-    def events(self):
-        return [json.loads(line) for _, body in self.bodies for line in body.splitlines() if line]
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
-
 @pytest.fixture(scope="module")
 def collector():
     c = Collector()
@@ -305,15 +275,6 @@ def analytics_site(collector):
     yield server
     server.close()
     shutil.rmtree(tmp, ignore_errors=True)
-
-
-def wait_for(predicate, timeout=10):
-    end = time.time() + timeout
-    while time.time() < end:
-        if predicate():
-            return True
-        time.sleep(0.1)
-    return False
 
 
 def test_beacons_reach_the_collector_with_the_documented_schema(analytics_site, collector, driver):

@@ -217,6 +217,11 @@ final class EventCounter {
         if case .string(let s, let e, _) = reader, s == e { throw Invalid(reason: "`reader` is empty") }
         let lang = try string(.lang)
         let page = try string(.page)
+        // Where the event happened: absent on the site's pages, "embed" from the widget (embed.js).
+        var embedded = false
+        if line[.source] != .absent {
+            embedded = EventLine.withBytes(try string(.source), in: bytes, scratch: &scratch) { $0.elementsEqual("embed".utf8) }!
+        }
         switch kind {
         case .routeStarted, .stepViewed, .itemTicked, .itemUnticked, .stepCompleted, .stageCompleted, .routeCompleted:
             try route(kind, time: time, reader: reader, lang: lang, bytes)
@@ -253,6 +258,7 @@ final class EventCounter {
         }
         kindCounts[kind.rawValue] += 1
         metrics.events += 1
+        if embedded { metrics.embedEvents += 1 }
     }
 
     /// The index of the event's language among the site's; another language is unknown content.

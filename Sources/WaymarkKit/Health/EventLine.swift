@@ -7,7 +7,7 @@ import Foundation
 struct EventLine {
     /// The fields of schema v1 that any figure reads; everything else is checked as JSON and skipped.
     enum Field: Int, CaseIterable {
-        case v, event, time, reader, lang, page, segment, step, stage, item, query, results, rank, target, helpful, from, filters
+        case v, event, time, reader, lang, page, segment, step, stage, item, query, results, rank, target, helpful, from, filters, source
 
         var name: String { String(describing: self) }
     }

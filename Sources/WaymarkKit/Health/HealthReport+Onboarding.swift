@@ -25,6 +25,7 @@ extension HealthReport {
             ("files", .array(m.files.map(JSON.string))),
             ("lines", .int(m.lines)),
             ("events", .int(m.events)),
+            ("embedEvents", .int(m.embedEvents)),
             ("badLines", .int(m.badLines)),
             ("eventCounts", .object(m.eventCounts.map { ($0.name, .int($0.count)) })),
             ("unknownEvents", .object(m.unknownEvents.map { ($0.name, .int($0.count)) })),
@@ -196,7 +197,7 @@ extension HealthReport {
         if m.unknownEventsNotListed > 0 { skippedNames += ", and \(m.unknownEventsNotListed) events with further names" }
         return [
             "summary":
-                "\(m.events) events from \(m.files.count) file\(m.files.count == 1 ? "" : "s"); \(m.badLines) bad line\(m.badLines == 1 ? "" : "s") skipped (listed under All findings)"
+                "\(m.events) events (\(m.embedEvents) from the embedded route widget) from \(m.files.count) file\(m.files.count == 1 ? "" : "s"); \(m.badLines) bad line\(m.badLines == 1 ? "" : "s") skipped (listed under All findings)"
                 + (skippedNames.isEmpty ? "." : "; event names this version does not know, skipped: \(skippedNames)."),
             "routes": routes, "hasRoutes": !routes.isEmpty,
             "searches": searches, "hasSearches": !searches.isEmpty,

@@ -141,6 +141,8 @@ public struct OnboardingMetrics: Sendable {
     /// Lines read (blank lines aside), events used, and bad lines.
     public var lines = 0
     public var events = 0
+    /// Of `events`, those the embeddable widget sent (`source: "embed"`, docs/embed.md).
+    public var embedEvents = 0
     public var badLines = 0
     /// Events per name in schema order, then names this version does not know (counted and skipped).
     public var eventCounts: [(name: String, count: Int)] = []

@@ -88,9 +88,11 @@ extension PageRenderer {
         return ["notice": factory.strings[page]!.format(key, ["language": source.name]), "lang": source.code, "dir": source.direction.rawValue]
     }
 
-    /// `route.json` of a route: the route as data for products that embed it (docs/route-json.md).
+    /// `route.json` of a route: the route as data for products that embed it (docs/route-json.md), with
+    /// what the `embed.js` widget needs besides (`embedFields`).
     func writeRouteJSON(_ route: Route) {
-        write(landingPath(route.language, route.segment) + "route.json", routeJSON(route).encoded(pretty: true) + "\n")
+        guard case .object(let fields) = routeJSON(route) else { return }
+        write(landingPath(route.language, route.segment) + "route.json", JSON.object(fields + embedFields(route)).encoded(pretty: true) + "\n")
     }
 
     /// What a route's overview and step pages share: its title, link, breadcrumb and inline data.

@@ -121,3 +121,13 @@ def test_template_edit_shows_on_the_open_page_first(driver, preview):
     log = proc.stdout.read()
     # The open page was rendered with the new template before the whole site was.
     assert "Updated 1 page(s)" in log, log
+
+
+def test_only_embed_js_and_route_json_are_open_to_other_origins(preview):
+    url, _, _ = preview
+    for path in ("/embed.js", "/fa/segments/accountant/route.json"):
+        response = urllib.request.urlopen(url + path)
+        assert response.headers["Access-Control-Allow-Origin"] == "*", path
+    assert "customElements" in urllib.request.urlopen(url + "/embed.js").read().decode()
+    for path in ("/en/", PAGE, "/search/en/meta.json", "/en/segments/accountant/route/"):
+        assert urllib.request.urlopen(url + path).headers["Access-Control-Allow-Origin"] is None, path

@@ -38,7 +38,7 @@
   function isText(x) { return typeof x === "string"; }
   function isCount(x) { return typeof x === "number" && isFinite(x) && x >= 0; }
   function checkRoute(r) {
-    var ok = isMap(r) && NAME.test(r.language) && isMap(r.segment) && isText(r.segment.title) && isText(r.segment.id) &&
+    var ok = isMap(r) && NAME.test(r.language) && isMap(r.segment) && isText(r.segment.title) && NAME.test(r.segment.id) && safeKey(r.segment.id) &&
       Array.isArray(r.steps) && r.steps.length > 0 && Array.isArray(r.stages) &&
       r.steps.every(function (s) {
         return isMap(s) && isText(s.id) && safeKey(s.id) && isText(s.title) && isText(s.path) && isText(s.stage) && isCount(s.minutes) &&
@@ -107,7 +107,7 @@
     this._load();
   };
   proto.disconnectedCallback = function () {
-    widgets.splice(widgets.indexOf(this), 1);
+    if (widgets.indexOf(this) >= 0) widgets.splice(widgets.indexOf(this), 1);
     if (this._sender) this._sender.flush();
   };
   proto.attributeChangedCallback = function () { if (this._shadow) this._load(); };

@@ -6,7 +6,7 @@ import tempfile
 
 import pytest
 
-from helpers import ROOT, Server, build, make_driver, waymark_search  # noqa: F401 (re-exported for tests)
+from helpers import ROOT, Collector, Server, build, make_driver, waymark_search  # noqa: F401 (re-exported for tests)
 
 
 @pytest.fixture(scope="session")
@@ -29,3 +29,11 @@ def driver():
     d = make_driver()
     yield d
     d.quit()
+
+
+@pytest.fixture(scope="module")
+def collector():
+    """A stand-in analytics collector on its own port (another origin than any site under test)."""
+    c = Collector()
+    yield c
+    c.close()

@@ -75,9 +75,24 @@ class Server:
         self.httpd.server_close()
 
 
+def copy_content(tmp, site_yml=""):
+    """A copy of the default site's content in `tmp`, with `site_yml` appended to its site.yml."""
+    content = os.path.join(tmp, "content")
+    shutil.copytree(os.path.join(ROOT, "content"), content)
+    if site_yml:
+        with open(os.path.join(content, "site.yml"), "a") as f:
+            f.write("\n" + site_yml + "\n")
+    return content
+
+
 def start_nginx(tmp, www, port):
     """Runs a real nginx with the documented configuration (docs/nginx/waymark.conf) on a loopback port,
-    serving `www` (the site built into `www`/help); returns the process once it answers."""
+    serving `www` (the site built into `www`/help, everything in `tmp` made readable to nginx's
+    workers); returns the process once it answers."""
+    os.chmod(tmp, 0o755)
+    for folder, dirs, files in os.walk(tmp):
+        for name in dirs + files:
+            os.chmod(os.path.join(folder, name), 0o755 if name in dirs else 0o644)
     site = open(os.path.join(ROOT, "docs", "nginx", "waymark.conf")).read()
     site = site.replace("listen 8080;", f"listen 127.0.0.1:{port};").replace("root /srv/www;", f"root {www};").replace("/srv/www/", www + "/")
     open(os.path.join(tmp, "waymark.conf"), "w").write(site)

@@ -23,7 +23,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import ROOT, WAYMARK, Collector, Listener, build, free_port, make_driver, start_nginx, wait_for
+from helpers import ROOT, WAYMARK, Listener, build, copy_content, free_port, make_driver, start_nginx, wait_for
 
 AXE_SCRIPT = os.path.join(os.path.dirname(axe_core_python.__file__), "axe.min.js")
 EVENTS = ["route_started", "step_viewed", "item_ticked", "item_unticked", "step_completed", "stage_completed", "route_completed", "progress"]
@@ -52,24 +52,13 @@ class Help:
 
 
 @pytest.fixture(scope="module")
-def collector():
-    c = Collector()
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def help_center(collector):
     """The default site with an analytics endpoint, at http://127.0.0.1:<port>/help/ behind real nginx."""
     tmp = tempfile.mkdtemp(prefix="waymark-embed-")
-    os.chmod(tmp, 0o755)
     port = free_port()
     www = os.path.join(tmp, "www")
     os.makedirs(www)
-    content = os.path.join(tmp, "content")
-    shutil.copytree(os.path.join(ROOT, "content"), content)
-    with open(os.path.join(content, "site.yml"), "a") as f:
-        f.write(f"\nanalytics: {{ endpoint: {collector.url} }}\n")
+    content = copy_content(tmp, f"analytics: {{ endpoint: {collector.url} }}")
     site = os.path.join(www, "help")
     build(content, site, "--base-url", f"http://127.0.0.1:{port}/help/", "--precompress")
     # Two routes no build writes: markup and foreign links in every text field, and a prototype key.
@@ -80,9 +69,6 @@ def help_center(collector):
     for name, data in (("evil", evil), ("proto", proto)):
         os.makedirs(os.path.join(site, "en", "segments", name))
         json.dump(data, open(os.path.join(site, "en", "segments", name, "route.json"), "w"))
-    for folder, dirs, files in os.walk(tmp):
-        for name in dirs + files:
-            os.chmod(os.path.join(folder, name), 0o755 if name in dirs else 0o644)
     proc = start_nginx(tmp, www, port)
     h = Help()
     h.url, h.site, h.content, h.tmp = f"http://127.0.0.1:{port}/help/", site, content, tmp

@@ -16,7 +16,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import ROOT, WAYMARK, build, free_port, png_pixels, start_nginx
+from helpers import ROOT, WAYMARK, build, copy_content, free_port, png_pixels, start_nginx
 
 # Old addresses of the metrics article in three languages, as writers put them in `aliases:` (YAML
 # quoted where YAML needs it): what nginx must answer with a 301 to the article's page.
@@ -47,17 +47,12 @@ def alias_path(entry):
 @pytest.fixture(scope="module")
 def nginx():
     tmp = tempfile.mkdtemp(prefix="waymark-nginx-")
-    os.chmod(tmp, 0o755)
     port = free_port()
     www = os.path.join(tmp, "www")
     os.makedirs(www)
-    content = os.path.join(tmp, "content")
-    shutil.copytree(os.path.join(ROOT, "content"), content)
+    content = copy_content(tmp)
     add_aliases(content, HOSTILE_ALIASES)
     build(content, os.path.join(www, "help"), "--base-url", f"http://127.0.0.1:{port}/help/", "--precompress")
-    for folder, dirs, files in os.walk(tmp):
-        for name in dirs + files:
-            os.chmod(os.path.join(folder, name), 0o755 if name in dirs else 0o644)
     proc = start_nginx(tmp, www, port)
     url = f"http://127.0.0.1:{port}"
     yield url, www

@@ -17,7 +17,7 @@ import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from helpers import Listener, ROOT, WAYMARK, Collector, Server, build, free_port, make_driver, wait_for
+from helpers import Listener, ROOT, WAYMARK, Server, build, copy_content, free_port, make_driver, wait_for
 
 ROUTE = "/en/segments/small-business/route/"
 STEPS = ["01-define-the-first-win", "02-write-your-welcome-email", "03-run-a-kickoff-call", "04-deliver-the-first-result",
@@ -257,19 +257,9 @@ def test_progress_from_storage_is_copied_into_clean_records(server, recording_dr
 
 
 @pytest.fixture(scope="module")
-def collector():
-    c = Collector()
-    yield c
-    c.close()
-
-
-@pytest.fixture(scope="module")
 def analytics_site(collector):
     tmp = tempfile.mkdtemp(prefix="waymark-analytics-")
-    content = os.path.join(tmp, "content")
-    shutil.copytree(os.path.join(ROOT, "content"), content)
-    with open(os.path.join(content, "site.yml"), "a") as f:
-        f.write(f"\nanalytics: {{ endpoint: {collector.url} }}\nfeedback: {{ endpoint: {collector.url} }}\n")
+    content = copy_content(tmp, f"analytics: {{ endpoint: {collector.url} }}\nfeedback: {{ endpoint: {collector.url} }}")
     server = Server(build(content, os.path.join(tmp, "site")))
     server.content = content
     yield server

@@ -41,14 +41,18 @@ public enum FuzzTargets {
         }
     }
 
-    /// One Markdown file's bytes: UTF-8 validation, front matter split and typing, Markdown rendering
+    /// One Markdown file's bytes: UTF-8 validation, front matter split and typing (by both readers, which
+    /// must agree), Markdown rendering
     /// with checklists, heading ids and link rewriting.
     public static func document(_ bytes: [UInt8]) {
         guard case .success(let source) = SourceFile.decode(path: "en/articles/a/x.md", bytes: bytes) else { return }
         var body = Substring(source.text)
         var offset = 0
         if case .found(let yaml, let b, let o) = FrontMatter.split(source.text) {
-            _ = FrontMatter.parse(yaml: yaml, file: source.path, kind: .guide)
+            // Differential: the plain-line scanner must read whatever it accepts exactly as Yams does.
+            let (fast, fastDiagnostics) = FrontMatter.parse(yaml: yaml, file: source.path, kind: .guide)
+            let (yams, yamsDiagnostics) = FrontMatter.parseWithYams(yaml: yaml, file: source.path, kind: .guide)
+            precondition(fast == yams && fastDiagnostics == yamsDiagnostics, "front matter read differently without Yams: \(fast) \(yams)")
             body = b
             offset = o
         }

@@ -38,9 +38,12 @@ enum CMark {
         // cmark-gfm names footnote back-links in English in its C code. Content cannot produce this
         // attribute: quotes in text and code are escaped.
         if walker.hasFootnotes {
-            output.html = output.html.replacingOccurrences(
-                of: #"data-footnote-backref aria-label="Back to content""#,
-                with: #"data-footnote-backref aria-label=""# + HTML.escape(input.labels.footnoteBack) + "\"")
+            output.html = output.html.replacingBytes([
+                (
+                    of: #"data-footnote-backref aria-label="Back to content""#,
+                    with: #"data-footnote-backref aria-label=""# + HTML.escape(input.labels.footnoteBack) + "\""
+                )
+            ])
         }
         return output
     }

@@ -34,6 +34,17 @@ struct FastPathTests {
         }
     }
 
+    /// Heading ids skip the lowercase mapping of scalars that do not change when lowercased: for every
+    /// scalar, that mapping is the scalar itself.
+    @Test("scalars that do not change when lowercased map to themselves")
+    func lowercaseShortcut() {
+        for v in UInt32(0)..<0x11_0000 {
+            guard let scalar = Unicode.Scalar(v), !scalar.properties.changesWhenLowercased else { continue }
+            #expect(scalar.properties.lowercaseMapping == String(scalar), "U+\(String(v, radix: 16))")
+        }
+        #expect(HeadingSlugger.slugify("Chỉ SỐ Отток ΣΑΣ نرخ") == Self.slugOracle("Chỉ SỐ Отток ΣΑΣ نرخ"))
+    }
+
     @Test("one-pass replacement gives what Foundation's replacement does")
     func replacement() {
         let texts = [

@@ -57,7 +57,12 @@ public struct HeadingSlugger: Sendable {
             switch scalar.properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
                 .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
-                for lower in scalar.properties.lowercaseMapping.unicodeScalars { out.append(lower) }
+                // Most letters have no lowercase of their own: skip building the mapping's string for them.
+                if scalar.properties.changesWhenLowercased {
+                    for lower in scalar.properties.lowercaseMapping.unicodeScalars { out.append(lower) }
+                } else {
+                    out.append(scalar)
+                }
                 hasContent = true
             case .connectorPunctuation where scalar == "_":
                 out.append(scalar)

@@ -199,6 +199,17 @@ def row(server, first, edit, page, latencies):
             f"{fmt_range(min(done), max(done))} |")
 
 
+def side_by_side(name, ours, theirs):
+    """A row comparing the medians of one scenario, with where the goal (≤ 100 ms, ≤ ⅕ of Hugo) stands."""
+    ours, theirs = [x for x in ours if x is not None], [x for x in theirs if x is not None]
+    if not ours or not theirs:
+        return f"| {name} | {fmt(statistics.median(ours)) if ours else 'not shown'} | {fmt(statistics.median(theirs)) if theirs else 'not shown'} | | |"
+    w, h = statistics.median(ours), statistics.median(theirs)
+    limit = min(0.100, h / 5)
+    goal = "met" if w <= limit else f"misses by {w / limit:.1f}× (limit {fmt(limit)})"
+    return f"| {name} | {fmt(w)} | {fmt(h)} | {w / h:.2f} | {goal} |"
+
+
 def main():
     source = corpus(ARTICLES)
     tmp = tempfile.mkdtemp(prefix="waymark-serve-bench-", dir=work_dir())
@@ -263,6 +274,8 @@ def main():
         finally:
             hugo.terminate()
             hugo.wait()
+        pairs = [("body line → article", body[0], hbody[0]), ("title → article", title[0], htitle[0]),
+                 ("title → category listing", title[1], htitle[1])]
         rows += [row("hugo server", f"{hugo_first:.1f} s", "body line", "article", hbody[0]),
                  row("", "", "title", "article", htitle[0]),
                  row("", "", "title", "section listing", htitle[1])]
@@ -275,6 +288,11 @@ def main():
     print("|---|---|---|---|---|---|")
     for line in rows:
         print(line)
+    print("\nSide by side (medians; goal of issue 21: every edit ≤ 100 ms and ≤ ⅕ of `hugo server`'s time):\n")
+    print("| edit → page | waymark serve | hugo server | waymark / hugo | goal |")
+    print("|---|---|---|---|---|")
+    for name, ours, theirs in pairs:
+        print(side_by_side(name, ours, theirs))
     print(f"\nA full `waymark build` of the same tree: {full:.2f} s. Waymark's own rebuild time per edit (from its log):\n")
     for name, text in logs.items():
         builds = [float(x) for x in BUILT.findall(text)]

@@ -89,6 +89,22 @@ struct PlainYAMLTests {
         for yaml in cases { Self.expectSame(Substring(yaml)) }
     }
 
+    /// Columns are counted on along a line, not from its start for every item: a 50,000-item list on one
+    /// line reads in linear time (counting from the line's start for each item would take minutes).
+    @Test("a very long one-line list is read in linear time, at the right columns")
+    func longList() {
+        let items = (0..<50_000).map { "t\($0 % 10)é" }
+        let yaml = "title: A\ntags: [" + items.joined(separator: ", ") + "]\n"
+        guard let root = PlainYAML.parse(Substring(yaml)), case .mapping(let pairs) = root.shape, case .sequence(let list) = pairs[1].1.shape
+        else {
+            Issue.record("not read as a plain list")
+            return
+        }
+        #expect(list.count == items.count)
+        #expect(list.last?.position?.column == 8 + (items.count - 1) * 5)
+        Self.expectSame(Substring("title: A\ntags: [" + items.prefix(300).joined(separator: ", ") + "]\n"))
+    }
+
     @Test("random edits of corpus blocks read the same by both readers")
     func randomEditsAgree() {
         var random = SplitMix(seed: 21)

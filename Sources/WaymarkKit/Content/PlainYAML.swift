@@ -22,15 +22,18 @@ struct PlainYAML: YAMLNode {
         let bytes: [UInt8]
         var i = 0
         var line = 1
-        /// Where the current line starts, and how many Unicode scalars of it come before `i`.
-        var lineStart = 0
+        /// How far into the current line scalars were counted, and how many: columns are counted on from
+        /// there, so a line of 50,000 list items costs linear time, not quadratic.
+        var counted = 0
+        var scalars = 0
 
         init(bytes: [UInt8]) { self.bytes = bytes }
 
-        var column: Int {
-            var scalars = 1
-            for b in bytes[lineStart..<i] where b & 0xC0 != 0x80 { scalars += 1 }
-            return scalars
+        /// The column (in Unicode scalars, from 1) of `i`, which only moves forward within a line.
+        mutating func column() -> Int {
+            for b in bytes[counted..<i] where b & 0xC0 != 0x80 { scalars += 1 }
+            counted = i
+            return scalars + 1
         }
 
         mutating func document() -> PlainYAML? {
@@ -53,7 +56,8 @@ struct PlainYAML: YAMLNode {
         mutating func nextLine() {
             i += 1
             line += 1
-            lineStart = i
+            counted = i
+            scalars = 0
         }
 
         /// `name: ` at the start of a line: letters, digits, `_` and `-`, starting with a letter.
@@ -85,7 +89,7 @@ struct PlainYAML: YAMLNode {
         /// `"text"` or `'text'` without escapes, quotes or line breaks inside, nothing after it.
         mutating func quoted() -> PlainYAML? {
             let quote = bytes[i]
-            let (line, column) = (line, column)
+            let (startLine, startColumn) = (line, column())
             i += 1
             let start = i
             while i < bytes.count, bytes[i] != quote {
@@ -95,13 +99,13 @@ struct PlainYAML: YAMLNode {
             guard i < bytes.count else { return nil }
             let string = String(decoding: bytes[start..<i], as: UTF8.self)
             i += 1
-            return PlainYAML(shape: .scalar(string, plain: false), line: line, column: column)
+            return PlainYAML(shape: .scalar(string, plain: false), line: startLine, column: startColumn)
         }
 
         /// A plain scalar: no indicator first, no `: `, ` #` or trailing `:` or space (YAML would read
         /// those differently); in a list also no `,`, brackets or braces.
         mutating func plain(inList: Bool) -> PlainYAML? {
-            let (line, column) = (line, column)
+            let (startLine, startColumn) = (line, column())
             let start = i
             guard i < bytes.count, !Self.indicators.contains(bytes[i]) else { return nil }
             while i < bytes.count, bytes[i] != 0x0A {
@@ -113,24 +117,24 @@ struct PlainYAML: YAMLNode {
             }
             guard i > start, bytes[i - 1] != 0x20 else { return nil }
             let string = String(decoding: bytes[start..<i], as: UTF8.self)
-            return PlainYAML(shape: .scalar(string, plain: true), line: line, column: column)
+            return PlainYAML(shape: .scalar(string, plain: true), line: startLine, column: startColumn)
         }
 
         /// `[a, b]`: plain items separated by a comma and single spaces.
         mutating func list() -> PlainYAML? {
-            let (line, column) = (line, column)
+            let (startLine, startColumn) = (line, column())
             i += 1
             var items: [PlainYAML] = []
             if i < bytes.count, bytes[i] == 0x5D {
                 i += 1
-                return PlainYAML(shape: .sequence([]), line: line, column: column)
+                return PlainYAML(shape: .sequence([]), line: startLine, column: startColumn)
             }
             while true {
                 guard let item = plain(inList: true), i < bytes.count else { return nil }
                 items.append(item)
                 if bytes[i] == 0x5D {
                     i += 1
-                    return PlainYAML(shape: .sequence(items), line: line, column: column)
+                    return PlainYAML(shape: .sequence(items), line: startLine, column: startColumn)
                 }
                 guard bytes[i] == 0x2C, i + 1 < bytes.count, bytes[i + 1] == 0x20 else { return nil }
                 i += 2

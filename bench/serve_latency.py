@@ -14,6 +14,7 @@ Scenarios, all on en/articles/billing/article-00001.md:
 Both servers watch the files themselves; the time includes their change detection and the rebuild,
 measured by fetching the pages every 5 ms until the new text appears. Between edits the script waits
 for Waymark's log to report the finished build, then one more second. Every edited file is restored."""
+import http.client
 import json
 import os
 import re
@@ -45,9 +46,10 @@ UPDATED = re.compile(r"Updated [^\n]*? in ([\d.]+) ms")
 
 
 def fetch(url):
+    """The page's text, or "" while it cannot be had (a server mid-rebuild may also cut a response short)."""
     try:
         return urllib.request.urlopen(url, timeout=5).read().decode("utf-8", "replace")
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return ""
 
 

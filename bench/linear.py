@@ -4,7 +4,8 @@
 Each shape (thousands of links in one paragraph, deep nesting in a heading, nested images, equal
 checklist items, ...) is written as the one article of a small site at a size n and at 4n; `waymark
 build` builds both (the cost of building the site with an empty article is subtracted), and bare
-cmark-gfm renders the same files in the same run. Linear work grows 4x from n to 4n, quadratic 16x;
+cmark-gfm renders the same files in the same run, each timed by its CPU time (user + system), which
+other work on the machine moves far less than wall time. Linear work grows 4x from n to 4n, quadratic 16x;
 the script fails when Waymark's growth passes LIMIT (8x: twice the linear growth), so a regression is
 caught without a wall-clock threshold. Sizes start small and double until Waymark's time at n is large
 enough to measure (MIN_SECONDS) or the file reaches MAX_BYTES.
@@ -18,7 +19,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LIMIT = 8.0
@@ -75,11 +75,14 @@ def write_site(folder, body):
 
 
 def best_of(runs, command):
+    """The least CPU time (user + system, of the process and its threads) of `runs` runs: unlike wall
+    time, it does not grow while the process waits for a core other work holds."""
     best = float("inf")
     for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-        best = min(best, time.perf_counter() - start)
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, _, usage = os.wait4(process.pid, 0)
+        process.returncode = 0
+        best = min(best, usage.ru_utime + usage.ru_stime)
     return best
 
 

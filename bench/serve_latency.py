@@ -14,6 +14,7 @@ Scenarios, all on en/articles/billing/article-00001.md:
 Both servers watch the files themselves; the time includes their change detection and the rebuild,
 measured by fetching the pages every 5 ms until the new text appears. Between edits the script waits
 for Waymark's log to report the finished build, then one more second. Every edited file is restored."""
+import http.client
 import json
 import os
 import re
@@ -45,9 +46,10 @@ UPDATED = re.compile(r"Updated [^\n]*? in ([\d.]+) ms")
 
 
 def fetch(url):
+    """The page's text, or "" while it cannot be had (a server mid-rebuild may also cut a response short)."""
     try:
         return urllib.request.urlopen(url, timeout=5).read().decode("utf-8", "replace")
-    except OSError:
+    except (OSError, http.client.HTTPException):
         return ""
 
 
@@ -199,6 +201,17 @@ def row(server, first, edit, page, latencies):
             f"{fmt_range(min(done), max(done))} |")
 
 
+def side_by_side(name, ours, theirs):
+    """A row comparing the medians of one scenario, with where the goal (≤ 100 ms, ≤ ⅕ of Hugo) stands."""
+    ours, theirs = [x for x in ours if x is not None], [x for x in theirs if x is not None]
+    if not ours or not theirs:
+        return f"| {name} | {fmt(statistics.median(ours)) if ours else 'not shown'} | {fmt(statistics.median(theirs)) if theirs else 'not shown'} | | |"
+    w, h = statistics.median(ours), statistics.median(theirs)
+    limit = min(0.100, h / 5)
+    goal = "met" if w <= limit else f"misses by {w / limit:.1f}× (limit {fmt(limit)})"
+    return f"| {name} | {fmt(w)} | {fmt(h)} | {w / h:.2f} | {goal} |"
+
+
 def main():
     source = corpus(ARTICLES)
     tmp = tempfile.mkdtemp(prefix="waymark-serve-bench-", dir=work_dir())
@@ -263,6 +276,8 @@ def main():
         finally:
             hugo.terminate()
             hugo.wait()
+        pairs = [("body line → article", body[0], hbody[0]), ("title → article", title[0], htitle[0]),
+                 ("title → category listing", title[1], htitle[1])]
         rows += [row("hugo server", f"{hugo_first:.1f} s", "body line", "article", hbody[0]),
                  row("", "", "title", "article", htitle[0]),
                  row("", "", "title", "section listing", htitle[1])]
@@ -275,6 +290,11 @@ def main():
     print("|---|---|---|---|---|---|")
     for line in rows:
         print(line)
+    print("\nSide by side (medians; goal of issue 21: every edit ≤ 100 ms and ≤ ⅕ of `hugo server`'s time):\n")
+    print("| edit → page | waymark serve | hugo server | waymark / hugo | goal |")
+    print("|---|---|---|---|---|")
+    for name, ours, theirs in pairs:
+        print(side_by_side(name, ours, theirs))
     print(f"\nA full `waymark build` of the same tree: {full:.2f} s. Waymark's own rebuild time per edit (from its log):\n")
     for name, text in logs.items():
         builds = [float(x) for x in BUILT.findall(text)]

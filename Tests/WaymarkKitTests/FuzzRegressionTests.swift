@@ -39,6 +39,38 @@ struct FuzzRegressionTests {
         FuzzTargets.document(Array(repeating: unit[..<half], count: 500).flatMap { $0 } + Array(repeating: unit[half...], count: 500).flatMap { $0 })
     }
 
+    /// The linear-time target judges growth by the rendering thread's CPU time, so a machine busy with
+    /// other work (four builds on two cores) does not make a linear shape look superlinear.
+    @Test("the linear-time measure does not count time spent off the CPU")
+    func linearTimeMeasure() {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let asleep = FuzzTargets.threadCPUSeconds { usleep(200_000) }
+        #expect(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9 >= 0.2)
+        #expect(asleep < 0.02)
+        var sum = 0
+        let working = FuzzTargets.threadCPUSeconds { for i in 0..<20_000_000 { sum &+= i &* i } }
+        #expect(sum != 0)
+        #expect(working > 0.001)
+    }
+
+    @Test("a linear shape is not a finding while other threads hold every core")
+    func linearTimeUnderLoad() {
+        let stop = ManagedAtomicFlag()
+        let busy = (0..<4).map { _ in
+            Thread {
+                var x = 0
+                while !stop.isSet { for i in 0..<100_000 { x &+= i } }
+                _ = x
+            }
+        }
+        for thread in busy { thread.start() }
+        defer { stop.set() }
+        for seed in ["*a  b*", "[a](u) x", "![a](u)"] {
+            let growth = FuzzTargets.linearTime(Array(seed.utf8), units: 1000)
+            #expect(growth.waymark < 8, "\(seed): \(growth)")
+        }
+    }
+
     @Test("event logs", arguments: inputs("events"))
     func events(_ path: String) throws {
         FuzzTargets.events(try FileSystem.readBytes(path))
@@ -73,4 +105,12 @@ struct FuzzRegressionTests {
         }
         FuzzTargets.document([0xFF, 0xFE, 0x00, 0xC3])
     }
+}
+
+/// A flag the load threads of `linearTimeUnderLoad` poll.
+final class ManagedAtomicFlag: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = false
+    var isSet: Bool { lock.withLock { value } }
+    func set() { lock.withLock { value = true } }
 }

@@ -52,16 +52,32 @@ extension FrontMatter {
 
     /// Parses and types the front matter of `source` for a page of `kind`. Missing title, a missing or
     /// unknown stage and bad values are all reported; the result is still returned so later checks run.
+    /// Plain `key: value` lines are read without libyaml (`PlainYAML`); anything else goes through Yams.
     static func parse(yaml: Substring, file: String, kind: DocumentKind) -> (FrontMatter, [Diagnostic]) {
+        if let root = PlainYAML.parse(yaml) {
+            var reader = YAMLReader(file: file, lineOffset: 1)
+            return type(root, reader: &reader, kind: kind)
+        }
+        return parseWithYams(yaml: yaml, file: file, kind: kind)
+    }
+
+    /// Reads the front matter with Yams only: every shape of YAML, and the reference `PlainYAML` is tested against.
+    static func parseWithYams(yaml: Substring, file: String, kind: DocumentKind) -> (FrontMatter, [Diagnostic]) {
         var reader = YAMLReader(file: file, lineOffset: 1)
-        var fm = FrontMatter()
-        let top = SourceLocation(line: 1, column: 1)
         guard let root = reader.parse(String(yaml)) else {
             if reader.diagnostics.isEmpty {
-                reader.diagnostics.append(.error("missing-title", "front matter is empty; add `title: ...`", file: file, at: top))
+                reader.diagnostics.append(
+                    .error("missing-title", "front matter is empty; add `title: ...`", file: file, at: SourceLocation(line: 1, column: 1)))
             }
-            return (fm, reader.diagnostics)
+            return (FrontMatter(), reader.diagnostics)
         }
+        return type(root, reader: &reader, kind: kind)
+    }
+
+    private static func type(_ root: some YAMLNode, reader: inout YAMLReader, kind: DocumentKind) -> (FrontMatter, [Diagnostic]) {
+        var fm = FrontMatter()
+        let file = reader.file
+        let top = SourceLocation(line: 1, column: 1)
         guard let pairs = reader.mapping(root, what: "front matter") else { return (fm, reader.diagnostics) }
         reader.checkKeys(pairs, known: kind == .article ? articleKeys : guideKeys, what: "\(kind.rawValue) front matter")
         for (key, keyNode, value) in pairs {

@@ -1,5 +1,37 @@
 import Yams
 
+/// What the typing functions of `YAMLReader` need from a parsed YAML node. Yams' nodes provide it, and so
+/// do `PlainYAML`'s (front matter of plain `key: value` lines, read without libyaml), so both are typed by
+/// the same code and give the same values and diagnostics.
+protocol YAMLNode {
+    var shape: YAMLShape<Self> { get }
+    /// Line and column (counted in Unicode scalars, from 1) in the YAML text; nil when unknown.
+    var position: (line: Int, column: Int)? { get }
+}
+
+/// A node's kind and contents, one level deep.
+enum YAMLShape<Node> {
+    /// A scalar's text, and whether it was written plain (unquoted): only plain `~`, `null` and `yes` are special.
+    case scalar(String, plain: Bool)
+    case sequence([Node])
+    case mapping([(Node, Node)])
+    /// An alias (`*name`): nothing we read accepts one.
+    case other
+}
+
+extension Yams.Node: YAMLNode {
+    var shape: YAMLShape<Yams.Node> {
+        switch self {
+        case .scalar(let scalar): .scalar(scalar.string, plain: scalar.style == .plain)
+        case .sequence(let sequence): .sequence(Array(sequence))
+        case .mapping(let mapping): .mapping(mapping.map { ($0.key, $0.value) })
+        case .alias: .other
+        }
+    }
+
+    var position: (line: Int, column: Int)? { mark.map { ($0.line, $0.column) } }
+}
+
 /// Reads YAML into our own types, reporting every problem at its line and column in the *containing*
 /// file (front matter starts a few lines into a Markdown file).
 ///
@@ -52,38 +84,38 @@ struct YAMLReader {
         }
     }
 
-    func location(of node: Node) -> SourceLocation {
-        guard let mark = node.mark else { return SourceLocation(line: lineOffset + 1, column: 1) }
+    func location(of node: some YAMLNode) -> SourceLocation {
+        guard let mark = node.position else { return SourceLocation(line: lineOffset + 1, column: 1) }
         return SourceLocation(line: mark.line + lineOffset, column: mark.column)
     }
 
-    mutating func error(_ code: String, _ message: String, at node: Node) {
+    mutating func error(_ code: String, _ message: String, at node: some YAMLNode) {
         diagnostics.append(.error(code, message, file: file, at: location(of: node)))
     }
 
-    mutating func warning(_ code: String, _ message: String, at node: Node) {
+    mutating func warning(_ code: String, _ message: String, at node: some YAMLNode) {
         diagnostics.append(.warning(code, message, file: file, at: location(of: node)))
     }
 
     /// The pairs of a mapping in document order; reports anything else.
-    mutating func mapping(_ node: Node, what: String) -> [(key: String, keyNode: Node, value: Node)]? {
-        guard case .mapping(let mapping) = node else {
+    mutating func mapping<N: YAMLNode>(_ node: N, what: String) -> [(key: String, keyNode: N, value: N)]? {
+        guard case .mapping(let mapping) = node.shape else {
             error("invalid-yaml-type", "\(what) must be a mapping of `key: value` lines", at: node)
             return nil
         }
-        var pairs: [(key: String, keyNode: Node, value: Node)] = []
+        var pairs: [(key: String, keyNode: N, value: N)] = []
         for (key, value) in mapping {
-            guard case .scalar(let scalar) = key else {
+            guard case .scalar(let string, _) = key.shape else {
                 error("invalid-yaml-type", "keys in \(what) must be plain text", at: key)
                 continue
             }
-            pairs.append((scalar.string, key, value))
+            pairs.append((string, key, value))
         }
         return pairs
     }
 
     /// Reports keys that are not among `known`, suggesting the closest known key for likely typos.
-    mutating func checkKeys(_ pairs: [(key: String, keyNode: Node, value: Node)], known: [String], what: String) {
+    mutating func checkKeys<N: YAMLNode>(_ pairs: [(key: String, keyNode: N, value: N)], known: [String], what: String) {
         for pair in pairs where !known.contains(pair.key) {
             var message = "unknown key '\(pair.key)' in \(what)"
             if let suggestion = closestMatch(to: pair.key, among: known) { message += "; did you mean '\(suggestion)'?" }
@@ -91,19 +123,19 @@ struct YAMLReader {
         }
     }
 
-    mutating func string(_ node: Node, what: String) -> String? {
-        switch node {
-        case .scalar(let scalar):
-            if scalar.style == .plain, scalar.string == "~" || scalar.string == "null" || scalar.string.isEmpty {
+    mutating func string(_ node: some YAMLNode, what: String) -> String? {
+        switch node.shape {
+        case .scalar(let string, let plain):
+            if plain, string == "~" || string == "null" || string.isEmpty {
                 return nil
             }
             // Control characters (YAML escapes such as "\0" or "\e") would reach pages, feeds and terminals.
-            if let bad = scalar.string.unicodeScalars.first(where: { $0 != "\t" && $0 != "\n" && DiagnosticFormatter.isControl($0) }) {
+            if let bad = string.unicodeScalars.first(where: { $0 != "\t" && $0 != "\n" && DiagnosticFormatter.isControl($0) }) {
                 error(
                     "control-character", "\(what) contains the control character U+\(String(format: "%04X", bad.value)); remove it", at: node)
                 return nil
             }
-            return scalar.string
+            return string
         default:
             error("invalid-yaml-type", "\(what) must be text", at: node)
             return nil
@@ -111,13 +143,13 @@ struct YAMLReader {
     }
 
     /// A list of texts; a single text is accepted as a one-element list (`tags: billing`).
-    mutating func stringList(_ node: Node, what: String) -> [String] {
+    mutating func stringList(_ node: some YAMLNode, what: String) -> [String] {
         locatedStringList(node, what: what).map(\.text)
     }
 
     /// A list of texts, each with where it was written.
-    mutating func locatedStringList(_ node: Node, what: String) -> [(text: String, location: SourceLocation)] {
-        switch node {
+    mutating func locatedStringList(_ node: some YAMLNode, what: String) -> [(text: String, location: SourceLocation)] {
+        switch node.shape {
         case .scalar:
             return string(node, what: what).map { [($0, location(of: node))] } ?? []
         case .sequence(let sequence):
@@ -132,9 +164,9 @@ struct YAMLReader {
         }
     }
 
-    mutating func bool(_ node: Node, what: String) -> Bool? {
-        if case .scalar(let scalar) = node, scalar.style == .plain {
-            switch scalar.string {
+    mutating func bool(_ node: some YAMLNode, what: String) -> Bool? {
+        if case .scalar(let string, plain: true) = node.shape {
+            switch string {
             case "true", "True", "TRUE", "yes", "Yes", "on": return true
             case "false", "False", "FALSE", "no", "No", "off": return false
             default: break
@@ -144,23 +176,23 @@ struct YAMLReader {
         return nil
     }
 
-    mutating func int(_ node: Node, what: String, range: ClosedRange<Int> = 0...1_000_000) -> Int? {
-        if case .scalar(let scalar) = node, let value = Int(scalar.string.trimmingSpaces), range.contains(value) {
+    mutating func int(_ node: some YAMLNode, what: String, range: ClosedRange<Int> = 0...1_000_000) -> Int? {
+        if case .scalar(let string, _) = node.shape, let value = Int(string.trimmingSpaces), range.contains(value) {
             return value
         }
         error("invalid-yaml-type", "\(what) must be a whole number between \(range.lowerBound) and \(range.upperBound)", at: node)
         return nil
     }
 
-    mutating func date(_ node: Node, what: String) -> Day? {
-        if case .scalar(let scalar) = node, let day = Day(iso: scalar.string) { return day }
+    mutating func date(_ node: some YAMLNode, what: String) -> Day? {
+        if case .scalar(let string, _) = node.shape, let day = Day(iso: string) { return day }
         error("invalid-date", "\(what) must be a date written YYYY-MM-DD", at: node)
         return nil
     }
 
     /// A string or a map from language code to string (`title: { en: Help, vi: Trợ giúp }`).
-    mutating func localized(_ node: Node, what: String) -> LocalizedString? {
-        switch node {
+    mutating func localized(_ node: some YAMLNode, what: String) -> LocalizedString? {
+        switch node.shape {
         case .scalar:
             return string(node, what: what).map { LocalizedString($0) }
         case .mapping:

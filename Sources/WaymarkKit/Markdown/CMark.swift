@@ -38,9 +38,12 @@ enum CMark {
         // cmark-gfm names footnote back-links in English in its C code. Content cannot produce this
         // attribute: quotes in text and code are escaped.
         if walker.hasFootnotes {
-            output.html = output.html.replacingOccurrences(
-                of: #"data-footnote-backref aria-label="Back to content""#,
-                with: #"data-footnote-backref aria-label=""# + HTML.escape(input.labels.footnoteBack) + "\"")
+            output.html = output.html.replacingBytes([
+                (
+                    of: #"data-footnote-backref aria-label="Back to content""#,
+                    with: #"data-footnote-backref aria-label=""# + HTML.escape(input.labels.footnoteBack) + "\""
+                )
+            ])
         }
         return output
     }
@@ -77,6 +80,9 @@ extension CMark {
     /// The first GFM table delimiter row (`|---|:--:|`) with more than `limit` columns: its line and width.
     /// One pass over the bytes; a row counts only when it holds nothing but pipes, dashes, colons and blanks.
     static func widestTable(_ text: String, limit: Int) -> (line: Int, columns: Int)? {
+        // Nearly every file has fewer pipes in all than the limit allows in one line: one quick count.
+        var text = text
+        guard text.withUTF8({ bytes in bytes.reduce(0) { $0 + ($1 == UInt8(ascii: "|") ? 1 : 0) } }) > limit else { return nil }
         var line = 1
         var pipes = 0
         var dashes = 0

@@ -40,10 +40,29 @@ public struct HeadingSlugger: Sendable {
         var out = String.UnicodeScalarView()
         var hasContent = false
         for scalar in text.nfc.unicodeScalars {
+            // ASCII without the Unicode property tables (the same result; most headings are ASCII).
+            if scalar.isASCII {
+                let v = scalar.value
+                if (v >= 0x61 && v <= 0x7A) || (v >= 0x30 && v <= 0x39) || v == 0x5F || v == 0x2D {
+                    out.append(scalar)
+                    hasContent = hasContent || (v != 0x5F && v != 0x2D)
+                } else if v >= 0x41 && v <= 0x5A {
+                    out.append(Unicode.Scalar(v + 0x20)!)
+                    hasContent = true
+                } else if v == 0x20 || v == 0x09 || v == 0x0A {
+                    out.append("-")
+                }
+                continue
+            }
             switch scalar.properties.generalCategory {
             case .uppercaseLetter, .lowercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter,
                 .nonspacingMark, .spacingMark, .enclosingMark, .decimalNumber, .letterNumber, .otherNumber:
-                for lower in scalar.properties.lowercaseMapping.unicodeScalars { out.append(lower) }
+                // Most letters have no lowercase of their own: skip building the mapping's string for them.
+                if scalar.properties.changesWhenLowercased {
+                    for lower in scalar.properties.lowercaseMapping.unicodeScalars { out.append(lower) }
+                } else {
+                    out.append(scalar)
+                }
                 hasContent = true
             case .connectorPunctuation where scalar == "_":
                 out.append(scalar)

@@ -44,15 +44,19 @@ enum RelatedPages {
         var tagIDs: [String: Int] = [:]
         var segmentIDs: [String: Int] = [:]
         var categoryIDs: [String: Int] = [:]
+        // Each page's distinct tag ids in a small sorted array: counting shared tags per candidate pair
+        // by scanning them costs less than hashing into a set.
         let tags = documents.map { d in
-            Set(
-                d.tags.map { t in
-                    tagIDs[t.lowercased()]
-                        ?? {
-                            tagIDs[t.lowercased()] = tagIDs.count
-                            return tagIDs.count - 1
-                        }()
-                })
+            Array(
+                Set(
+                    d.tags.map { t in
+                        tagIDs[t.lowercased()]
+                            ?? {
+                                tagIDs[t.lowercased()] = tagIDs.count
+                                return tagIDs.count - 1
+                            }()
+                    })
+            ).sorted()
         }
         let segments = documents.map { d in
             d.segments.reduce(0) { mask, s in
@@ -86,7 +90,10 @@ enum RelatedPages {
             // The best `count` candidates by score, ties to the earlier page: a small insertion list.
             var top3: [(page: Int, score: Double)] = []
             for j in touched {
-                let shared = Double(tags[i].reduce(0) { $0 + (tags[j].contains($1) ? 1 : 0) })
+                var sharedTags = 0
+                let other = tags[j]
+                for t in tags[i] where other.contains(t) { sharedTags += 1 }
+                let shared = Double(sharedTags)
                 let sharedSegments = Double((segments[i] & segments[j]).nonzeroBitCount)
                 let category = categories[i] == categories[j] ? 0.05 : 0
                 let score = scores[j] / (norms[i] * norms[j]) + 0.15 * shared + 0.1 * sharedSegments + category

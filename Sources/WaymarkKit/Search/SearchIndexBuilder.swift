@@ -267,9 +267,11 @@ public struct SearchIndexBuilder: Sendable {
         var currentLength = 0
         var blockEnd = false
         var last: (sentence: Bool, clause: Bool) = (false, false)
-        func add(_ word: ArraySlice<UInt8>) {
-            var word = Array(word)
-            var length = word.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
+        // Per word: no copies or strings of its own (this runs for every word of every page).
+        func add(_ whole: ArraySlice<UInt8>) {
+            var word = whole
+            var length = 0
+            for b in word where b & 0xC0 != 0x80 { length += 1 }
             if length > passageLength {
                 // A very long word (a URL, a hash): its start is enough.
                 var scalars = 0
@@ -277,19 +279,19 @@ public struct SearchIndexBuilder: Sendable {
                     if b & 0xC0 != 0x80 { scalars += 1 }
                     return scalars > passageLength / 2
                 }!
-                word = Array(word[..<end]) + Array("…".utf8)
+                word = ArraySlice(Array(word[..<end]) + Array("…".utf8))
                 length = passageLength / 2 + 1
             }
-            let separator: [UInt8] = current.isEmpty ? [] : blockEnd && !last.clause ? Array(" · ".utf8) : [0x20]
+            let separator: [UInt8] = current.isEmpty ? [] : blockEnd && !last.clause ? Self.blockSeparator : Self.space
             let separatorLength = separator.isEmpty ? 0 : separator.count == 1 ? 1 : 3
-            if !current.isEmpty,
+            current += separator
+            if separatorLength > 0,
                 ((last.sentence || blockEnd) && currentLength >= minimumPassage) || currentLength + separatorLength + length > passageLength
             {
-                passages.append(String(decoding: current + separator, as: UTF8.self))
-                current = []
+                passages.append(String(decoding: current, as: UTF8.self))
+                current.removeAll(keepingCapacity: true)
                 currentLength = 0
             } else {
-                current += separator
                 currentLength += separatorLength
             }
             current += word
@@ -318,14 +320,22 @@ public struct SearchIndexBuilder: Sendable {
 
     /// Whether a word ends a sentence (`.`, `!`, `?`, `…`, `؟`, `。`) or at least a clause (also `:`, `;`,
     /// `,`, `،`, `؛`), by its last scalar.
-    static func ending(_ word: [UInt8]) -> (sentence: Bool, clause: Bool) {
-        var i = word.count - 1
-        while i > 0, word[i] & 0xC0 == 0x80 { i -= 1 }
-        guard i >= 0, let last = String(decoding: word[i...], as: UTF8.self).unicodeScalars.first else { return (false, false) }
-        return (sentenceEnds.contains(last), sentenceEnds.contains(last) || clauseEnds.contains(last))
+    static func ending(_ word: ArraySlice<UInt8>) -> (sentence: Bool, clause: Bool) {
+        var i = word.endIndex - 1
+        while i > word.startIndex, word[i] & 0xC0 == 0x80 { i -= 1 }
+        guard i >= word.startIndex else { return (false, false) }
+        var decoder = UTF8()
+        var bytes = word[i...].makeIterator()
+        guard case .scalarValue(let last) = decoder.decode(&bytes) else { return (false, false) }
+        // A switch, not the sets: hashing a scalar per word of every page showed in profiles.
+        switch last {
+        case ".", "!", "?", "…", "؟", "。", "！", "？": return (true, true)
+        case ":", ";", ",", "،", "؛", "：", "；", "，": return (false, true)
+        default: return (false, false)
+        }
     }
-    static let sentenceEnds: Set<Unicode.Scalar> = [".", "!", "?", "…", "؟", "。", "！", "？"]
-    static let clauseEnds: Set<Unicode.Scalar> = [":", ";", ",", "،", "؛", "：", "；", "，"]
+    static let space: [UInt8] = [0x20]
+    static let blockSeparator = Array(" · ".utf8)
 
     /// How Snowball turned this corpus's words into stems, as suffix rules: `measurements` → `measur`
     /// gives (`ements`, ``), `happy` → `happi` gives (`y`, `i`). A query word the index lacks is matched

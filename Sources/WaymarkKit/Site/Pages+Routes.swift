@@ -358,14 +358,14 @@ struct RouteDocumentPage: PageKind {
     /// (h3) headings. Content cannot forge these patterns: quotes and angle brackets in text are escaped,
     /// and raw HTML passes only when the site trusts every writer (`unsafeHTML`).
     static func scoped(_ html: String, prefix: String) -> String {
-        var out = html.replacingOccurrences(of: " id=\"", with: " id=\"" + prefix)
-        out = out.replacingOccurrences(of: " href=\"#", with: " href=\"#" + prefix)
-        for level in stride(from: 6, through: 1, by: -1) {
+        // Two passes: a heading's `<h2 ` and its ` id="` share the space.
+        let scoped = html.replacingBytes([(of: " id=\"", with: " id=\"" + prefix), (of: " href=\"#", with: " href=\"#" + prefix)])
+        var headings: [(of: String, with: String)] = []
+        for level in 1...5 {
             let lower = min(level + 2, 6)
-            out = out.replacingOccurrences(of: "<h\(level) ", with: "<h\(lower) ").replacingOccurrences(of: "<h\(level)>", with: "<h\(lower)>")
-                .replacingOccurrences(of: "</h\(level)>", with: "</h\(lower)>")
+            headings += [("<h\(level) ", "<h\(lower) "), ("<h\(level)>", "<h\(lower)>"), ("</h\(level)>", "</h\(lower)>")]
         }
-        return out
+        return scoped.replacingBytes(headings)
     }
 }
 

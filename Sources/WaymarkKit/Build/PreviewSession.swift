@@ -82,16 +82,16 @@ public final class PreviewSession: @unchecked Sendable {
             let d = edited.documents[i]
             switch d.kind {
             case .article:
-                pages.write(ArticlePage(index: i, language: d.language))
+                pages.write(ArticlePage.self, ArticlePage.input(pages, i))
             case .guide:
                 for (n, route) in edited.routes.enumerated() where route.steps.contains(where: { $0.document == i }) { routes.insert(n) }
             }
         }
         for n in routes.sorted() {
-            let route = edited.routes[n]
+            let route = pages.routeViews[n]
             pages.writeRouteJSON(route)
-            pages.write(RoutePage(route: n, language: route.language))
-            for step in route.steps.indices { pages.write(StepPage(route: n, step: step, language: route.language)) }
+            pages.write(RoutePage.self, RoutePage.Input(route: route))
+            for input in StepPage.inputs(pages, route: n) { pages.write(StepPage.self, input) }
         }
         guard !diagnostics.hasErrors else { return nil }
         return output.patch(sink.files)

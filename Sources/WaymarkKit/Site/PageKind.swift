@@ -84,6 +84,14 @@ extension PageRenderer {
         kinds.flatMap { jobs($0) { _ in true } }
     }
 
+    /// Every page of a kind as (language, output path), in the kind's order.
+    func outputPaths(of kind: any PageKind.Type) -> [(language: String, path: String)] {
+        func paths<Kind: PageKind>(_ kind: Kind.Type) -> [(language: String, path: String)] {
+            Kind.inputs(self).map { ($0.language, Kind.outputPath(Kind.meta($0, factory))) }
+        }
+        return paths(kind)
+    }
+
     private func jobs<Kind: PageKind>(_ kind: Kind.Type, where include: (Kind.Input) -> Bool) -> [@Sendable () -> Void] {
         Kind.inputs(self).filter(include).map { input in { self.write(Kind.self, input) } }
     }

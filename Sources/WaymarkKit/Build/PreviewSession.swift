@@ -22,8 +22,8 @@ public final class PreviewSession: @unchecked Sendable {
     }
 
     /// Rebuilds the whole site into memory; returns the summary and the output paths whose bytes changed.
-    public func rebuild() -> (summary: BuildSummary, changed: [String]) {
-        let (summary, stages) = SiteBuilder.run(options, cache: cache, memory: output)
+    public func rebuild(progress: (@Sendable (BuildEvent) -> Void)? = nil) -> (summary: BuildSummary, changed: [String]) {
+        let (summary, stages) = SiteBuilder.run(options, cache: cache, memory: output, progress: progress)
         if let stages {
             lock.withLock { last = stages }
             return (summary, output.lastChanged)

@@ -135,7 +135,7 @@ public struct ContentLoader: Sendable {
         let root = self.root
         let results = jobs.concurrentMap { job -> ParsedFile in
             // The size limit is an input too: raising it must re-read a file refused before.
-            let key = job.stamp &+ UInt64(config.limits.fileKB) &* 0x9E37_79B9_7F4A_7C15
+            let key = StageKey.of(job.stamp, UInt64(config.limits.fileKB))
             if let cached = memo?.value(job.path, key: key) { return cached }
             let result = job.run(root: root, config: config)
             memo?.store(job.path, key: key, result)
@@ -180,7 +180,7 @@ private struct Job: Sendable {
     var stamp: UInt64
 
     static func stamp(_ entry: FileSystem.Entry) -> UInt64 {
-        var h = ContextHasher()
+        var h = StableHasher()
         h.add([UInt64(bitPattern: Int64(entry.size)), UInt64(bitPattern: Int64(entry.modified))])
         return h.value
     }

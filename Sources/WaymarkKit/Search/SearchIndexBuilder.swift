@@ -1,7 +1,7 @@
 import Foundation
 
 /// One page as the search index sees it.
-public struct SearchDocument: Sendable {
+public struct SearchDocument: Sendable, Hashable {
     public var language: String
     /// Site-relative URL path (`en/articles/billing/refunds/`), without the base path.
     public var urlPath: String
@@ -14,7 +14,8 @@ public struct SearchDocument: Sendable {
     /// Segment ids the page is for; empty means every segment.
     public var segments: [String]
     public var stage: String?
-    public var sections: [TextSection]
+    /// The page's text by heading, stood for by its Markdown rendering's key.
+    var sections: Keyed<[TextSection]>
     /// Pages that sit together in this order share fragment files, so results of one query tend to
     /// need few of them.
     public var order: String
@@ -204,7 +205,7 @@ public struct SearchIndexBuilder: Sendable {
         position += Int32(fieldGap)
         var sections: [Fragment.Section] = []
         var usedInBody: Set<Int32> = []
-        for section in d.sections {
+        for section in d.sections.value {
             let start = position
             if !section.heading.isEmpty { add(section.heading, weight: Float(headingWeight), rank: 2) }
             add(section.text, weight: Float(bodyWeight), rank: 0)

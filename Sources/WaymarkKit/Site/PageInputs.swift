@@ -22,14 +22,12 @@ struct CategoryCards: Hashable, Sendable {
     var cards: [ArticleCard]
 }
 
-/// A document's Markdown rendering inside a page's input. Equal and hashed by the Markdown stage's key,
-/// which stands for everything the rendering holds (HTML, headings, checklist), so a page's key does not
-/// hash its body again. Without a memo the keys are 0, and nothing is compared.
-struct Rendering: Hashable, Sendable {
-    let document: RenderedDocument
+/// A document's Markdown rendering inside a page's input, stood for by the Markdown stage's key (which
+/// covers everything the rendering holds: HTML, headings, checklist).
+typealias Rendering = Keyed<RenderedDocument>
 
-    static func == (a: Rendering, b: Rendering) -> Bool { a.document.key == b.document.key }
-    func hash(into h: inout Hasher) { h.combine(document.key) }
+extension Keyed<RenderedDocument> {
+    init(_ rendered: RenderedDocument) { self.init(key: rendered.key, value: rendered) }
 }
 
 /// A route as its pages show it: the route, step, landing and whole-route pages and `route.json` all read

@@ -54,15 +54,18 @@ enum ArticlePage: PageKind {
     }
 
     static func inputs(_ r: PageRenderer) -> [Input] {
-        r.site.documents.indices.filter { r.site.documents[$0].kind == .article }.map { input(r, $0) }
+        inputs(r, r.site.documents.indices.filter { r.site.documents[$0].kind == .article })
     }
 
-    static func input(_ r: PageRenderer, _ index: Int) -> Input {
+    /// The inputs of some articles (site document indices).
+    static func inputs(_ r: PageRenderer, _ indices: [Int]) -> [Input] { indices.map { input(r, $0) } }
+
+    private static func input(_ r: PageRenderer, _ index: Int) -> Input {
         let d = r.site.documents[index]
         let (prev, next) = r.site.neighbours[index] ?? (nil, nil)
         return Input(
             language: d.language, title: d.title, urlPath: d.urlPath, sourcePath: d.sourcePath, category: d.group, fallbackFrom: d.fallbackFrom,
-            frontMatter: d.frontMatter, rendering: Rendering(document: r.rendered[index]), translations: r.translationPaths(d),
+            frontMatter: d.frontMatter, rendering: Rendering(r.rendered[index]), translations: r.translationPaths(d),
             copies: r.site.versionsOf(d).copies, prev: prev.map(r.pageLink), next: next.map(r.pageLink),
             related: (r.related[index] ?? []).map { r.cards[$0] })
     }
@@ -86,7 +89,7 @@ enum ArticlePage: PageKind {
     static func context(_ a: Input, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
         let config = f.config
         let language = a.language
-        let rendered = a.rendering.document
+        let rendered = a.rendering.value
         let t = f.strings[language]!
         let fm = a.frontMatter
         let segments: [[String: Any]] = (fm.segments ?? []).compactMap { id in

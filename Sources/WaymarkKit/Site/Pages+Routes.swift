@@ -185,7 +185,7 @@ enum StepPage: PageKind {
                 }
             }
             return Input(
-                route: r.routeViews[n], step: i, rendering: Rendering(document: r.rendered[step.document]), summary: d.frontMatter.summary,
+                route: r.routeViews[n], step: i, rendering: Rendering(r.rendered[step.document]), summary: d.frontMatter.summary,
                 updated: d.frontMatter.updated, sourcePath: d.sourcePath, original: step.isFallback ? d.urlPath : nil, versions: versions,
                 copies: copies)
         }
@@ -211,7 +211,7 @@ enum StepPage: PageKind {
         let step = route.steps[input.step]
         let n = input.step
         let t = f.strings[language]!
-        let rendered = input.rendering.document
+        let rendered = input.rendering.value
         let stage = config.stages[step.stageIndex]
         let shared = f.routeShared(route)
         func neighbour(_ i: Int) -> Any {
@@ -346,7 +346,7 @@ enum RouteDocumentPage: PageKind {
     }
 
     static func inputs(_ r: PageRenderer) -> [Input] {
-        zip(r.site.routes, r.routeViews).map { route, view in Input(route: view, bodies: route.steps.map { Rendering(document: r.rendered[$0.document]) }) }
+        zip(r.site.routes, r.routeViews).map { route, view in Input(route: view, bodies: route.steps.map { Rendering(r.rendered[$0.document]) }) }
     }
 
     static func meta(_ input: Input, _ f: PageContextFactory) -> PageMeta {
@@ -372,7 +372,7 @@ enum RouteDocumentPage: PageKind {
         let stages = f.stagesContext(route) { i, step in
             [
                 "anchor": "step-\(i + 1)",
-                "content": RouteDocumentPage.scoped(input.bodies[i].document.html, prefix: "s\(i + 1)-"),
+                "content": RouteDocumentPage.scoped(input.bodies[i].value.html, prefix: "s\(i + 1)-"),
                 "fallback": step.isFallback ? f.fallbackNotice("fallbackNotice", text: step.textLanguage, page: language) : false,
             ]
         }

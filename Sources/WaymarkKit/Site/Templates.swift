@@ -47,7 +47,7 @@ public struct TemplateSet: Sendable {
         }
         var library = MustacheLibrary()
         var sources: [String: String] = [:]
-        var fingerprint = ContextHasher()
+        var fingerprint = StableHasher()
         var assetFiles: [(String, [UInt8])] = []
         var assets: [String: String] = [:]
         for entry in entries where !entry.isDirectory && entry.symlinkTarget == nil {

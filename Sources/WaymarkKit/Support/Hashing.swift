@@ -23,9 +23,33 @@ enum Fingerprint {
     }
 }
 
-/// A stable 64-bit hash of values (strings, numbers, and template contexts with dictionaries by sorted
-/// key), for the keys under which stages keep results for the next build.
-struct ContextHasher {
+/// The memo key of a stage's typed input: every stage's work function receives one `Hashable` value, and
+/// its key is that value's hash, so nothing the work reads can be left out of the key. Swift's `Hasher`
+/// is seeded per process, which suits the memo: `BuildCache` lives in memory and never outlives it
+/// (stable hashes for file names are `FNV1a`'s).
+enum StageKey {
+    static func of(_ value: some Hashable, _ more: UInt64 = 0) -> UInt64 {
+        var h = Hasher()
+        h.combine(value)
+        h.combine(more)
+        return UInt64(bitPattern: Int64(h.finalize()))
+    }
+}
+
+/// A value inside a later stage's input that an earlier stage's key stands for (a rendering, its text):
+/// equal and hashed by that key, so the value is not hashed again. Without a memo the keys are 0 and
+/// nothing is compared.
+struct Keyed<Value: Sendable>: Hashable, Sendable {
+    let key: UInt64
+    let value: Value
+
+    static func == (a: Keyed, b: Keyed) -> Bool { a.key == b.key }
+    func hash(into h: inout Hasher) { h.combine(key) }
+}
+
+/// A stable 64-bit hash of strings and numbers (FNV-1a, the same in every process), for what is kept on
+/// disk between builds: the template and site.yml fingerprints and the up-to-date check's record.
+struct StableHasher {
     private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
 
     mutating func add(_ bytes: some Sequence<UInt8>) {
@@ -45,34 +69,6 @@ struct ContextHasher {
         s.withUTF8 { add($0) }
         add(CollectionOfOne(UInt8(0xFF)))
     }
-
-    mutating func add(any value: Any) {
-        switch value {
-        case let s as String:
-            add("s")
-            add(s)
-        case let b as Bool: add(b ? "T" : "F")
-        case let i as Int:
-            add("i")
-            add(String(i))
-        case let d as [String: Any]:
-            add("{")
-            for key in d.keys.sorted() {
-                add(key)
-                add(any: d[key]!)
-            }
-            add("}")
-        case let d as [String: any Sendable]:
-            add(any: d as [String: Any])
-        case let a as [Any]:
-            add("[")
-            for item in a { add(any: item) }
-            add("]")
-        default:
-            add("?")
-            add(String(describing: value))
-        }
-    }
 }
 
 /// What one stage hands to the same stage of the next build (`waymark serve` keeps them across
@@ -87,6 +83,13 @@ final class StageMemo<Value>: @unchecked Sendable {
 
     func value(_ id: String, key: UInt64) -> Value? {
         lock.withLock { entries[id].flatMap { $0.key == key ? $0.value : nil } }
+    }
+
+    /// A memo with the same entries, to compare keys against without changing this one.
+    func copy() -> StageMemo {
+        let other = StageMemo()
+        other.entries = lock.withLock { entries }
+        return other
     }
 
     func store(_ id: String, key: UInt64, _ value: Value) {

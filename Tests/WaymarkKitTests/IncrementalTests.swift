@@ -236,7 +236,8 @@ struct IncrementalTests {
 
     /// One of the kinds of edit writers make, applied to a random file of the preview's tree.
     enum EditKind: CaseIterable {
-        case body, title, frontMatter, rename, delete, add, translationRemoved, translationAdded, template, strings, siteConfig, image
+        case body, title, frontMatter, rename, delete, add, translationRemoved, translationAdded, template, strings, siteConfig, image, alias, landing,
+            guideStage, guideOrder
 
         struct Edit {
             var description: String
@@ -331,6 +332,40 @@ struct IncrementalTests {
                 let replacement = pick(["chart.png", "rotated.jpg", "lossless.webp"])
                 try preview.tree.write(file, Data(contentsOf: URL(fileURLWithPath: Repo.fixtures + "/images/" + replacement)))
                 return Edit(description: "image \(file) replaced by \(replacement)", files: [file])
+            case .alias:
+                // A new old address for an article: a redirect page and the redirect maps.
+                let file = pick(articles)
+                try preview.edit(file) { text in
+                    let alias = "aliases: [\"/\(file.split(separator: "/")[1])/old/edit-\(n)/\"]"
+                    if let line = text.range(of: #"aliases: \[[^\n]*\]"#, options: .regularExpression) {
+                        return text.replacingCharacters(in: line, with: alias)
+                    }
+                    return text.replacingCharacters(in: text.range(of: "\n---\n")!, with: "\n\(alias)\n---\n")
+                }
+                return Edit(description: "alias of \(file)", files: [file])
+            case .landing:
+                let lang = pick(["en", "vi", "fa", "ru"])
+                let file = "content/\(lang)/landing/" + pick(["home.yml", "accountant.yml", "developer.yml", "small-business.yml"])
+                guard preview.tree.exists(file) else { return try EditKind.body.apply(to: preview, random: &random, removed: &removed) }
+                try preview.edit(file) { text in
+                    let r = text.range(of: "title: \"")!
+                    return text.replacingCharacters(in: r, with: "title: \"Edit \(n) ")
+                }
+                return Edit(description: "landing \(file)", files: [file])
+            case .guideStage, .guideOrder:
+                let guides = pages.filter { $0.contains("/guides/") }
+                let file = pick(guides)
+                try preview.edit(file) { text in
+                    if self == .guideStage {
+                        let stages = ["welcome", "first-value", "adoption", "mastery"]
+                        let r = text.range(of: #"stage: [a-z-]+"#, options: .regularExpression)!
+                        return text.replacingCharacters(in: r, with: "stage: \(stages[Int(n) % stages.count])")
+                    }
+                    let order = "order: \(n % 9)"
+                    if let r = text.range(of: #"order: [0-9]+"#, options: .regularExpression) { return text.replacingCharacters(in: r, with: order) }
+                    return text.replacingCharacters(in: text.range(of: "\n---\n")!, with: "\n\(order)\n---\n")
+                }
+                return Edit(description: "\(self == .guideStage ? "stage" : "order") of \(file)", files: [file])
             case .siteConfig:
                 try preview.edit("content/site.yml") { text in
                     let r = text.range(of: "en: \"Onboarding Handbook")!

@@ -140,6 +140,21 @@ struct IncrementalTests {
         #expect(Set(changed).isDisjoint(with: updated), "the rebuild rewrote quick-rendered pages: \(changed)")
         preview.expectSameAsCleanBuild("quick guide edit")
 
+        // A landing file: the landing page at once (and the home page for home.yml).
+        let landing = "content/en/landing/accountant.yml"
+        try preview.edit(landing) { $0.replacingOccurrences(of: "title: \"Onboard a new client", with: "title: \"Welcome a new client") }
+        let landed = try #require(preview.renderEdited([landing]))
+        #expect(landed.contains("en/segments/accountant/index.html"))
+        #expect(preview.served("en/segments/accountant/index.html").contains("Welcome a new client"))
+        (summary, changed) = preview.session.rebuild()
+        #expect(summary.errors == 0)
+        #expect(Set(changed).isDisjoint(with: landed), "the rebuild rewrote quick-rendered pages: \(changed)")
+        preview.expectSameAsCleanBuild("quick landing edit")
+        // A featured page that does not exist waits for the rebuild, which reports it.
+        try preview.edit(landing) { $0.replacingOccurrences(of: "articles/strategy/touch-models.md", with: "articles/strategy/no-such-page.md") }
+        #expect(preview.renderEdited([landing]) == nil)
+        try preview.edit(landing) { $0.replacingOccurrences(of: "articles/strategy/no-such-page.md", with: "articles/strategy/touch-models.md") }
+
         // Editors' side files are not content.
         #expect(preview.renderEdited(["content/en/articles/basics/.time-to-value.md.swp", "content/en/articles/basics/4913"]) == [])
 

@@ -5,7 +5,8 @@
 /// title, summary, tags, dates) is rendered by `renderEdited` against the last build: the edited site
 /// model, its Markdown rendered again, and every page whose typed input (`PageKind.Input`) now differs
 /// from the last build's is rendered and served: the page itself, its category listing, its neighbours,
-/// the pages listing it as related, home and landing pages, the route's pages for a guide. `rebuild` then
+/// the pages listing it as related, home and landing pages, the route's pages for a guide. An edited
+/// landing file (one that exists, whose featured pages do) re-renders the pages that show it. `rebuild` then
 /// redoes the site-wide work (related articles, the search index, feeds, sitemaps) and converges on
 /// exactly what a clean build writes (the incremental tests hold it to that). Anything that moves a page
 /// in the site (its path, translation key, segments, stage, order, duration, draft state, aliases), new
@@ -45,11 +46,19 @@ public final class PreviewSession: @unchecked Sendable {
         let config = site.config
         let loader = ContentLoader(root: options.content)
         var replacements: [Int: Document] = [:]
+        var model = site
         for path in paths {
             // Editors' backup, swap and probe files (`.x.md.swp`, `x.md~`, vim's short-lived `4913`) are
             // nothing the build reads.
             if ContentLoader.isIgnored(path.split(separator: "/")) { continue }
             if site.byPath[path] == nil, !site.files.contains(path), !FileSystem.exists(options.content + "/" + path) { continue }
+            let parts = path.split(separator: "/")
+            if parts.count == 3, parts[1] == "landing" {
+                let parsed = loader.parseLanding(path, config: config)
+                guard let landing = parsed.landing, parsed.diagnostics.isEmpty, let replaced = model.replacingLanding(landing) else { return nil }
+                model = replaced
+                continue
+            }
             guard let i = site.byPath[path] else { return nil }
             let old = site.documents[i]
             let parsed = loader.parseMarkdown(path, kind: old.kind, config: config)
@@ -58,8 +67,8 @@ public final class PreviewSession: @unchecked Sendable {
             }
             replacements[i] = d
         }
-        guard !replacements.isEmpty else { return [] }
-        let edited = site.replacingDocuments(replacements)
+        guard !replacements.isEmpty || model.landings != site.landings else { return [] }
+        let edited = model.replacingDocuments(replacements)
         // The edited documents and their copies in languages without a translation (rendered as their own pages).
         let changed = replacements.keys.flatMap { [$0] + site.fallbackCopies(of: $0) }.sorted()
         let diagnostics = DiagnosticBag()

@@ -164,6 +164,11 @@ extension ContentLoader {
     func parseMarkdown(_ path: String, kind: DocumentKind, config: SiteConfig) -> ParsedFile {
         Job(path: path, kind: .markdown(kind), stamp: 0).run(root: root, config: config)
     }
+
+    /// Reads and parses one landing file as `load` would.
+    func parseLanding(_ path: String, config: SiteConfig) -> ParsedFile {
+        Job(path: path, kind: .landing, stamp: 0).run(root: root, config: config)
+    }
 }
 
 /// Reading and parsing one file; runs on any core.

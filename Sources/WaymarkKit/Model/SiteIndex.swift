@@ -21,7 +21,7 @@ struct SiteIndex: Sendable {
     /// once every other file is written (`PageRenderer.writeAliases`).
     let aliases: [(from: String, to: Int, at: SourceLocation)]
     /// language → landing name (`home` or a segment id) → landing file.
-    let landings: [String: [String: LandingFile]]
+    private(set) var landings: [String: [String: LandingFile]]
     let assets: [ContentAsset]
     let files: Set<String>
     let configFingerprint: UInt64
@@ -145,23 +145,7 @@ struct SiteIndex: Sendable {
                         file: landing.sourcePath, at: SourceLocation(line: 1, column: 1)))
                 continue
             }
-            for featured in landing.featured {
-                let target = LinkResolver.normalize([landing.language] + featured.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
-                guard let target else {
-                    diagnostics.report(
-                        .error(
-                            "link-outside-content", "featured path '\(featured.path)' points outside the content folder", file: landing.sourcePath,
-                            at: featured.location))
-                    continue
-                }
-                if byPath[target] == nil {
-                    let why =
-                        drafts.contains(target)
-                        ? "is a draft, which is not published"
-                        : "does not exist (paths are relative to the \(landing.language)/ folder, such as articles/billing/refunds.md)"
-                    diagnostics.report(.error("broken-featured", "featured page '\(featured.path)' \(why)", file: landing.sourcePath, at: featured.location))
-                }
-            }
+            diagnostics.report(contentsOf: Self.featuredProblems(landing, byPath: byPath, drafts: drafts))
             landings[landing.language, default: [:]][landing.name] = landing
         }
         for segment in config.segments where landings[config.defaultLanguage]?[segment.id] == nil {
@@ -226,6 +210,38 @@ struct SiteIndex: Sendable {
         return a.sourcePath == b.sourcePath && a.urlPath == b.urlPath && a.translationKey == b.translationKey && x.segments == y.segments
             && x.stage == y.stage && x.order == y.order && x.duration == y.duration && x.draft == y.draft
             && x.aliases.map(\.path) == y.aliases.map(\.path)
+    }
+
+    /// The site with an existing landing file edited; nil when its featured pages have problems (the
+    /// rebuild reports them).
+    func replacingLanding(_ landing: LandingFile) -> SiteIndex? {
+        guard landings[landing.language]?[landing.name] != nil, Self.featuredProblems(landing, byPath: byPath, drafts: drafts).isEmpty else { return nil }
+        var copy = self
+        copy.landings[landing.language]![landing.name] = landing
+        return copy
+    }
+
+    /// Featured entries of a landing file that name no published page.
+    static func featuredProblems(_ landing: LandingFile, byPath: [String: Int], drafts: Set<String>) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for featured in landing.featured {
+            let target = LinkResolver.normalize([landing.language] + featured.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
+            guard let target else {
+                out.append(
+                    .error(
+                        "link-outside-content", "featured path '\(featured.path)' points outside the content folder", file: landing.sourcePath,
+                        at: featured.location))
+                continue
+            }
+            if byPath[target] == nil {
+                let why =
+                    drafts.contains(target)
+                    ? "is a draft, which is not published"
+                    : "does not exist (paths are relative to the \(landing.language)/ folder, such as articles/billing/refunds.md)"
+                out.append(.error("broken-featured", "featured page '\(featured.path)' \(why)", file: landing.sourcePath, at: featured.location))
+            }
+        }
+        return out
     }
 
     /// The documents published in other languages from document `i`'s text.

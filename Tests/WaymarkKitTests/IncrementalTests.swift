@@ -37,7 +37,7 @@ struct IncrementalTests {
             let path = tree.path + "/" + file
             let text = try String(contentsOfFile: path, encoding: .utf8)
             let changed = change(text)
-            #expect(changed != text, "the edit of \(file) changed nothing")
+            #expect(!changed.utf8.elementsEqual(text.utf8), "the edit of \(file) changed nothing")
             try changed.write(toFile: path, atomically: true, encoding: .utf8)
         }
 
@@ -167,6 +167,25 @@ struct IncrementalTests {
         #expect(preview.renderEdited([article]) == nil)
         try preview.tree.write("content/en/articles/basics/new-one.md", "---\ntitle: New\n---\nText.\n")
         #expect(preview.renderEdited(["content/en/articles/basics/new-one.md"]) == nil)
+    }
+
+    @Test("a title changed only in its Unicode form (é as one code point, then as e + ◌́) is a change: new bytes at once and after the rebuild")
+    func canonicallyEquivalentEdit() throws {
+        let preview = try Preview()
+        let article = "content/en/articles/basics/time-to-value.md"
+        let page = "en/articles/basics/time-to-value/index.html"
+        try preview.edit(article) { $0.replacingOccurrences(of: "title: \"Time to value", with: "title: \"Caf\u{E9} time to value") }
+        #expect(preview.rebuild().errors == 0)
+        let composed = Array(preview.served(page).utf8)
+        try preview.edit(article) { $0.replacingOccurrences(of: "Caf\u{E9} time", with: "Cafe\u{301} time") }
+        // Swift's String compares these equal; the bytes differ, and so must the page.
+        #expect("Caf\u{E9}" == "Cafe\u{301}")
+        let updated = try #require(preview.renderEdited([article]))
+        #expect(updated.contains(page))
+        #expect(Array(preview.served(page).utf8) != composed)
+        #expect(preview.served(page).utf8.count > composed.count)
+        #expect(preview.rebuild().errors == 0)
+        preview.expectSameAsCleanBuild("decomposed title")
     }
 
     @Test("a template or stylesheet edit shows on the pages open in a browser before the rebuild")

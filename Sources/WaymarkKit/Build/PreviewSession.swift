@@ -90,7 +90,7 @@ public final class PreviewSession: @unchecked Sendable {
         var articles = Set(changed)
         let touched = Set(changed)
         for i in changed { articles.formUnion(edited.versionsOf(edited.documents[i]).pages.values) }
-        for (i, d) in edited.documents.enumerated() where d.kind == .article {
+        for i in edited.documents.indices where edited.documents[i].kind == .article {
             let (before, after) = (site.neighbours[i], edited.neighbours[i])
             if before?.prev != after?.prev || before?.next != after?.next || [after?.prev, after?.next].contains(where: { $0.map(touched.contains) ?? false }) {
                 articles.insert(i)

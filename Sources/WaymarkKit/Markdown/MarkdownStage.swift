@@ -30,7 +30,7 @@ struct MarkdownStage: Sendable {
         var language: String
         var kind: DocumentKind
         var translationKey: String
-        var body: String
+        @Exact var body: String
         var bodyLineOffset: Int
         /// For a copy of another language's text (problems are reported at the original).
         var fallbackFrom: String?

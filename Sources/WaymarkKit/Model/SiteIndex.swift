@@ -265,8 +265,9 @@ struct SiteIndex: Sendable {
     static func categories(of language: String, _ documents: [Document], _ config: SiteConfig) -> [(id: String, articles: [Int])] {
         let declared = config.categories.map(\.id)
         var groups: [String: [Int]] = [:]
-        for (i, d) in documents.enumerated() where d.kind == .article && d.language == language {
-            groups[d.group, default: []].append(i)
+        // By index: a `for d in documents` would copy every document (a dozen references each).
+        for i in documents.indices where documents[i].kind == .article && documents[i].language == language {
+            groups[documents[i].group, default: []].append(i)
         }
         let order = declared.filter { groups[$0] != nil } + groups.keys.filter { !declared.contains($0) }.sorted()
         return order.map { id in

@@ -3,16 +3,16 @@
 
 /// What a listing shows of a page: its title, link, summary and date.
 struct ArticleCard: Hashable, Sendable {
-    var title: String
-    var urlPath: String
-    var summary: String?
+    @Exact var title: String
+    @Exact var urlPath: String
+    @Exact var summary: String?
     var updated: Day?
 }
 
 /// A link to another page by its title.
 struct PageLink: Hashable, Sendable {
-    var title: String
-    var urlPath: String
+    @Exact var title: String
+    @Exact var urlPath: String
 }
 
 /// A category of a language with its articles' cards, in order.
@@ -41,8 +41,8 @@ struct RouteView: Hashable, Sendable {
 
     struct Step: Hashable, Sendable {
         var translationKey: String
-        var title: String
-        var urlPath: String
+        @Exact var title: String
+        @Exact var urlPath: String
         var stageIndex: Int
         var duration: Int
         var isFallback: Bool
@@ -53,7 +53,7 @@ struct RouteView: Hashable, Sendable {
 
     struct ChecklistItem: Hashable, Sendable {
         var key: String
-        var text: String
+        @Exact var text: String
     }
 
     init(_ route: Route, site: SiteIndex, rendered: [RenderedDocument]) {

@@ -36,8 +36,8 @@ enum ArticlePage: PageKind {
 
     struct Input: PageInput {
         var language: String
-        var title: String
-        var urlPath: String
+        @Exact var title: String
+        @Exact var urlPath: String
         var sourcePath: String
         var category: String
         /// For a copy of the default language's text: that language.

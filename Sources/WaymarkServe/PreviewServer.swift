@@ -27,6 +27,8 @@ public final class PreviewServer: @unchecked Sendable {
     private let lock = NSLock()
     private var latest: [Diagnostic] = []
     private var failed = false
+    /// Receives each rebuild's phases as they start (`waymark serve --timings`).
+    public var onProgress: (@Sendable (BuildEvent) -> Void)?
     /// Reports each rebuild: (summary, seconds, cache).
     public var onBuild: (@Sendable (BuildSummary, Double, BuildCache) -> Void)?
     /// Reports each quick re-render of edited pages ahead of a rebuild: (output paths changed, seconds).
@@ -215,7 +217,7 @@ public final class PreviewServer: @unchecked Sendable {
     @discardableResult
     public func rebuild() -> Bool {
         let start = ContinuousClock.now
-        let (summary, changed) = session.rebuild()
+        let (summary, changed) = session.rebuild(progress: onProgress)
         let seconds = Self.seconds(since: start)
         let ok = !summary.failed(strict: options.build.strict)
         lock.lock()

@@ -47,6 +47,7 @@ final class Console: @unchecked Sendable {
         if lineOpen { emit("\r\u{1B}[2K") }
         lineOpen = false
         guard timings else { return }
+        defer { phases = [] }
         let end = ContinuousClock.now
         for (i, (name, start)) in phases.enumerated() {
             let stop = i + 1 < phases.count ? phases[i + 1].1 : end

@@ -15,6 +15,9 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on; keep the default loopback address unless you know you need another.")
     var host = "127.0.0.1"
 
+    @Flag(help: "Print how long each phase of every rebuild took.")
+    var timings = false
+
     @Option(help: .hidden)
     var requestTimeout: Double?
 
@@ -29,7 +32,10 @@ struct Serve: AsyncParsableCommand {
         if let idleTimeout { server.limits.idleTimeout = .milliseconds(Int(idleTimeout * 1000)) }
         server.onServerEvent = { line in FileHandle.standardError.write(Data("waymark serve: \(line)\n".utf8)) }
         let formatter = DiagnosticFormatter(content: source.content, templates: source.templates, output: "output")
+        let console = Console(quiet: true, timings: timings)
+        server.onProgress = console.progressHandler
         server.onBuild = { summary, seconds, cache in
+            console.finishProgress()
             var lines = summary.diagnostics.map(formatter.text)
             let time = String(format: "%.2f s", seconds)
             if summary.failed(strict: source.strict) {

@@ -111,6 +111,18 @@ struct BuildTests {
         }
     }
 
+    @Test("a template folder without the template of any page kind is an error naming it, and nothing is written", arguments: PageKinds.all.map { $0.template })
+    func everyKindsTemplateIsRequired(_ template: String) throws {
+        let tree = try TempTree()
+        try FileManager.default.copyItem(atPath: Repo.templates, toPath: tree.path + "/templates")
+        try FileManager.default.removeItem(atPath: tree.path + "/templates/\(template).mustache")
+        let summary = SiteBuilder.build(BuildOptions(content: Repo.content, templates: tree.path + "/templates", output: tree.path + "/output"))
+        #expect(!summary.wrote)
+        let missing = summary.diagnostics.filter { $0.code == "missing-template" }
+        #expect(missing.map(\.file) == ["\(template).mustache"])
+        #expect(!tree.exists("output"))
+    }
+
     @Test("a failed build leaves the previous output untouched; stale files disappear on success")
     func atomicOutput() throws {
         let tree = try SmallSite.tree()

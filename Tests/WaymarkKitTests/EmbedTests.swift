@@ -77,7 +77,7 @@ struct EmbedTests {
         let fa = try JSONSerialization.jsonObject(with: Data(faText.utf8)) as? [String: Any]
         #expect(fa?["direction"] as? String == "rtl" && fa?["analytics"] as? String == "https://collect.example.com/w")
         let strings = try #require(fa?["strings"] as? [String: String])
-        #expect(Set(strings.keys) == Set(PageRenderer.embedStringKeys + ["digits"]))
+        #expect(Set(strings.keys) == Set(PageContextFactory.embedStringKeys + ["digits"]))
         #expect(strings["digits"] == "۰۱۲۳۴۵۶۷۸۹" && strings["stepDone"] == "انجام شد")
         let en = try #require(tree.read("output/en/segments/accountant/route.json"))
         #expect(en.contains(#""direction" : "ltr""#) || en.contains(#""direction": "ltr""#))

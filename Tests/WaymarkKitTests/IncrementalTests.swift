@@ -37,7 +37,7 @@ struct IncrementalTests {
             let path = tree.path + "/" + file
             let text = try String(contentsOfFile: path, encoding: .utf8)
             let changed = change(text)
-            #expect(changed != text, "the edit of \(file) changed nothing")
+            #expect(!changed.utf8.elementsEqual(text.utf8), "the edit of \(file) changed nothing")
             try changed.write(toFile: path, atomically: true, encoding: .utf8)
         }
 
@@ -115,13 +115,17 @@ struct IncrementalTests {
         #expect(!changed.contains(page), "the rebuild wrote the edited page differently from its quick render")
         preview.expectSameAsCleanBuild("quick body edit")
 
-        // A title: its own page at once, the listings with the rebuild.
+        // A title: its own page, its category listings and the pages that link to it as a neighbour or
+        // related article (or no longer do: a title moves an article in its category), all at once; the
+        // rebuild then changes none of them.
         try preview.edit(article) { $0.replacingOccurrences(of: "title: \"Time to value", with: "title: \"Faster time to value") }
-        #expect(preview.renderEdited([article]) == [page])
-        #expect(preview.served(page).contains("Faster time to value"))
-        #expect(!preview.served(listing).contains("Faster time to value"))
-        #expect(preview.rebuild().errors == 0)
-        #expect(preview.served(listing).contains("Faster time to value"))
+        let retitled = try #require(preview.renderEdited([article]))
+        #expect(Set([page, listing, "en/articles/index.html"]).isSubset(of: retitled))
+        for path in [page, listing, "en/articles/index.html"] { #expect(preview.served(path).contains("Faster time to value"), "\(path)") }
+        #expect(retitled.allSatisfy { $0.hasPrefix("en/") }, "\(retitled)")
+        (summary, changed) = preview.session.rebuild()
+        #expect(summary.errors == 0)
+        #expect(Set(changed).isDisjoint(with: retitled), "the rebuild rewrote quick-rendered pages: \(changed)")
         preview.expectSameAsCleanBuild("quick title edit")
 
         // A guide step: its page and its route's pages at once.
@@ -136,6 +140,21 @@ struct IncrementalTests {
         #expect(Set(changed).isDisjoint(with: updated), "the rebuild rewrote quick-rendered pages: \(changed)")
         preview.expectSameAsCleanBuild("quick guide edit")
 
+        // A landing file: the landing page at once (and the home page for home.yml).
+        let landing = "content/en/landing/accountant.yml"
+        try preview.edit(landing) { $0.replacingOccurrences(of: "title: \"Onboard a new client", with: "title: \"Welcome a new client") }
+        let landed = try #require(preview.renderEdited([landing]))
+        #expect(landed.contains("en/segments/accountant/index.html"))
+        #expect(preview.served("en/segments/accountant/index.html").contains("Welcome a new client"))
+        (summary, changed) = preview.session.rebuild()
+        #expect(summary.errors == 0)
+        #expect(Set(changed).isDisjoint(with: landed), "the rebuild rewrote quick-rendered pages: \(changed)")
+        preview.expectSameAsCleanBuild("quick landing edit")
+        // A featured page that does not exist waits for the rebuild, which reports it.
+        try preview.edit(landing) { $0.replacingOccurrences(of: "articles/strategy/touch-models.md", with: "articles/strategy/no-such-page.md") }
+        #expect(preview.renderEdited([landing]) == nil)
+        try preview.edit(landing) { $0.replacingOccurrences(of: "articles/strategy/no-such-page.md", with: "articles/strategy/touch-models.md") }
+
         // Editors' side files are not content.
         #expect(preview.renderEdited(["content/en/articles/basics/.time-to-value.md.swp", "content/en/articles/basics/4913"]) == [])
 
@@ -148,6 +167,25 @@ struct IncrementalTests {
         #expect(preview.renderEdited([article]) == nil)
         try preview.tree.write("content/en/articles/basics/new-one.md", "---\ntitle: New\n---\nText.\n")
         #expect(preview.renderEdited(["content/en/articles/basics/new-one.md"]) == nil)
+    }
+
+    @Test("a title changed only in its Unicode form (é as one code point, then as e + ◌́) is a change: new bytes at once and after the rebuild")
+    func canonicallyEquivalentEdit() throws {
+        let preview = try Preview()
+        let article = "content/en/articles/basics/time-to-value.md"
+        let page = "en/articles/basics/time-to-value/index.html"
+        try preview.edit(article) { $0.replacingOccurrences(of: "title: \"Time to value", with: "title: \"Caf\u{E9} time to value") }
+        #expect(preview.rebuild().errors == 0)
+        let composed = Array(preview.served(page).utf8)
+        try preview.edit(article) { $0.replacingOccurrences(of: "Caf\u{E9} time", with: "Cafe\u{301} time") }
+        // Swift's String compares these equal; the bytes differ, and so must the page.
+        #expect("Caf\u{E9}" == "Cafe\u{301}")
+        let updated = try #require(preview.renderEdited([article]))
+        #expect(updated.contains(page))
+        #expect(Array(preview.served(page).utf8) != composed)
+        #expect(preview.served(page).utf8.count > composed.count)
+        #expect(preview.rebuild().errors == 0)
+        preview.expectSameAsCleanBuild("decomposed title")
     }
 
     @Test("a template or stylesheet edit shows on the pages open in a browser before the rebuild")
@@ -232,7 +270,8 @@ struct IncrementalTests {
 
     /// One of the kinds of edit writers make, applied to a random file of the preview's tree.
     enum EditKind: CaseIterable {
-        case body, title, frontMatter, rename, delete, add, translationRemoved, translationAdded, template, strings, siteConfig, image
+        case body, title, frontMatter, rename, delete, add, translationRemoved, translationAdded, template, strings, siteConfig, image, alias, landing,
+            guideStage, guideOrder
 
         struct Edit {
             var description: String
@@ -327,6 +366,40 @@ struct IncrementalTests {
                 let replacement = pick(["chart.png", "rotated.jpg", "lossless.webp"])
                 try preview.tree.write(file, Data(contentsOf: URL(fileURLWithPath: Repo.fixtures + "/images/" + replacement)))
                 return Edit(description: "image \(file) replaced by \(replacement)", files: [file])
+            case .alias:
+                // A new old address for an article: a redirect page and the redirect maps.
+                let file = pick(articles)
+                try preview.edit(file) { text in
+                    let alias = "aliases: [\"/\(file.split(separator: "/")[1])/old/edit-\(n)/\"]"
+                    if let line = text.range(of: #"aliases: \[[^\n]*\]"#, options: .regularExpression) {
+                        return text.replacingCharacters(in: line, with: alias)
+                    }
+                    return text.replacingCharacters(in: text.range(of: "\n---\n")!, with: "\n\(alias)\n---\n")
+                }
+                return Edit(description: "alias of \(file)", files: [file])
+            case .landing:
+                let lang = pick(["en", "vi", "fa", "ru"])
+                let file = "content/\(lang)/landing/" + pick(["home.yml", "accountant.yml", "developer.yml", "small-business.yml"])
+                guard preview.tree.exists(file) else { return try EditKind.body.apply(to: preview, random: &random, removed: &removed) }
+                try preview.edit(file) { text in
+                    let r = text.range(of: "title: \"")!
+                    return text.replacingCharacters(in: r, with: "title: \"Edit \(n) ")
+                }
+                return Edit(description: "landing \(file)", files: [file])
+            case .guideStage, .guideOrder:
+                let guides = pages.filter { $0.contains("/guides/") }
+                let file = pick(guides)
+                try preview.edit(file) { text in
+                    if self == .guideStage {
+                        let stages = ["welcome", "first-value", "adoption", "mastery"]
+                        let r = text.range(of: #"stage: [a-z-]+"#, options: .regularExpression)!
+                        return text.replacingCharacters(in: r, with: "stage: \(stages[Int(n) % stages.count])")
+                    }
+                    let order = "order: \(n % 9)"
+                    if let r = text.range(of: #"order: [0-9]+"#, options: .regularExpression) { return text.replacingCharacters(in: r, with: order) }
+                    return text.replacingCharacters(in: text.range(of: "\n---\n")!, with: "\n\(order)\n---\n")
+                }
+                return Edit(description: "\(self == .guideStage ? "stage" : "order") of \(file)", files: [file])
             case .siteConfig:
                 try preview.edit("content/site.yml") { text in
                     let r = text.range(of: "en: \"Onboarding Handbook")!

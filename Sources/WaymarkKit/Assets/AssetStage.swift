@@ -77,13 +77,20 @@ struct AssetStage: Sendable {
         self.resizer = resizer
     }
 
+    /// What processing any asset reads of site.yml; with the asset (its path and file stamp), the input of
+    /// one asset's work.
+    struct Settings: Hashable {
+        var widths: [Int]
+        var imageKB: Int
+        var imagePixels: Int
+        var allowActive: Bool
+    }
+
     /// Publishes every asset into `sink` and returns content path → where it went.
     func run(_ assets: [ContentAsset], into sink: OutputSink, memo: StageMemo<Processed>?, diagnostics: DiagnosticBag) -> [String: PublishedAsset] {
-        var settings = ContextHasher()
-        settings.add(images.widths.map { UInt64($0) } + [UInt64(limits.imageKB), UInt64(limits.imagePixels), allowActive ? 1 : 0])
-        let settingsKey = settings.value
+        let settings = StageKey.of(Settings(widths: images.widths, imageKB: limits.imageKB, imagePixels: limits.imagePixels, allowActive: allowActive))
         let results = assets.concurrentMap { asset -> Processed in
-            let key = asset.stamp ^ settingsKey
+            let key = StageKey.of(asset, settings)
             var result: Processed
             if let cached = memo?.value(asset.path, key: key) {
                 result = cached
@@ -202,7 +209,7 @@ struct AssetStage: Sendable {
         let fileExtension = name[stem.endIndex...]
         var copies: [(width: Int, path: String, bytes: [UInt8])] = []
         for w in wanted {
-            var seed = ContextHasher()
+            var seed = StableHasher()
             seed.add([hash, UInt64(w)])
             seed.add(ImageResizer.recipe)
             let path = folder + Fingerprint.name("\(stem)-\(w)w\(fileExtension)", seed.value)

@@ -1,15 +1,15 @@
 /// What one build hands to the next so that an edit costs work proportional to what it changed
 /// (`waymark serve` keeps one across rebuilds): each stage's results under the keys of their inputs.
 ///
-/// | stage | one result per | its key (declared by the stage, in one place) |
+/// | stage | one result per | its typed input (the key is its hash, `StageKey`) |
 /// |---|---|---|
-/// | load | content file | size and modification time (`ContentLoader`) |
-/// | assets | content file that is not a page | size, modification time and image settings (`AssetStage`) |
-/// | Markdown | document | body, position, checklist keys, link table, options (`MarkdownStage.key`) |
-/// | analysis | published page | its search fields and its Markdown key (`AnalysisStage.key`) |
-/// | related articles | language | the language's analysis keys and page numbering (`RelatedStage.key`) |
-/// | search index | language | the same, plus filters, synonyms, base path, strings (`SearchIndexStage.key`) |
-/// | pages | output page | the page kind's inputs or its whole template context (`PageRenderer`) |
+/// | load | content file | size and modification time, and the file size limit (`ContentLoader`) |
+/// | assets | content file that is not a page | the file's path and stamp, and `AssetStage.Settings` |
+/// | Markdown | document | `MarkdownStage.Input` and `MarkdownStage.Shared` (link table, options) |
+/// | analysis | published page | its `SearchDocument` (the text stood for by its Markdown key) |
+/// | related articles | language | `RelatedStage.Input`: the language's analysis keys and page numbering |
+/// | search index | language | `SearchIndexStage.Input`: the same, plus filters, synonyms, base path, strings |
+/// | pages | output page | the page kind's `Input` plus the site-wide settings (`PageKind`, `PageRenderer.siteKey`) |
 ///
 /// The keys are hashes of content, never file dates (but for the load stage, which only decides whether
 /// to read a file again), so reuse cannot show stale output; the incremental tests hold every edit to a

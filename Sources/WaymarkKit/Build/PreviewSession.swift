@@ -1,13 +1,16 @@
 /// The builds behind `waymark serve`: whole rebuilds into memory that reuse what did not change, and,
-/// before each of them, a re-render of just the edited pages so the writer sees an edit at once.
+/// before each of them, a re-render of just the pages an edit changes so the writer sees it at once.
 ///
-/// A body edit changes one page right away, but also the search index, related articles and (for
-/// guides) route progress elsewhere. `renderEdited` renders the edited page from the last build's site
-/// model and swaps it into the served site; `rebuild` then redoes the site-wide work and converges on
-/// exactly what a clean build writes (the incremental tests hold it to that). A title edit shows on its
-/// own page first and on listings and cards with the rebuild. Anything that moves a page in the site
-/// (its path, translation key, segments, stage, order, duration, draft state), new or removed files,
-/// templates and site.yml go straight to the rebuild.
+/// An edit to a Markdown file that keeps the page's place in the site (`SiteIndex.samePlace`: its body,
+/// title, summary, tags, dates) is rendered by `renderEdited` against the last build: the edited site
+/// model, its Markdown rendered again, and every page whose typed input (`PageKind.Input`) now differs
+/// from the last build's is rendered and served: the page itself, its category listing, its neighbours,
+/// the pages listing it as related, home and landing pages, the route's pages for a guide. An edited
+/// landing file (one that exists, whose featured pages do) re-renders the pages that show it. `rebuild` then
+/// redoes the site-wide work (related articles, the search index, feeds, sitemaps) and converges on
+/// exactly what a clean build writes (the incremental tests hold it to that). Anything that moves a page
+/// in the site (its path, translation key, segments, stage, order, duration, draft state, aliases), new
+/// or removed files, templates and site.yml go straight to the rebuild.
 public final class PreviewSession: @unchecked Sendable {
     public let options: BuildOptions
     public let cache = BuildCache()
@@ -22,8 +25,8 @@ public final class PreviewSession: @unchecked Sendable {
     }
 
     /// Rebuilds the whole site into memory; returns the summary and the output paths whose bytes changed.
-    public func rebuild() -> (summary: BuildSummary, changed: [String]) {
-        let (summary, stages) = SiteBuilder.run(options, cache: cache, memory: output)
+    public func rebuild(progress: (@Sendable (BuildEvent) -> Void)? = nil) -> (summary: BuildSummary, changed: [String]) {
+        let (summary, stages) = SiteBuilder.run(options, cache: cache, memory: output, progress: progress)
         if let stages {
             lock.withLock { last = stages }
             return (summary, output.lastChanged)
@@ -43,11 +46,19 @@ public final class PreviewSession: @unchecked Sendable {
         let config = site.config
         let loader = ContentLoader(root: options.content)
         var replacements: [Int: Document] = [:]
+        var model = site
         for path in paths {
             // Editors' backup, swap and probe files (`.x.md.swp`, `x.md~`, vim's short-lived `4913`) are
             // nothing the build reads.
             if ContentLoader.isIgnored(path.split(separator: "/")) { continue }
             if site.byPath[path] == nil, !site.files.contains(path), !FileSystem.exists(options.content + "/" + path) { continue }
+            let parts = path.split(separator: "/")
+            if parts.count == 3, parts[1] == "landing" {
+                let parsed = loader.parseLanding(path, config: config)
+                guard let landing = parsed.landing, parsed.diagnostics.isEmpty, let replaced = model.replacingLanding(landing) else { return nil }
+                model = replaced
+                continue
+            }
             guard let i = site.byPath[path] else { return nil }
             let old = site.documents[i]
             let parsed = loader.parseMarkdown(path, kind: old.kind, config: config)
@@ -56,42 +67,54 @@ public final class PreviewSession: @unchecked Sendable {
             }
             replacements[i] = d
         }
-        guard !replacements.isEmpty else { return [] }
-        let edited = site.replacingDocuments(replacements)
-        let sink = CollectingSink()
+        guard !replacements.isEmpty || model.landings != site.landings else { return [] }
+        let edited = model.replacingDocuments(replacements)
+        // The edited documents and their copies in languages without a translation (rendered as their own pages).
+        let changed = replacements.keys.flatMap { [$0] + site.fallbackCopies(of: $0) }.sorted()
         let diagnostics = DiagnosticBag()
         var rendered = previous.rendered
-        let indices = replacements.keys.sorted()
-        for i in indices {
+        for i in changed {
             let d = edited.documents[i]
             var aligned: [String] = []
             if d.kind == .guide, d.language != config.defaultLanguage, let original = site.translationsOf(d)[config.defaultLanguage] {
                 aligned = previous.rendered[original].tasks.map(\.key)
             }
-            let r = stages.markdown.render(MarkdownStage.Input(document: d, alignedKeys: aligned))
+            let r = stages.markdown.render(MarkdownStage.Input(document: d, alignedKeys: aligned), memo: cache.markdown)
             // Translations align their checklist keys to the default language's: a change there is site-wide.
             if d.kind == .guide, d.language == config.defaultLanguage, r.tasks.map(\.key) != previous.rendered[i].tasks.map(\.key) { return nil }
             if r.diagnostics.contains(where: { $0.severity == .error }) { return nil }
             rendered[i] = r
         }
-        let pages = PageRenderer(
-            site: edited, templates: previous.templates, options: previous.options, rendered: rendered, related: previous.related, linkTableKey: 0,
-            sink: sink, memo: nil, diagnostics: diagnostics, progress: nil)
-        var routes: Set<Int> = []
-        for i in indices {
-            let d = edited.documents[i]
-            switch d.kind {
-            case .article:
-                pages.write(ArticlePage(index: i, language: d.language))
-            case .guide:
-                for (n, route) in edited.routes.enumerated() where route.steps.contains(where: { $0.document == i }) { routes.insert(n) }
+        // Articles whose input may read an edited document: the documents themselves, their language
+        // versions, the articles whose neighbours changed, and those listing one as related.
+        var articles = Set(changed)
+        let touched = Set(changed)
+        for i in changed { articles.formUnion(edited.versionsOf(edited.documents[i]).pages.values) }
+        for i in edited.documents.indices where edited.documents[i].kind == .article {
+            let (before, after) = (site.neighbours[i], edited.neighbours[i])
+            if before?.prev != after?.prev || before?.next != after?.next || [after?.prev, after?.next].contains(where: { $0.map(touched.contains) ?? false }) {
+                articles.insert(i)
             }
         }
-        for n in routes.sorted() {
-            let route = edited.routes[n]
+        for (i, list) in previous.related where list.contains(where: touched.contains) { articles.insert(i) }
+        // Article bodies were dropped once written; the Markdown stage's memo still has them.
+        for i in articles where edited.documents[i].kind == .article && rendered[i].html.isEmpty {
+            if let kept = cache.markdown.value(edited.documents[i].sourcePath, key: rendered[i].key) { rendered[i].html = kept.html }
+        }
+        // Compared with the last build's keys, on a copy: the rebuild keeps comparing with what it wrote.
+        let sink = CollectingSink(keepsServed: true)
+        let pages = PageRenderer(
+            site: edited, templates: previous.templates, options: previous.options, rendered: rendered, related: previous.related,
+            linkTableKey: stages.markdown.sharedKey, sink: sink, memo: cache.pages.copy(), diagnostics: diagnostics, progress: nil)
+        for input in ArticlePage.inputs(pages, articles.filter { edited.documents[$0].kind == .article }.sorted()) { pages.write(ArticlePage.self, input) }
+        // Every other kind but redirects (whose aliases the rebuild checks) is few pages: all are compared.
+        _ = pages.pageJobs(of: PageKinds.all.filter { $0 != ArticlePage.self && $0 != RedirectPage.self }).concurrentMap { job -> Bool in
+            job()
+            return true
+        }
+        for route in pages.routeViews
+        where changed.contains(where: { i in edited.documents[i].kind == .guide && route.steps.contains { $0.urlPath == edited.documents[i].urlPath } }) {
             pages.writeRouteJSON(route)
-            pages.write(RoutePage(route: n, language: route.language))
-            for step in route.steps.indices { pages.write(StepPage(route: n, step: step, language: route.language)) }
         }
         guard !diagnostics.hasErrors else { return nil }
         return output.patch(sink.files)

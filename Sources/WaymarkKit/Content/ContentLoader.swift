@@ -135,7 +135,7 @@ public struct ContentLoader: Sendable {
         let root = self.root
         let results = jobs.concurrentMap { job -> ParsedFile in
             // The size limit is an input too: raising it must re-read a file refused before.
-            let key = job.stamp &+ UInt64(config.limits.fileKB) &* 0x9E37_79B9_7F4A_7C15
+            let key = StageKey.of(job.stamp, UInt64(config.limits.fileKB))
             if let cached = memo?.value(job.path, key: key) { return cached }
             let result = job.run(root: root, config: config)
             memo?.store(job.path, key: key, result)
@@ -164,6 +164,11 @@ extension ContentLoader {
     func parseMarkdown(_ path: String, kind: DocumentKind, config: SiteConfig) -> ParsedFile {
         Job(path: path, kind: .markdown(kind), stamp: 0).run(root: root, config: config)
     }
+
+    /// Reads and parses one landing file as `load` would.
+    func parseLanding(_ path: String, config: SiteConfig) -> ParsedFile {
+        Job(path: path, kind: .landing, stamp: 0).run(root: root, config: config)
+    }
 }
 
 /// Reading and parsing one file; runs on any core.
@@ -180,7 +185,7 @@ private struct Job: Sendable {
     var stamp: UInt64
 
     static func stamp(_ entry: FileSystem.Entry) -> UInt64 {
-        var h = ContextHasher()
+        var h = StableHasher()
         h.add([UInt64(bitPattern: Int64(entry.size)), UInt64(bitPattern: Int64(entry.modified))])
         return h.value
     }

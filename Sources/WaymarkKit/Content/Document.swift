@@ -60,7 +60,7 @@ public struct Document: Sendable {
 }
 
 /// A landing page definition (`landing/home.yml` or `landing/<segment>.yml`).
-public struct LandingFile: Sendable {
+public struct LandingFile: Sendable, Hashable {
     public var language: String
     public var sourcePath: String
     /// `home` or a segment id.

@@ -21,22 +21,54 @@ struct RenderedDocument: Sendable {
 /// The Markdown stage: every document's Markdown to HTML with cmark-gfm, links resolved against the
 /// site's pages, plus headings, checklist items and text for the later stages.
 ///
-/// A rendering reads only its `Input` and the stage's link table and options; its key is the hash of
-/// exactly those, computed in `key(_:)` and nowhere else.
+/// A rendering reads only its `Input` and the stage's `Shared` settings; its key is the hash of those two
+/// values, so nothing a rendering reads can be left out of it.
 struct MarkdownStage: Sendable {
-    /// Everything one rendering reads besides the stage's shared link table and options.
-    struct Input: Sendable {
-        var document: Document
+    /// Everything one rendering reads of its document, besides the stage's shared settings.
+    struct Input: Hashable, Sendable {
+        var sourcePath: String
+        var language: String
+        var kind: DocumentKind
+        var translationKey: String
+        @Exact var body: String
+        var bodyLineOffset: Int
+        /// For a copy of another language's text (problems are reported at the original).
+        var fallbackFrom: String?
         /// For a guide: the checklist keys of its default-language version, which its items align to.
         var alignedKeys: [String]
+
+        init(document d: Document, alignedKeys: [String]) {
+            sourcePath = d.sourcePath
+            language = d.language
+            kind = d.kind
+            translationKey = d.translationKey
+            body = d.body
+            bodyLineOffset = d.bodyLineOffset
+            fallbackFrom = d.fallbackFrom
+            self.alignedKeys = alignedKeys
+        }
+    }
+
+    /// What every rendering reads besides its input: the table links resolve against and the options.
+    struct Shared: Hashable, Sendable {
+        /// Source path → URL path of every page, drafts and other content files.
+        var pages: [String: String]
+        var drafts: Set<String>
+        var files: Set<String>
+        var assets: [String: PublishedAsset]
+        var imageSizes: String
+        var basePath: String
+        var allowRawHTML: Bool
+        var maxTableColumns: Int
+        /// Words written into pages by this stage (heading links, callout titles, footnote links), per language.
+        var labels: [String: MarkdownLabels]
     }
 
     let links: LinkResolver
     let allowRawHTML: Bool
     let maxTableColumns: Int
-    /// Words written into pages by this stage (heading links, callout titles, footnote links), per language.
     let labels: [String: MarkdownLabels]
-    /// Hash of the link table and options, part of every key (0 when nothing is kept between builds).
+    /// Hash of `Shared`, part of every key (0 when nothing is kept between builds).
     let sharedKey: UInt64
 
     init(site: SiteIndex, basePath: String, keyed: Bool, labels: [String: MarkdownLabels] = [:], assets: [String: PublishedAsset] = [:]) {
@@ -51,44 +83,18 @@ struct MarkdownStage: Sendable {
                 pages[route.language + source.drop { $0 != "/" }] = step.urlPath
             }
         }
+        let shared = Shared(
+            pages: pages, drafts: site.drafts, files: site.files, assets: assets, imageSizes: site.config.images.sizes, basePath: basePath,
+            allowRawHTML: site.config.unsafeHTML, maxTableColumns: site.config.limits.tableColumns, labels: labels)
         links = LinkResolver(
             pages: pages, drafts: site.drafts, files: site.files, basePath: basePath, assets: assets, imageSizes: site.config.images.sizes)
-        allowRawHTML = site.config.unsafeHTML
-        maxTableColumns = site.config.limits.tableColumns
-        var h = ContextHasher()
-        if keyed {
-            for path in pages.keys.sorted() {
-                h.add(path)
-                h.add(pages[path]!)
-            }
-            for d in site.drafts.sorted() { h.add(d) }
-            for f in site.files.sorted() { h.add(f) }
-            for path in assets.keys.sorted() {
-                let a = assets[path]!
-                h.add(path)
-                h.add(a.path)
-                if let image = a.image {
-                    h.add([image.width, image.height].map { UInt64($0 ?? 0) })
-                    for v in image.variants { h.add(v.path) }
-                }
-            }
-            h.add(site.config.images.sizes)
-            h.add(basePath)
-            h.add(allowRawHTML ? "raw" : "safe")
-            h.add(String(maxTableColumns))
-            for language in labels.keys.sorted() { h.add(labels[language]!.fingerprint) }
-        }
-        sharedKey = keyed ? h.value : 0
+        allowRawHTML = shared.allowRawHTML
+        maxTableColumns = shared.maxTableColumns
+        sharedKey = keyed ? StageKey.of(shared) : 0
     }
 
-    /// The key of one rendering: every field of `input` that `render` reads, and the shared key.
-    func key(_ input: Input) -> UInt64 {
-        let d = input.document
-        var h = ContextHasher()
-        h.add(any: [d.body, d.kind.rawValue, d.translationKey, String(d.bodyLineOffset), d.sourcePath, d.fallbackFrom ?? ""] + input.alignedKeys)
-        h.add([sharedKey])
-        return h.value
-    }
+    /// The key of one rendering: its input and the shared settings.
+    func key(_ input: Input) -> UInt64 { StageKey.of(input, sharedKey) }
 
     /// Renders every document (an array parallel to `site.documents`), reusing what `memo` holds for
     /// unchanged inputs. Default-language guides go first: the checklist items of their translations
@@ -125,16 +131,16 @@ struct MarkdownStage: Sendable {
     func render(_ input: Input, memo: StageMemo<RenderedDocument>?) -> RenderedDocument {
         guard let memo else { return render(input) }
         let key = key(input)
-        if let cached = memo.value(input.document.sourcePath, key: key) { return cached }
+        if let cached = memo.value(input.sourcePath, key: key) { return cached }
         var result = render(input)
         result.key = key
-        memo.store(input.document.sourcePath, key: key, result)
+        memo.store(input.sourcePath, key: key, result)
         return result
     }
 
     /// One rendering from its inputs alone.
     func render(_ input: Input) -> RenderedDocument {
-        let d = input.document
+        let d = input
         let tasks: TaskRendering = d.kind == .guide ? .checklist(scope: d.translationKey, alignedKeys: input.alignedKeys) : .static
         let markdown = MarkdownInput(
             text: d.body, lineOffset: d.bodyLineOffset, allowRawHTML: allowRawHTML, tasks: tasks, maxTableColumns: maxTableColumns,

@@ -12,16 +12,16 @@ struct SiteIndex: Sendable {
     /// text (`Document.fallbackFrom`), for languages without a translation.
     let fallbacks: [String: [String: Int]]
     /// Per language: categories in display order, each with its articles in display order.
-    let categories: [String: [(id: String, articles: [Int])]]
+    private(set) var categories: [String: [(id: String, articles: [Int])]]
     /// Each article's previous and next article in its category (document indices), from `categories`.
-    let neighbours: [Int: (prev: Int?, next: Int?)]
+    private(set) var neighbours: [Int: (prev: Int?, next: Int?)]
     let routes: [Route]
     /// Redirects from old URL paths (front matter `aliases`, validated as paths, decoded) to document
     /// indices, with where each was written. Whether each takes nothing else the site publishes is checked
     /// once every other file is written (`PageRenderer.writeAliases`).
     let aliases: [(from: String, to: Int, at: SourceLocation)]
     /// language → landing name (`home` or a segment id) → landing file.
-    let landings: [String: [String: LandingFile]]
+    private(set) var landings: [String: [String: LandingFile]]
     let assets: [ContentAsset]
     let files: Set<String>
     let configFingerprint: UInt64
@@ -99,11 +99,7 @@ struct SiteIndex: Sendable {
         let originals = kept.filter { $0.kind == .article && $0.language == config.defaultLanguage && !$0.frontMatter.draft }
         for d in originals {
             for language in config.languages.map(\.code) where translations[Self.translationID(d)]?[language] == nil {
-                var copy = d
-                copy.language = language
-                copy.sourcePath = language + d.sourcePath.drop { $0 != "/" }
-                copy.urlPath = language + d.urlPath.drop { $0 != "/" }
-                copy.fallbackFrom = d.language
+                let copy = Self.fallbackCopy(d, language: language)
                 guard byPath[copy.sourcePath] == nil, urls.insert(copy.urlPath).inserted else { continue }
                 byPath[copy.sourcePath] = kept.count
                 fallbacks[Self.translationID(d), default: [:]][language] = kept.count
@@ -130,30 +126,10 @@ struct SiteIndex: Sendable {
         self.byPath = byPath
         self.translations = translations
 
-        // Categories: site.yml order first, then any other folders alphabetically.
         var categories: [String: [(id: String, articles: [Int])]] = [:]
-        let declared = config.categories.map(\.id)
-        for language in config.languages.map(\.code) {
-            var groups: [String: [Int]] = [:]
-            for (i, d) in kept.enumerated() where d.kind == .article && d.language == language {
-                groups[d.group, default: []].append(i)
-            }
-            let order = declared.filter { groups[$0] != nil } + groups.keys.filter { !declared.contains($0) }.sorted()
-            categories[language] = order.map { id in
-                // Sort keys computed once per article, not once per comparison.
-                let keyed = groups[id]!.map { i in (i, kept[i].frontMatter.order ?? Int.max, kept[i].title.lowercased(), kept[i].sourcePath) }
-                return (id, keyed.sorted { ($0.1, $0.2, $0.3) < ($1.1, $1.2, $1.3) }.map(\.0))
-            }
-        }
+        for language in config.languages.map(\.code) { categories[language] = Self.categories(of: language, kept, config) }
         self.categories = categories
-        var neighbours: [Int: (prev: Int?, next: Int?)] = [:]
-        for category in categories.values.joined() {
-            let list = category.articles
-            for (position, i) in list.enumerated() {
-                neighbours[i] = (position > 0 ? list[position - 1] : nil, position + 1 < list.count ? list[position + 1] : nil)
-            }
-        }
-        self.neighbours = neighbours
+        self.neighbours = Self.neighbours(categories)
 
         let (routes, routeIssues) = RouteBuilder.build(documents: kept, config: config)
         diagnostics.report(contentsOf: routeIssues)
@@ -169,23 +145,7 @@ struct SiteIndex: Sendable {
                         file: landing.sourcePath, at: SourceLocation(line: 1, column: 1)))
                 continue
             }
-            for featured in landing.featured {
-                let target = LinkResolver.normalize([landing.language] + featured.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
-                guard let target else {
-                    diagnostics.report(
-                        .error(
-                            "link-outside-content", "featured path '\(featured.path)' points outside the content folder", file: landing.sourcePath,
-                            at: featured.location))
-                    continue
-                }
-                if byPath[target] == nil {
-                    let why =
-                        drafts.contains(target)
-                        ? "is a draft, which is not published"
-                        : "does not exist (paths are relative to the \(landing.language)/ folder, such as articles/billing/refunds.md)"
-                    diagnostics.report(.error("broken-featured", "featured page '\(featured.path)' \(why)", file: landing.sourcePath, at: featured.location))
-                }
-            }
+            diagnostics.report(contentsOf: Self.featuredProblems(landing, byPath: byPath, drafts: drafts))
             landings[landing.language, default: [:]][landing.name] = landing
         }
         for segment in config.segments where landings[config.defaultLanguage]?[segment.id] == nil {
@@ -221,22 +181,111 @@ struct SiteIndex: Sendable {
     /// The same site with new versions of some documents whose place in it is unchanged (see
     /// `samePlace`), for the preview's re-render of an edited page. Orders and checks derived from the
     /// old titles are kept: the rebuild that follows such a render redoes them.
+    ///
+    /// Their fallback copies in other languages follow them, and the categories of their languages are
+    /// sorted again: a title decides an article's place in its category, and with it its neighbours.
     func replacingDocuments(_ replacements: [Int: Document]) -> SiteIndex {
         var copy = self
+        var languages: Set<String> = []
         for (i, d) in replacements {
             precondition(Self.samePlace(d, documents[i]))
             copy.documents[i] = d
+            languages.insert(d.language)
+            for j in fallbackCopies(of: i) {
+                copy.documents[j] = Self.fallbackCopy(d, language: documents[j].language)
+                languages.insert(documents[j].language)
+            }
         }
+        for language in languages { copy.categories[language] = Self.categories(of: language, copy.documents, config) }
+        copy.neighbours = Self.neighbours(copy.categories)
         return copy
     }
 
     /// Whether two versions of a document have the same place in the site: path, translations, segments,
-    /// stage, order and duration (which make routes), publication. Title, summary, tags and dates may differ.
+    /// stage, order and duration (which make routes), publication and aliases. Title, summary, tags and
+    /// dates may differ.
     static func samePlace(_ a: Document, _ b: Document) -> Bool {
         let x = a.frontMatter
         let y = b.frontMatter
         return a.sourcePath == b.sourcePath && a.urlPath == b.urlPath && a.translationKey == b.translationKey && x.segments == y.segments
             && x.stage == y.stage && x.order == y.order && x.duration == y.duration && x.draft == y.draft
+            && x.aliases.map(\.path) == y.aliases.map(\.path)
+    }
+
+    /// The site with an existing landing file edited; nil when its featured pages have problems (the
+    /// rebuild reports them).
+    func replacingLanding(_ landing: LandingFile) -> SiteIndex? {
+        guard landings[landing.language]?[landing.name] != nil, Self.featuredProblems(landing, byPath: byPath, drafts: drafts).isEmpty else { return nil }
+        var copy = self
+        copy.landings[landing.language]![landing.name] = landing
+        return copy
+    }
+
+    /// Featured entries of a landing file that name no published page.
+    static func featuredProblems(_ landing: LandingFile, byPath: [String: Int], drafts: Set<String>) -> [Diagnostic] {
+        var out: [Diagnostic] = []
+        for featured in landing.featured {
+            let target = LinkResolver.normalize([landing.language] + featured.path.split(separator: "/", omittingEmptySubsequences: false).map(String.init))
+            guard let target else {
+                out.append(
+                    .error(
+                        "link-outside-content", "featured path '\(featured.path)' points outside the content folder", file: landing.sourcePath,
+                        at: featured.location))
+                continue
+            }
+            if byPath[target] == nil {
+                let why =
+                    drafts.contains(target)
+                    ? "is a draft, which is not published"
+                    : "does not exist (paths are relative to the \(landing.language)/ folder, such as articles/billing/refunds.md)"
+                out.append(.error("broken-featured", "featured page '\(featured.path)' \(why)", file: landing.sourcePath, at: featured.location))
+            }
+        }
+        return out
+    }
+
+    /// The documents published in other languages from document `i`'s text.
+    func fallbackCopies(of i: Int) -> [Int] {
+        let d = documents[i]
+        return (fallbacks[Self.translationID(d)] ?? [:]).values.filter { documents[$0].fallbackFrom == d.language }.sorted()
+    }
+
+    /// A document published in `language` from its text in another, until it is translated.
+    static func fallbackCopy(_ d: Document, language: String) -> Document {
+        var copy = d
+        copy.language = language
+        copy.sourcePath = language + d.sourcePath.drop { $0 != "/" }
+        copy.urlPath = language + d.urlPath.drop { $0 != "/" }
+        copy.fallbackFrom = d.language
+        return copy
+    }
+
+    /// A language's categories: site.yml order first, then any other folders alphabetically; articles by
+    /// `order`, then title, then path.
+    static func categories(of language: String, _ documents: [Document], _ config: SiteConfig) -> [(id: String, articles: [Int])] {
+        let declared = config.categories.map(\.id)
+        var groups: [String: [Int]] = [:]
+        // By index: a `for d in documents` would copy every document (a dozen references each).
+        for i in documents.indices where documents[i].kind == .article && documents[i].language == language {
+            groups[documents[i].group, default: []].append(i)
+        }
+        let order = declared.filter { groups[$0] != nil } + groups.keys.filter { !declared.contains($0) }.sorted()
+        return order.map { id in
+            // Sort keys computed once per article, not once per comparison.
+            let keyed = groups[id]!.map { i in (i, documents[i].frontMatter.order ?? Int.max, documents[i].title.lowercased(), documents[i].sourcePath) }
+            return (id, keyed.sorted { ($0.1, $0.2, $0.3) < ($1.1, $1.2, $1.3) }.map(\.0))
+        }
+    }
+
+    static func neighbours(_ categories: [String: [(id: String, articles: [Int])]]) -> [Int: (prev: Int?, next: Int?)] {
+        var neighbours: [Int: (prev: Int?, next: Int?)] = [:]
+        for category in categories.values.joined() {
+            let list = category.articles
+            for (position, i) in list.enumerated() {
+                neighbours[i] = (position > 0 ? list[position - 1] : nil, position + 1 < list.count ? list[position + 1] : nil)
+            }
+        }
+        return neighbours
     }
 
     /// Forgets the documents' Markdown once it is rendered (the later stages read the renderings).

@@ -92,15 +92,21 @@ public final class MemoryOutput: OutputSink, @unchecked Sendable {
     public var paths: [String] { lock.withLock { current.keys.sorted() } }
 }
 
-/// Collects what a renderer writes, for the preview's re-render of an edited page.
+/// Collects what a renderer writes, for the preview's re-render of edited pages. With `keepsServed`, a
+/// page whose inputs are unchanged is left as the preview serves it (`reuse` succeeds without writing).
 final class CollectingSink: OutputSink, @unchecked Sendable {
     private let lock = Lock()
     private(set) var files: [(path: String, bytes: [UInt8])] = []
+    private let keepsServed: Bool
+
+    init(keepsServed: Bool = false) {
+        self.keepsServed = keepsServed
+    }
 
     func write(_ path: String, _ bytes: some Collection<UInt8>) throws {
         let array = Array(bytes)
         lock.withLock { files.append((path, array)) }
     }
 
-    func reuse(_ path: String) -> Bool { false }
+    func reuse(_ path: String) -> Bool { keepsServed }
 }

@@ -21,9 +21,10 @@ struct UpToDate {
         let output = URL(fileURLWithPath: options.output).standardizedFileURL
         parent = output.deletingLastPathComponent().path
         record = ".waymark-cache/" + output.lastPathComponent + ".json"
-        var h = ContextHasher()
+        var h = StableHasher()
         h.add(options.tool)
-        h.add(any: [options.baseURL ?? "", options.includeDrafts, options.strict, options.precompress] as [Any])
+        h.add(options.baseURL ?? "")
+        h.add([options.includeDrafts, options.strict, options.precompress].map { $0 ? 1 : 0 })
         for (label, root) in [("content", options.content), ("templates", options.templates)] {
             h.add(label)
             for entry in (try? FileSystem.walk(root)) ?? [] where !entry.isDirectory {

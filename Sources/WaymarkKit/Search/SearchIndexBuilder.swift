@@ -1,23 +1,24 @@
 import Foundation
 
 /// One page as the search index sees it.
-public struct SearchDocument: Sendable {
-    public var language: String
+struct SearchDocument: Sendable, Hashable {
+    var language: String
     /// Site-relative URL path (`en/articles/billing/refunds/`), without the base path.
-    public var urlPath: String
-    public var title: String
-    public var summary: String?
-    public var tags: [String]
-    public var kind: DocumentKind
+    @Exact var urlPath: String
+    @Exact var title: String
+    @Exact var summary: String?
+    @Exact var tags: [String]
+    var kind: DocumentKind
     /// Shown under the title in results: the category, or stage and route for a guide.
-    public var context: String
+    @Exact var context: String
     /// Segment ids the page is for; empty means every segment.
-    public var segments: [String]
-    public var stage: String?
-    public var sections: [TextSection]
+    var segments: [String]
+    var stage: String?
+    /// The page's text by heading, stood for by its Markdown rendering's key.
+    var sections: Keyed<[TextSection]>
     /// Pages that sit together in this order share fragment files, so results of one query tend to
     /// need few of them.
-    public var order: String
+    var order: String
 }
 
 /// Builds the static, sharded search index of each language (`search/<lang>/`):
@@ -204,7 +205,7 @@ public struct SearchIndexBuilder: Sendable {
         position += Int32(fieldGap)
         var sections: [Fragment.Section] = []
         var usedInBody: Set<Int32> = []
-        for section in d.sections {
+        for section in d.sections.value {
             let start = position
             if !section.heading.isEmpty { add(section.heading, weight: Float(headingWeight), rank: 2) }
             add(section.text, weight: Float(bodyWeight), rank: 0)

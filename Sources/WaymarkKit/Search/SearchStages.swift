@@ -1,6 +1,6 @@
 /// The search stages: the analysis of every published page's text into one corpus per language, then
 /// from the corpora the related articles and the static search index. Each keeps its results for the
-/// next build under a key computed, in one place per stage, from the inputs it declares.
+/// next build under the hash of its typed input (`StageKey`).
 
 /// What the analysis of every published page produced: per language, the corpus that the search index
 /// and related articles share.
@@ -14,20 +14,12 @@ struct Analysis: Sendable {
 
 /// The analysis stage: each page's title, summary, tags and section text through its language's analyzer.
 enum AnalysisStage {
-    /// Everything one page's analysis reads. The text is the Markdown stage's `sections`; its key
-    /// (`textKey`) stands for them, so the text need not be hashed again.
+    /// One page's analysis: the page (`document`, whose text the Markdown stage's key stands for) is the
+    /// input and the key; `index`, the page's place among the site's documents, only says where the
+    /// result goes (a page inserted before it does not make its analysis stale).
     struct Input: Sendable {
         var index: Int
         var document: SearchDocument
-        var textKey: UInt64
-    }
-
-    static func key(_ input: Input) -> UInt64 {
-        let d = input.document
-        var h = ContextHasher()
-        h.add(any: [d.language, d.urlPath, d.title, d.summary ?? "", d.tags, d.kind.rawValue, d.context, d.segments, d.stage ?? "", d.order] as [Any])
-        h.add([input.textKey])
-        return h.value
     }
 
     /// What the search index (and related articles) sees of each published page.
@@ -44,9 +36,9 @@ enum AnalysisStage {
             }
             let document = SearchDocument(
                 language: d.language, urlPath: d.urlPath, title: d.title, summary: d.frontMatter.summary, tags: d.frontMatter.tags, kind: d.kind,
-                context: context, segments: segments, stage: d.kind == .guide ? d.frontMatter.stage : nil, sections: rendered[i].sections,
-                order: "\(d.kind.rawValue)/\(d.group)/\(d.sourcePath)")
-            out.append(Input(index: i, document: document, textKey: rendered[i].key))
+                context: context, segments: segments, stage: d.kind == .guide ? d.frontMatter.stage : nil,
+                sections: Keyed(key: rendered[i].key, value: rendered[i].sections), order: "\(d.kind.rawValue)/\(d.group)/\(d.sourcePath)")
+            out.append(Input(index: i, document: document))
         }
         return out
     }
@@ -57,7 +49,7 @@ enum AnalysisStage {
         var analyzed: [SearchIndexBuilder.Analyzed]
         var languageKeys: [String: UInt64] = [:]
         if let memo {
-            let keys = inputs.map(key)
+            let keys = inputs.map { StageKey.of($0.document) }
             var reused = inputs.indices.map { memo.value(documents[$0].urlPath, key: keys[$0]) }
             let missing = reused.indices.filter { reused[$0] == nil }
             for (i, a) in zip(missing, SearchIndexBuilder.analyze(missing.map { documents[$0] })) {
@@ -66,15 +58,13 @@ enum AnalysisStage {
             }
             analyzed = reused.map { $0! }
             for (language, indices) in Dictionary(grouping: documents.indices, by: { documents[$0].language }) {
-                var h = ContextHasher()
-                h.add(indices.map { keys[$0] })
-                languageKeys[language] = h.value
+                languageKeys[language] = StageKey.of(indices.map { keys[$0] })
             }
         } else {
             analyzed = SearchIndexBuilder.analyze(documents)
         }
         // The analysis holds what the index and related articles need of the text: the corpora keep none.
-        for i in documents.indices { documents[i].sections = [] }
+        for i in documents.indices { documents[i].sections = Keyed(key: 0, value: []) }
         let corpora = SearchIndexBuilder.corpora(documents, analyzed, languages: languages)
         return Analysis(corpora: corpora, pages: corpora.map { $0.sources.map { inputs[$0].index } }, languageKeys: languageKeys)
     }
@@ -84,10 +74,13 @@ enum AnalysisStage {
 enum RelatedStage {
     /// A language's related articles read its corpus (whose analysis key stands for it) and the site
     /// document numbering of its pages.
+    struct Input: Hashable {
+        var analysis: UInt64
+        var pages: [Int]
+    }
+
     static func key(_ analysis: Analysis, corpus i: Int) -> UInt64 {
-        var h = ContextHasher()
-        h.add([analysis.languageKeys[analysis.corpora[i].language] ?? 0] + analysis.pages[i].map { UInt64($0) })
-        return h.value
+        StageKey.of(Input(analysis: analysis.languageKeys[analysis.corpora[i].language] ?? 0, pages: analysis.pages[i]))
     }
 
     static func run(_ analysis: Analysis, memo: StageMemo<[Int: [Int]]>?) -> [Int: [Int]] {
@@ -115,13 +108,26 @@ struct SearchIndexStage: Sendable {
 
     /// A language's index reads its corpus (whose analysis key stands for it) and the builder's settings
     /// for that language.
+    struct Input: Hashable {
+        var analysis: UInt64
+        var segments: [String]
+        var stages: [String]
+        var synonyms: [[String]]
+        var basePath: String
+        /// Interface strings and featured pages, each as its name followed by its values.
+        var strings: [[String]]
+        var featured: [[String]]
+        var fragmentChunkSize: Int
+        var targetShardBytes: Int
+    }
+
     func key(_ analysis: Analysis, language: String) -> UInt64 {
-        var h = ContextHasher()
-        h.add(any: [builder.segments, builder.stages, builder.synonyms[language] ?? [], builder.basePath] as [Any])
-        for (name, text) in builder.strings[language] ?? [] { h.add(any: [name, text]) }
-        for (name, paths) in builder.featured[language] ?? [] { h.add(any: [name, paths]) }
-        h.add([analysis.languageKeys[language] ?? 0])
-        return h.value
+        StageKey.of(
+            Input(
+                analysis: analysis.languageKeys[language] ?? 0, segments: builder.segments, stages: builder.stages,
+                synonyms: builder.synonyms[language] ?? [], basePath: builder.basePath, strings: (builder.strings[language] ?? []).map { [$0.0, $0.1] },
+                featured: (builder.featured[language] ?? []).map { [$0.0] + $0.1 }, fragmentChunkSize: builder.fragmentChunkSize,
+                targetShardBytes: builder.targetShardBytes))
     }
 
     /// Every language's index files (path, bytes), reusing a language's previous files when its key is unchanged.

@@ -4,8 +4,12 @@
 /// through `Mirror`, which measured 2–3× slower per page. Absent values are written as `false` rather than
 /// left out, because Mustache looks a missing key up in the enclosing contexts and could find a
 /// same-named value there.
+///
+/// It is also the site-wide half of every page's inputs (the other half is the page kind's `Input`): it
+/// holds site.yml, the templates and their strings, the build options and the categories each language
+/// has (the header lists them), and nothing of the pages themselves. `PageRenderer.siteKey` covers it.
 struct PageContextFactory: Sendable {
-    let site: SiteIndex
+    let config: SiteConfig
     let templates: TemplateSet
     let options: BuildOptions
     let baseURL: String
@@ -14,11 +18,10 @@ struct PageContextFactory: Sendable {
     private let chrome: Chrome
     let strings: [String: Strings]
 
-    init(site: SiteIndex, templates: TemplateSet, options: BuildOptions) {
-        self.site = site
+    init(config: SiteConfig, categories: [String: [(id: String, articles: [Int])]], templates: TemplateSet, options: BuildOptions) {
+        self.config = config
         self.templates = templates
         self.options = options
-        let config = site.config
         baseURL = options.baseURL(config)
         let path = options.basePath(config)
         basePath = path
@@ -28,7 +31,7 @@ struct PageContextFactory: Sendable {
             let t = templates.strings(for: language.code, defaultLanguage: config.defaultLanguage)
             strings[language.code] = t
             let code = language.code
-            let categories: [[String: Any]] = (site.categories[code] ?? []).map { category in
+            let categories: [[String: Any]] = (categories[code] ?? []).map { category in
                 [
                     "title": config.categoryTitle(category.id, code),
                     "href": path + URLPath.encode("\(code)/articles/\(category.id)/"),
@@ -103,20 +106,20 @@ struct PageContextFactory: Sendable {
 
     /// The writer-facing "edit this page" URL of a content file, when site.yml sets `editURL`.
     func editURL(_ sourcePath: String) -> Any {
-        guard let pattern = site.config.editURL else { return false }
+        guard let pattern = config.editURL else { return false }
         return pattern.replacingOccurrences(of: "{path}", with: URLPath.encode(sourcePath))
     }
     func absolute(_ urlPath: String) -> String { baseURL + URLPath.encode(urlPath) }
 
     /// A page's context: the language chrome plus `page`, `content` and anything page-specific.
     func context(language: String, page: PageMeta, extra: [String: Any] = [:]) -> [String: Any] {
-        var context: [String: Any] = chrome.values[language] ?? chrome.values[site.config.defaultLanguage]!
+        var context: [String: Any] = chrome.values[language] ?? chrome.values[config.defaultLanguage]!
         let t = strings[language]!
-        let siteTitle = site.config.text(site.config.title, language)
+        let siteTitle = config.text(config.title, language)
         var pageDict: [String: Any] = [
             "title": page.title,
             "documentTitle": page.isHome ? siteTitle : "\(page.title) · \(siteTitle)",
-            "description": page.description ?? site.config.description.map { site.config.text($0, language) } ?? false,
+            "description": page.description ?? config.description.map { config.text($0, language) } ?? false,
             "canonical": absolute(page.canonicalPath ?? page.urlPath),
             "url": href(page.urlPath),
             "noindex": page.noindex,
@@ -129,7 +132,7 @@ struct PageContextFactory: Sendable {
             versions.count > 1
             ? versions.map { ["hreflang": $0.key, "href": absolute($0.value)] as [String: Any] } : [[String: Any]]()
         pageDict["xDefault"] = versions.count > 1 ? xDefaultPath(page).map(absolute) ?? false : false
-        pageDict["translations"] = site.config.languages.compactMap { l -> [String: Any]? in
+        pageDict["translations"] = config.languages.compactMap { l -> [String: Any]? in
             guard let path = page.translations[l.code] else { return nil }
             return ["code": l.code, "name": l.name, "href": href(path), "current": l.code == language, "dir": l.direction.rawValue]
         }
@@ -154,7 +157,7 @@ struct PageContextFactory: Sendable {
     /// Which version search engines should show readers whose language the site lacks.
     func xDefaultPath(_ page: PageMeta) -> String? {
         if let o = page.xDefaultOverride { return o }
-        let d = site.config.defaultLanguage
+        let d = config.defaultLanguage
         return page.copies.contains(d) ? nil : page.translations[d]
     }
 

@@ -18,8 +18,12 @@ final class PageRenderer: @unchecked Sendable {
     var rendered: [RenderedDocument]
     /// Each article's related articles (site document indices).
     var related: [Int: [Int]]
-    /// The aliases' redirect pages, once `writeAliases` has checked them against the rest of the output.
-    var acceptedAliases: [RedirectPage] = []
+    /// The aliases' redirects, once `writeAliases` has checked them against the rest of the output.
+    var acceptedAliases: [Redirect] = []
+    /// Each document's card, parallel to `site.documents`: computed once, read by every listing.
+    let cards: [ArticleCard]
+    /// Each route as its pages show it, parallel to `site.routes`.
+    let routeViews: [RouteView]
     private let pagesWritten = Lock()
     private var pageCount = 0
     private var sitemap: [SitemapEntry] = []
@@ -27,9 +31,9 @@ final class PageRenderer: @unchecked Sendable {
     private var published: [String: Bool] = [:]
     private var rendersDone = 0
     private var reuses = 0
-    /// With a memo: the inputs every page reads — site.yml, templates and strings, options, the table of
-    /// published pages, and the categories each language has (the header lists them). Kinds that declare
-    /// their own inputs add the rest (see `PageKind.inputs`).
+    /// With a memo: the site-wide inputs every page reads — site.yml, templates and strings, options, the
+    /// table of published pages, and the categories each language has (the header lists them). Each page
+    /// adds its kind's `Input` (see `PageKind`).
     let siteKey: UInt64
 
     init(
@@ -45,32 +49,40 @@ final class PageRenderer: @unchecked Sendable {
         self.memo = memo
         self.diagnostics = diagnostics
         self.progress = progress
-        factory = PageContextFactory(site: site, templates: templates, options: options)
-        var s = ContextHasher()
+        factory = PageContextFactory(config: site.config, categories: site.categories, templates: templates, options: options)
+        cards = site.documents.map { ArticleCard(title: $0.title, urlPath: $0.urlPath, summary: $0.frontMatter.summary, updated: $0.frontMatter.updated) }
+        var s = Hasher()
         if memo != nil {
-            s.add([linkTableKey, templates.fingerprint, site.configFingerprint])
-            s.add(factory.absolute(""))
-            for language in site.config.languages { s.add(any: [language.code] + (site.categories[language.code] ?? []).map(\.id)) }
+            s.combine(linkTableKey)
+            s.combine(templates.fingerprint)
+            s.combine(site.configFingerprint)
+            s.combine(options.liveReload)
+            s.combine(factory.absolute(""))
+            for language in site.config.languages {
+                s.combine(language.code)
+                for category in site.categories[language.code] ?? [] { s.combine(category.id) }
+            }
         }
-        siteKey = s.value
+        siteKey = memo == nil ? 0 : UInt64(bitPattern: Int64(s.finalize()))
+        routeViews = site.routes.map { RouteView($0, site: site, rendered: rendered) }
     }
 
     /// Writes every page, the feeds, sitemaps and assets, but not the aliases' redirect pages and the
     /// redirect maps (`writeAliases`, once everything else is written).
     func run() {
-        let jobs = pageJobs()
         progress?(.phase("article pages"))
-        _ = jobs.articles.concurrentMap { job -> Bool in
+        _ = pageJobs(of: [ArticlePage.self]).concurrentMap { job -> Bool in
             job()
             return true
         }
-        // Article bodies are written; only guides' are read again (by step pages).
+        // Article bodies are written; only guides' are read again (by step and whole-route pages).
         for i in rendered.indices where site.documents[i].kind == .article { rendered[i].html = "" }
 
         progress?(.phase("routes, landing pages and listings"))
-        var files: [@Sendable () -> Void] = site.routes.map { route in { self.writeRouteJSON(route) } }
+        var files: [@Sendable () -> Void] = routeViews.map { route in { self.writeRouteJSON(route) } }
         files += site.config.languages.map { language in { self.writeFeed(language.code) } }
-        _ = (jobs.rest + files).concurrentMap { job -> Bool in
+        let rest = pageJobs(of: PageKinds.all.filter { $0 != ArticlePage.self })
+        _ = (rest + files).concurrentMap { job -> Bool in
             job()
             return true
         }
@@ -96,25 +108,6 @@ final class PageRenderer: @unchecked Sendable {
     /// check that no two pages share a URL (aliases have their own check, `writeAliases`).
     var extraURLs: [(String, String)] {
         site.config.languages.map { ("\($0.code)/search/", "site.yml") }
-    }
-
-    /// Renders `template` for the page and writes it to `path`, noting it for the sitemap. With a memo
-    /// and `reusable`, a page whose complete context hashes as in the previous build is not rendered
-    /// again (kinds that declare their inputs decide that earlier: `unchangedSince`).
-    func writePage(_ meta: PageMeta, path: String, language: String, template: String, extra: [String: Any], reusable: Bool) {
-        let context = factory.context(language: language, page: meta, extra: extra)
-        if let memo, reusable {
-            var h = ContextHasher()
-            h.add(template)
-            h.add(String(templates.fingerprint))
-            h.add(any: context)
-            if memo.unchanged(path, key: h.value) && sink.reuse(path) {
-                record(meta, language: language, reused: true)
-                return
-            }
-        }
-        write(path, templates.renderBytes(template, context))
-        record(meta, language: language, reused: false)
     }
 
     /// Counts a page and adds it to the sitemap unless it is noindex or a copy.
@@ -144,18 +137,6 @@ final class PageRenderer: @unchecked Sendable {
         } catch {
             diagnostics.report(Diagnostic(.error, "output-failed", "\(error)", root: .output))
         }
-    }
-
-    /// With a memo, whether a page would come out as the previous build wrote it, decided from its inputs
-    /// (`siteKey` plus the page's own `inputs`) without building its template context; the page's previous
-    /// bytes are then reused. Pages checked this way are written with `reusable: false`.
-    func unchangedSince(_ path: String, _ meta: PageMeta, language: String, inputs: [UInt64]) -> Bool {
-        guard let memo else { return false }
-        var h = ContextHasher()
-        h.add([siteKey] + inputs)
-        guard memo.unchanged(path, key: h.value), sink.reuse(path) else { return false }
-        record(meta, language: language, reused: true)
-        return true
     }
 
     /// The template folder's stylesheet, script and icons (content files are the assets stage's).

@@ -1,4 +1,4 @@
-extension PageRenderer {
+extension PageContextFactory {
     /// Interface strings the embeddable widget (`embed.js`) shows, sent in each route.json in its
     /// language: the widget runs on another site's page, which has none of the help center's strings.
     static let embedStringKeys = [
@@ -10,15 +10,14 @@ extension PageRenderer {
     /// What route.json adds to the route's data for the widget (docs/route-json.md): the language's
     /// direction, the widget's strings, and the analytics endpoint, so the widget sends the same beacon
     /// as the site's pages (never from the live preview, like the pages).
-    func embedFields(_ route: Route) -> [(String, JSON)] {
-        let config = site.config
-        let t = factory.strings[route.language]!
+    func embedFields(_ language: String) -> [(String, JSON)] {
+        let t = strings[language]!
         let strings = Self.embedStringKeys.map { ($0, JSON.string(t[$0])) } + [("digits", .string(String(t.digits)))]
         var fields: [(String, JSON)] = [
-            ("direction", .string(config.language(route.language)!.direction.rawValue)),
+            ("direction", .string(config.language(language)!.direction.rawValue)),
             ("strings", .object(strings)),
         ]
-        if !factory.options.liveReload, let endpoint = config.analyticsEndpoint { fields.append(("analytics", .string(endpoint))) }
+        if !options.liveReload, let endpoint = config.analyticsEndpoint { fields.append(("analytics", .string(endpoint))) }
         return fields
     }
 }

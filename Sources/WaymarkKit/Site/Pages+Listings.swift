@@ -1,38 +1,10 @@
-extension PageRenderer {
-    func articleCard(_ index: Int, language: String) -> [String: Any] {
-        let d = site.documents[index]
-        return [
-            "title": d.title, "href": factory.href(d.urlPath), "summary": d.frontMatter.summary ?? false,
-            "updated": factory.date(d.frontMatter.updated, language),
-        ]
-    }
-
-    /// Adds what `articleCard` shows of an article to a page's inputs.
-    func addCard(_ index: Int, to h: inout ContextHasher) {
-        let d = site.documents[index]
-        h.add(any: [d.title, d.urlPath, d.frontMatter.summary ?? "", d.frontMatter.updated?.iso ?? ""])
-    }
-
-    /// The inputs of a page that lists article cards: the cards, in order.
-    func cardsKey(_ indices: some Sequence<Int>) -> [UInt64] {
-        var h = ContextHasher()
-        for i in indices { addCard(i, to: &h) }
-        return [h.value]
+extension PageContextFactory {
+    func card(_ card: ArticleCard, language: String) -> [String: Any] {
+        ["title": card.title, "href": href(card.urlPath), "summary": card.summary ?? false, "updated": date(card.updated, language)]
     }
 
     func languageVersions(_ pathFor: (String) -> String) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: site.config.languages.map { ($0.code, pathFor($0.code)) })
-    }
-
-    /// The documents a landing file features, in its order (an unknown path was reported when loading).
-    func featuredDocuments(_ landing: LandingFile?, language: String) -> [Int] {
-        (landing?.featured ?? []).compactMap { featured in
-            LinkResolver.normalize([language] + featured.path.split(separator: "/").map(String.init)).flatMap { site.byPath[$0] }
-        }
-    }
-
-    func featuredCards(_ landing: LandingFile?, language: String) -> [[String: Any]] {
-        featuredDocuments(landing, language: language).map { articleCard($0, language: language) }
+        Dictionary(uniqueKeysWithValues: config.languages.map { ($0.code, pathFor($0.code)) })
     }
 
     func highlights(_ landing: LandingFile?) -> [[String: Any]] {
@@ -40,54 +12,91 @@ extension PageRenderer {
     }
 }
 
+extension PageRenderer {
+    /// The documents a landing file features, in its order (an unknown path was reported when loading).
+    func featuredDocuments(_ landing: LandingFile?, language: String) -> [Int] {
+        (landing?.featured ?? []).compactMap { featured in
+            LinkResolver.normalize([language] + featured.path.split(separator: "/").map(String.init)).flatMap { site.byPath[$0] }
+        }
+    }
+
+    /// A language's categories with the cards of their articles (the first `limit` of each).
+    func categoryCards(_ language: String, limit: Int = .max) -> [CategoryCards] {
+        (site.categories[language] ?? []).map { CategoryCards(id: $0.id, count: $0.articles.count, cards: $0.articles.prefix(limit).map { cards[$0] }) }
+    }
+}
+
 /// A language's home page: `<lang>/`, from `landing/home.yml`, with the segment picker and categories.
-struct HomePage: PageKind {
+enum HomePage: PageKind {
     static let template = "home"
-    var language: String
 
-    static func all(_ r: PageRenderer) -> [HomePage] { r.site.config.languages.map { HomePage(language: $0.code) } }
+    struct Input: PageInput {
+        var language: String
+        var landing: LandingFile?
+        /// Per segment with a route in this language: its steps and minutes.
+        var routes: [String: RouteSummary]
+        /// Each category with its first four cards.
+        var categories: [CategoryCards]
+        var featured: [ArticleCard]
+    }
 
-    func meta(_ r: PageRenderer) -> PageMeta {
-        let config = r.site.config
-        let landing = r.site.landings[language]?["home"]
+    struct RouteSummary: Hashable, Sendable {
+        var steps: Int
+        var minutes: Int
+    }
+
+    static func inputs(_ r: PageRenderer) -> [Input] {
+        r.site.config.languages.map { language in
+            let code = language.code
+            let landing = r.site.landings[code]?["home"]
+            var routes: [String: RouteSummary] = [:]
+            for route in r.routeViews where route.language == code {
+                routes[route.segment] = RouteSummary(steps: route.steps.count, minutes: route.totalMinutes)
+            }
+            return Input(
+                language: code, landing: landing, routes: routes, categories: r.categoryCards(code, limit: 4),
+                featured: r.featuredDocuments(landing, language: code).map { r.cards[$0] })
+        }
+    }
+
+    static func meta(_ input: Input, _ f: PageContextFactory) -> PageMeta {
+        let config = f.config
         var meta = PageMeta(
-            kind: "home", title: landing?.title ?? config.text(config.title, language), urlPath: "\(language)/",
-            description: landing?.subtitle, translations: r.languageVersions { "\($0)/" })
+            kind: "home", title: input.landing?.title ?? config.text(config.title, input.language), urlPath: "\(input.language)/",
+            description: input.landing?.subtitle, translations: f.languageVersions { "\($0)/" })
         meta.isHome = true
         meta.xDefaultOverride = ""
         return meta
     }
 
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
-        let (site, factory) = (r.site, r.factory)
-        let config = site.config
-        let landing = site.landings[language]?["home"]
-        let t = factory.strings[language]!
+    static func context(_ input: Input, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
+        let config = f.config
+        let language = input.language
+        let t = f.strings[language]!
         let segments: [[String: Any]] = config.segments.map { segment in
-            let route = site.routes.first { r in r.language == language && r.segment == segment.id }
+            let route = input.routes[segment.id]
             return [
                 "id": segment.id,
                 "title": config.text(segment.title, language),
                 "description": segment.description.map { config.text($0, language) } ?? false,
-                "href": factory.href("\(language)/segments/\(segment.id)/"),
-                "routeHref": route.map { _ in factory.href("\(language)/segments/\(segment.id)/route/") } ?? false,
-                "routeSummary": route.map { t.format("routeSummary", ["steps": t.number($0.steps.count), "time": factory.minutes($0.totalMinutes, language)]) }
-                    ?? false,
+                "href": f.href("\(language)/segments/\(segment.id)/"),
+                "routeHref": route.map { _ in f.href("\(language)/segments/\(segment.id)/route/") } ?? false,
+                "routeSummary": route.map { t.format("routeSummary", ["steps": t.number($0.steps), "time": f.minutes($0.minutes, language)]) } ?? false,
             ]
         }
-        let categories: [[String: Any]] = (site.categories[language] ?? []).map { category in
+        let categories: [[String: Any]] = input.categories.map { category in
             [
                 "title": config.categoryTitle(category.id, language),
                 "description": config.category(category.id)?.description.map { config.text($0, language) } ?? false,
-                "href": factory.href("\(language)/articles/\(category.id)/"),
-                "count": t.format("articleCount", ["n": t.number(category.articles.count)]),
-                "articles": category.articles.prefix(4).map { r.articleCard($0, language: language) },
+                "href": f.href("\(language)/articles/\(category.id)/"),
+                "count": t.format("articleCount", ["n": t.number(category.count)]),
+                "articles": category.cards.map { f.card($0, language: language) },
             ]
         }
         meta.fields = [
-            "subtitle": landing?.subtitle ?? config.description.map { config.text($0, language) } ?? false,
-            "highlights": r.highlights(landing),
-            "featured": r.featuredCards(landing, language: language),
+            "subtitle": input.landing?.subtitle ?? config.description.map { config.text($0, language) } ?? false,
+            "highlights": f.highlights(input.landing),
+            "featured": input.featured.map { f.card($0, language: language) },
             "segments": segments,
             "categories": categories,
         ]
@@ -96,90 +105,102 @@ struct HomePage: PageKind {
 }
 
 /// Every article of a language by category: `<lang>/articles/`.
-struct ArticleIndexPage: PageKind {
+enum ArticleIndexPage: PageKind {
     static let template = "articles"
-    var language: String
 
-    static func all(_ r: PageRenderer) -> [ArticleIndexPage] { r.site.config.languages.map { ArticleIndexPage(language: $0.code) } }
+    struct Input: PageInput {
+        var language: String
+        var categories: [CategoryCards]
+    }
 
-    func meta(_ r: PageRenderer) -> PageMeta {
+    static func inputs(_ r: PageRenderer) -> [Input] { r.site.config.languages.map { Input(language: $0.code, categories: r.categoryCards($0.code)) } }
+
+    static func meta(_ input: Input, _ f: PageContextFactory) -> PageMeta {
         PageMeta(
-            kind: "articles", title: r.factory.strings[language]!["allArticles"], urlPath: "\(language)/articles/",
-            translations: r.languageVersions { "\($0)/articles/" })
+            kind: "articles", title: f.strings[input.language]!["allArticles"], urlPath: "\(input.language)/articles/",
+            translations: f.languageVersions { "\($0)/articles/" })
     }
 
-    /// The cards of every article of the language, by category.
-    func inputs(_ r: PageRenderer) -> [UInt64]? { r.cardsKey((r.site.categories[language] ?? []).flatMap(\.articles)) }
-
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
-        let categories: [[String: Any]] = (r.site.categories[language] ?? []).map { category in
-            [
-                "title": r.site.config.categoryTitle(category.id, language),
-                "href": r.factory.href("\(language)/articles/\(category.id)/"),
-                "articles": category.articles.map { r.articleCard($0, language: language) },
-            ]
-        }
-        meta.fields = ["categories": categories]
-        return [:]
-    }
-}
-
-/// One category's articles: `<lang>/articles/<category>/`.
-struct CategoryPage: PageKind {
-    static let template = "category"
-    var language: String
-    var category: String
-
-    static func all(_ r: PageRenderer) -> [CategoryPage] {
-        r.site.config.languages.flatMap { l in (r.site.categories[l.code] ?? []).map { CategoryPage(language: l.code, category: $0.id) } }
-    }
-
-    func meta(_ r: PageRenderer) -> PageMeta {
-        let (site, config) = (r.site, r.site.config)
-        let t = r.factory.strings[language]!
-        let versions = Dictionary(
-            uniqueKeysWithValues: config.languages.compactMap { l in
-                (site.categories[l.code] ?? []).contains { $0.id == category } ? (l.code, "\(l.code)/articles/\(category)/") : nil
-            })
-        return PageMeta(
-            kind: "category", title: config.categoryTitle(category, language), urlPath: "\(language)/articles/\(category)/",
-            description: config.category(category)?.description.map { config.text($0, language) },
-            translations: versions, breadcrumbs: [(t["allArticles"], "\(language)/articles/")])
-    }
-
-    /// The cards of its articles, in order.
-    func inputs(_ r: PageRenderer) -> [UInt64]? { r.cardsKey(r.site.categories[language]?.first { $0.id == category }?.articles ?? []) }
-
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
-        let t = r.factory.strings[language]!
-        let articles = r.site.categories[language]?.first { $0.id == category }?.articles ?? []
+    static func context(_ input: Input, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
+        let language = input.language
         meta.fields = [
-            "articles": articles.map { r.articleCard($0, language: language) },
-            "count": t.format("articleCount", ["n": t.number(articles.count)]),
+            "categories": input.categories.map { category in
+                [
+                    "title": f.config.categoryTitle(category.id, language),
+                    "href": f.href("\(language)/articles/\(category.id)/"),
+                    "articles": category.cards.map { f.card($0, language: language) },
+                ] as [String: Any]
+            }
         ]
         return [:]
     }
 }
 
-/// The search page: `<lang>/search/` (`?q=` runs a query), with the filters.
-struct SearchPage: PageKind {
-    static let template = "search"
+/// One category's articles: `<lang>/articles/<category>/`.
+enum CategoryPage: PageKind {
+    static let template = "category"
+
+    struct Input: PageInput {
+        var language: String
+        var category: CategoryCards
+        /// The languages that have this category (the page's language versions).
+        var languages: [String]
+    }
+
+    static func inputs(_ r: PageRenderer) -> [Input] {
+        let config = r.site.config
+        return config.languages.flatMap { l in
+            r.categoryCards(l.code).map { category in
+                Input(
+                    language: l.code, category: category,
+                    languages: config.languages.map(\.code).filter { (r.site.categories[$0] ?? []).contains { $0.id == category.id } })
+            }
+        }
+    }
+
+    static func meta(_ input: Input, _ f: PageContextFactory) -> PageMeta {
+        let (config, language, id) = (f.config, input.language, input.category.id)
+        return PageMeta(
+            kind: "category", title: config.categoryTitle(id, language), urlPath: "\(language)/articles/\(id)/",
+            description: config.category(id)?.description.map { config.text($0, language) },
+            translations: Dictionary(uniqueKeysWithValues: input.languages.map { ($0, "\($0)/articles/\(id)/") }),
+            breadcrumbs: [(f.strings[language]!["allArticles"], "\(language)/articles/")])
+    }
+
+    static func context(_ input: Input, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
+        let t = f.strings[input.language]!
+        meta.fields = [
+            "articles": input.category.cards.map { f.card($0, language: input.language) },
+            "count": t.format("articleCount", ["n": t.number(input.category.count)]),
+        ]
+        return [:]
+    }
+}
+
+/// A page that reads nothing of the site but its language and site.yml.
+struct LanguageInput: PageInput {
     var language: String
+}
 
-    static func all(_ r: PageRenderer) -> [SearchPage] { r.site.config.languages.map { SearchPage(language: $0.code) } }
+/// The search page: `<lang>/search/` (`?q=` runs a query), with the filters.
+enum SearchPage: PageKind {
+    static let template = "search"
 
-    func meta(_ r: PageRenderer) -> PageMeta {
+    static func inputs(_ r: PageRenderer) -> [LanguageInput] { r.site.config.languages.map { LanguageInput(language: $0.code) } }
+
+    static func meta(_ input: LanguageInput, _ f: PageContextFactory) -> PageMeta {
         var meta = PageMeta(
-            kind: "search", title: r.factory.strings[language]!["search"], urlPath: "\(language)/search/", translations: r.languageVersions { "\($0)/search/" })
+            kind: "search", title: f.strings[input.language]!["search"], urlPath: "\(input.language)/search/",
+            translations: f.languageVersions { "\($0)/search/" })
         meta.noindex = true
         return meta
     }
 
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
-        let config = r.site.config
+    static func context(_ input: LanguageInput, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
+        let config = f.config
         meta.fields = [
-            "segments": config.segments.map { ["id": $0.id, "title": config.text($0.title, language)] },
-            "stages": config.stages.map { ["id": $0.id, "title": config.text($0.title, language)] },
+            "segments": config.segments.map { ["id": $0.id, "title": config.text($0.title, input.language)] },
+            "stages": config.stages.map { ["id": $0.id, "title": config.text($0.title, input.language)] },
         ]
         return [:]
     }
@@ -187,29 +208,33 @@ struct SearchPage: PageKind {
 
 /// `/404.html` (default language, linking every language) and `/<lang>/404.html` for hosts that can
 /// serve a 404 page per folder.
-struct NotFoundPage: PageKind {
+enum NotFoundPage: PageKind {
     static let template = "404"
-    /// Nil for the site root's.
-    var folder: String?
-    var language: String
 
-    static func all(_ r: PageRenderer) -> [NotFoundPage] {
-        r.site.config.languages.map { NotFoundPage(folder: $0.code, language: $0.code) } + [NotFoundPage(folder: nil, language: r.site.config.defaultLanguage)]
+    struct Input: PageInput {
+        /// Nil for the site root's.
+        var folder: String?
+        var language: String
     }
 
-    func meta(_ r: PageRenderer) -> PageMeta {
+    static func inputs(_ r: PageRenderer) -> [Input] {
+        r.site.config.languages.map { Input(folder: $0.code, language: $0.code) } + [Input(folder: nil, language: r.site.config.defaultLanguage)]
+    }
+
+    static func meta(_ input: Input, _ f: PageContextFactory) -> PageMeta {
         var meta = PageMeta(
-            kind: "404", title: r.factory.strings[language]!["notFoundTitle"], urlPath: folder.map { "\($0)/404.html" } ?? "404.html", translations: [:])
+            kind: "404", title: f.strings[input.language]!["notFoundTitle"], urlPath: input.folder.map { "\($0)/404.html" } ?? "404.html",
+            translations: [:])
         meta.noindex = true
         return meta
     }
 
-    func outputPath(_ meta: PageMeta) -> String { meta.urlPath }
+    static func outputPath(_ meta: PageMeta) -> String { meta.urlPath }
 
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
+    static func context(_ input: Input, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
         meta.fields = [
-            "homes": r.site.config.languages.map { ["name": $0.name, "code": $0.code, "href": r.factory.href("\($0.code)/")] },
-            "isRoot": folder == nil,
+            "homes": f.config.languages.map { ["name": $0.name, "code": $0.code, "href": f.href("\($0.code)/")] },
+            "isRoot": input.folder == nil,
         ]
         return [:]
     }
@@ -217,30 +242,29 @@ struct NotFoundPage: PageKind {
 
 /// The site root: a list of languages; the browser script forwards returning visitors to the language
 /// they chose before, or to the first of their browser languages the site has.
-struct LanguageChooserPage: PageKind {
+enum LanguageChooserPage: PageKind {
     static let template = "languages"
-    var language: String
 
-    static func all(_ r: PageRenderer) -> [LanguageChooserPage] { [LanguageChooserPage(language: r.site.config.defaultLanguage)] }
+    static func inputs(_ r: PageRenderer) -> [LanguageInput] { [LanguageInput(language: r.site.config.defaultLanguage)] }
 
-    func meta(_ r: PageRenderer) -> PageMeta {
-        let config = r.site.config
-        var meta = PageMeta(kind: "languages", title: config.text(config.title, language), urlPath: "", translations: r.languageVersions { "\($0)/" })
+    static func meta(_ input: LanguageInput, _ f: PageContextFactory) -> PageMeta {
+        let config = f.config
+        var meta = PageMeta(kind: "languages", title: config.text(config.title, input.language), urlPath: "", translations: f.languageVersions { "\($0)/" })
         meta.isHome = true
         meta.xDefaultOverride = ""
         return meta
     }
 
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
-        let config = r.site.config
+    static func context(_ input: LanguageInput, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
+        let config = f.config
         meta.fields = [
             "languages": config.languages.map { l in
                 [
-                    "code": l.code, "name": l.name, "dir": l.direction.rawValue, "href": r.factory.href("\(l.code)/"),
+                    "code": l.code, "name": l.name, "dir": l.direction.rawValue, "href": f.href("\(l.code)/"),
                     "title": config.text(config.title, l.code),
                 ] as [String: Any]
             },
-            "defaultHref": r.factory.href("\(language)/"),
+            "defaultHref": f.href("\(input.language)/"),
         ]
         return [:]
     }

@@ -1,29 +1,27 @@
-extension PageRenderer {
+extension PageContextFactory {
     func routePath(_ language: String, _ segment: String) -> String { "\(language)/segments/\(segment)/route/" }
     func landingPath(_ language: String, _ segment: String) -> String { "\(language)/segments/\(segment)/" }
+    func routeDocumentPath(_ language: String, _ segment: String) -> String { routePath(language, segment) + "all/" }
 
-    /// The route as data: written as `route.json` for products that embed the route, and inlined in route
-    /// and step pages for the progress script. Ids are stable across languages (see `TaskRendering`).
-    func routeJSON(_ route: Route) -> JSON {
-        let config = site.config
+    /// The route as data: written as `route.json` for products that embed the route, and inlined in route,
+    /// step and landing pages for the progress script. Ids are stable across languages (see `TaskRendering`).
+    func routeJSON(_ route: RouteView) -> JSON {
         let language = route.language
         let steps: [JSON] = route.steps.enumerated().map { n, step in
-            let d = site.documents[step.document]
-            let tasks = rendered[step.document].tasks
-            return .object([
+            .object([
                 ("id", .string(step.translationKey)),
                 ("number", .int(n + 1)),
-                ("title", .string(d.title)),
-                ("url", .string(factory.absolute(step.urlPath))),
-                ("path", .string(factory.href(step.urlPath))),
+                ("title", .string(step.title)),
+                ("url", .string(absolute(step.urlPath))),
+                ("path", .string(href(step.urlPath))),
                 ("stage", .string(config.stages[step.stageIndex].id)),
                 ("minutes", .int(step.duration)),
-                ("language", .string(d.language)),
+                ("language", .string(step.textLanguage)),
                 ("fallback", .bool(step.isFallback)),
                 (
                     "checklist",
                     .array(
-                        tasks.map { task in
+                        step.checklist.map { task in
                             .object([("id", .string(step.translationKey + "#" + task.key)), ("key", .string(task.key)), ("text", .string(task.text))])
                         })
                 ),
@@ -43,113 +41,111 @@ extension PageRenderer {
             ("version", .int(1)),
             ("language", .string(language)),
             ("segment", .object([("id", .string(segment.id)), ("title", .string(config.text(segment.title, language)))])),
-            ("url", .string(factory.absolute(routePath(language, route.segment)))),
-            ("path", .string(factory.href(routePath(language, route.segment)))),
+            ("url", .string(absolute(routePath(language, route.segment)))),
+            ("path", .string(href(routePath(language, route.segment)))),
             ("totalMinutes", .int(route.totalMinutes)),
             ("stages", .array(stages)),
             ("steps", .array(steps)),
         ])
     }
 
-    /// Language versions of a route page: every language that has this segment's route.
-    func routeVersions(_ segment: String, path: (String, String) -> String) -> [String: String] {
-        Dictionary(uniqueKeysWithValues: site.routes.filter { $0.segment == segment }.map { ($0.language, path($0.language, segment)) })
+    /// Language versions of a route's pages: every language that has this segment's route.
+    func routeVersions(_ route: RouteView, path: (String, String) -> String) -> [String: String] {
+        Dictionary(uniqueKeysWithValues: route.languages.map { ($0, path($0, route.segment)) })
+    }
+
+    /// What a route's overview and step pages share: its title, link and breadcrumb.
+    func routeShared(_ route: RouteView) -> (title: String, href: String, landingCrumb: (String, String)) {
+        let segmentTitle = config.text(config.segment(route.segment)!.title, route.language)
+        let t = strings[route.language]!
+        return (
+            t.format("routeTitle", ["segment": segmentTitle]), href(routePath(route.language, route.segment)),
+            (segmentTitle, landingPath(route.language, route.segment))
+        )
     }
 
     /// A route's stages for a template, in the route's language: each stage's id, title, description and
     /// time, and its steps' number, title, link and time plus the fields `step` adds.
-    func stagesContext(_ route: Route, step extra: (Int, Route.Step) -> [String: Any]) -> [[String: Any]] {
-        let config = site.config
+    func stagesContext(_ route: RouteView, step extra: (Int, RouteView.Step) -> [String: Any]) -> [[String: Any]] {
         let language = route.language
-        let t = factory.strings[language]!
+        let t = strings[language]!
         return route.stages.map { stage in
             let s = config.stages[stage.stageIndex]
             return [
                 "id": s.id,
                 "title": config.text(s.title, language),
                 "description": s.description.map { config.text($0, language) } ?? false,
-                "time": factory.minutes(stage.steps.reduce(0) { $0 + route.steps[$1].duration }, language),
+                "time": minutes(stage.steps.reduce(0) { $0 + route.steps[$1].duration }, language),
                 "steps": stage.steps.map { i -> [String: Any] in
                     let step = route.steps[i]
                     let fields: [String: Any] = [
-                        "number": t.number(i + 1), "title": site.documents[step.document].title, "href": factory.href(step.urlPath),
-                        "time": factory.minutes(step.duration, language),
+                        "number": t.number(i + 1), "title": step.title, "href": href(step.urlPath), "time": minutes(step.duration, language),
                     ]
                     return fields.merging(extra(i, step)) { _, own in own }
                 },
             ]
         }
     }
+}
 
-    /// The notice of a page shown in `page`'s language but written in `text`'s (a step or article not
-    /// translated yet), with the language and direction of its text; the template's `fallback` value.
-    func fallbackNotice(_ key: String, text: String, page: String) -> [String: Any] {
-        let source = site.config.language(text)!
-        return ["notice": factory.strings[page]!.format(key, ["language": source.name]), "lang": source.code, "dir": source.direction.rawValue]
-    }
-
+extension PageRenderer {
     /// `route.json` of a route: the route as data for products that embed it (docs/route-json.md), with
     /// what the `embed.js` widget needs besides (`embedFields`).
-    func writeRouteJSON(_ route: Route) {
-        guard case .object(let fields) = routeJSON(route) else { return }
-        write(landingPath(route.language, route.segment) + "route.json", JSON.object(fields + embedFields(route)).encoded(pretty: true) + "\n")
-    }
-
-    /// What a route's overview and step pages share: its title, link, breadcrumb and inline data.
-    func routeShared(_ route: Route) -> (title: String, href: String, landingCrumb: (String, String), inline: String) {
-        let segmentTitle = site.config.text(site.config.segment(route.segment)!.title, route.language)
-        let t = factory.strings[route.language]!
-        return (
-            t.format("routeTitle", ["segment": segmentTitle]), factory.href(routePath(route.language, route.segment)),
-            (segmentTitle, landingPath(route.language, route.segment)), routeJSON(route).encoded(htmlSafe: true)
-        )
+    func writeRouteJSON(_ route: RouteView) {
+        guard case .object(let fields) = factory.routeJSON(route) else { return }
+        write(
+            factory.landingPath(route.language, route.segment) + "route.json",
+            JSON.object(fields + factory.embedFields(route.language)).encoded(pretty: true) + "\n")
     }
 }
 
 /// A segment's onboarding route in one language: every stage and step, `<lang>/segments/<s>/route/`.
-struct RoutePage: PageKind {
+enum RoutePage: PageKind {
     static let template = "route"
-    var route: Int
-    var language: String
 
-    static func all(_ r: PageRenderer) -> [RoutePage] { r.site.routes.indices.map { RoutePage(route: $0, language: r.site.routes[$0].language) } }
-
-    func meta(_ r: PageRenderer) -> PageMeta {
-        let route = r.site.routes[self.route]
-        let segment = r.site.config.segment(route.segment)!
-        return PageMeta(
-            kind: "route", title: r.routeShared(route).title, urlPath: r.routePath(language, route.segment),
-            description: segment.description.map { r.site.config.text($0, language) },
-            translations: r.routeVersions(route.segment, path: r.routePath), breadcrumbs: [r.routeShared(route).landingCrumb])
+    struct Input: PageInput {
+        var route: RouteView
+        var language: String { route.language }
     }
 
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
-        let (site, factory) = (r.site, r.factory)
-        let config = site.config
-        let route = site.routes[self.route]
-        let t = factory.strings[language]!
+    static func inputs(_ r: PageRenderer) -> [Input] { r.routeViews.map { Input(route: $0) } }
+
+    static func meta(_ input: Input, _ f: PageContextFactory) -> PageMeta {
+        let route = input.route
+        let segment = f.config.segment(route.segment)!
+        let shared = f.routeShared(route)
+        return PageMeta(
+            kind: "route", title: shared.title, urlPath: f.routePath(route.language, route.segment),
+            description: segment.description.map { f.config.text($0, route.language) }, translations: f.routeVersions(route, path: f.routePath),
+            breadcrumbs: [shared.landingCrumb])
+    }
+
+    static func context(_ input: Input, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
+        let config = f.config
+        let route = input.route
+        let language = route.language
+        let t = f.strings[language]!
         let segment = config.segment(route.segment)!
-        let shared = r.routeShared(route)
-        let stages = r.stagesContext(route) { i, step in
-            let tasks = r.rendered[step.document].tasks.count
-            return [
+        let title = f.routeShared(route).title
+        let stages = f.stagesContext(route) { i, step in
+            [
                 "key": step.translationKey,
-                "items": tasks > 0 ? t.format("checklistItems", ["n": t.number(tasks)]) : false,
+                "items": step.checklist.isEmpty ? false : t.format("checklistItems", ["n": t.number(step.checklist.count)]),
                 "fallback": step.isFallback,
             ]
         }
         meta.fields = [
             "segment": ["id": segment.id, "title": config.text(segment.title, language)],
-            "totalTime": factory.minutes(route.totalMinutes, language),
+            "totalTime": f.minutes(route.totalMinutes, language),
             "stepCount": t.format("stepCount", ["n": t.number(route.steps.count)]),
             "stages": stages,
-            "startHref": factory.href(route.steps[0].urlPath),
-            "allHref": factory.href(RouteDocumentPage.path(r, language, route.segment)),
-            "routeJSON": shared.inline,
+            "startHref": f.href(route.steps[0].urlPath),
+            "allHref": f.href(f.routeDocumentPath(language, route.segment)),
+            "routeJSON": f.routeJSON(route).encoded(htmlSafe: true),
             "jsonLD": StructuredData.howTo(
-                name: shared.title, description: segment.description.map { config.text($0, language) }, language: language,
-                url: factory.absolute(r.routePath(language, route.segment)), totalMinutes: route.totalMinutes,
-                steps: route.steps.map { (site.documents[$0.document].title, factory.absolute($0.urlPath)) }),
+                name: title, description: segment.description.map { config.text($0, language) }, language: language,
+                url: f.absolute(f.routePath(language, route.segment)), totalMinutes: route.totalMinutes,
+                steps: route.steps.map { ($0.title, f.absolute($0.urlPath)) }),
         ]
         return [:]
     }
@@ -157,57 +153,77 @@ struct RoutePage: PageKind {
 
 /// One step of a route, with previous/next across stages and the route's progress:
 /// `<lang>/guides/<segment>/<step>/`. A step missing in a language is the default language's text.
-struct StepPage: PageKind {
+enum StepPage: PageKind {
     static let template = "step"
-    var route: Int
-    var step: Int
-    var language: String
 
-    static func all(_ r: PageRenderer) -> [StepPage] {
-        r.site.routes.indices.flatMap { n in r.site.routes[n].steps.indices.map { StepPage(route: n, step: $0, language: r.site.routes[n].language) } }
+    struct Input: PageInput {
+        var route: RouteView
+        var step: Int
+        var rendering: Rendering
+        var summary: String?
+        var updated: Day?
+        var sourcePath: String
+        /// For a fallback copy: the URL path of the original it copies.
+        var original: String?
+        /// The same step in every route of the segment that has it, and which of those are copies.
+        var versions: [String: String]
+        var copies: Set<String>
+        var language: String { route.language }
     }
 
-    func meta(_ r: PageRenderer) -> PageMeta {
+    static func inputs(_ r: PageRenderer) -> [Input] { r.site.routes.indices.flatMap { inputs(r, route: $0) } }
+
+    /// The steps of one route.
+    static func inputs(_ r: PageRenderer, route n: Int) -> [Input] {
         let site = r.site
-        let route = site.routes[self.route]
-        let step = route.steps[self.step]
-        let d = site.documents[step.document]
-        // Language versions: the same step in every route that has it; copies of the default text are
-        // not offered to search engines as alternates.
-        var versions: [String: String] = [:]
-        var copies: Set<String> = []
-        for other in site.routes where other.segment == route.segment {
-            if let s = other.steps.first(where: { $0.translationKey == step.translationKey }) {
-                versions[other.language] = s.urlPath
-                if s.isFallback { copies.insert(other.language) }
+        let route = site.routes[n]
+        return route.steps.indices.map { i in
+            let step = route.steps[i]
+            let d = site.documents[step.document]
+            var versions: [String: String] = [:]
+            var copies: Set<String> = []
+            for other in site.routes where other.segment == route.segment {
+                if let s = other.steps.first(where: { $0.translationKey == step.translationKey }) {
+                    versions[other.language] = s.urlPath
+                    if s.isFallback { copies.insert(other.language) }
+                }
             }
+            return Input(
+                route: r.routeViews[n], step: i, rendering: Rendering(r.rendered[step.document]), summary: d.frontMatter.summary,
+                updated: d.frontMatter.updated, sourcePath: d.sourcePath, original: step.isFallback ? d.urlPath : nil, versions: versions,
+                copies: copies)
         }
-        let shared = r.routeShared(route)
+    }
+
+    static func meta(_ input: Input, _ f: PageContextFactory) -> PageMeta {
+        let route = input.route
+        let step = route.steps[input.step]
+        let shared = f.routeShared(route)
         var meta = PageMeta(
-            kind: "step", title: d.title, urlPath: step.urlPath, description: d.frontMatter.summary,
-            translations: versions, breadcrumbs: [shared.landingCrumb, (shared.title, r.routePath(language, route.segment))])
-        meta.copies = copies
-        if step.isFallback { meta.canonicalPath = d.urlPath } else { meta.lastModified = d.frontMatter.updated }
+            kind: "step", title: step.title, urlPath: step.urlPath, description: input.summary, translations: input.versions,
+            breadcrumbs: [shared.landingCrumb, (shared.title, f.routePath(route.language, route.segment))])
+        // Copies of the default text are not offered to search engines as alternates.
+        meta.copies = input.copies
+        if let original = input.original { meta.canonicalPath = original } else { meta.lastModified = input.updated }
         return meta
     }
 
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
-        let (site, factory) = (r.site, r.factory)
-        let config = site.config
-        let route = site.routes[self.route]
-        let step = route.steps[self.step]
-        let n = self.step
-        let t = factory.strings[language]!
-        let d = site.documents[step.document]
-        let rendered = r.rendered[step.document]
+    static func context(_ input: Input, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
+        let config = f.config
+        let route = input.route
+        let language = route.language
+        let step = route.steps[input.step]
+        let n = input.step
+        let t = f.strings[language]!
+        let rendered = input.rendering.value
         let stage = config.stages[step.stageIndex]
-        let shared = r.routeShared(route)
+        let shared = f.routeShared(route)
         func neighbour(_ i: Int) -> Any {
             guard route.steps.indices.contains(i) else { return false }
             let other = route.steps[i]
             let crosses = other.stageIndex != step.stageIndex
             return [
-                "title": site.documents[other.document].title, "href": factory.href(other.urlPath),
+                "title": other.title, "href": f.href(other.urlPath),
                 "stage": crosses ? config.text(config.stages[other.stageIndex].title, language) : false,
             ] as [String: Any]
         }
@@ -216,90 +232,106 @@ struct StepPage: PageKind {
             "segment": ["id": route.segment, "title": config.text(config.segment(route.segment)!.title, language)],
             "stepOf": t.format("stepOf", ["n": t.number(n + 1), "total": t.number(route.steps.count)]),
             "stepKey": step.translationKey,
-            "time": factory.minutes(step.duration, language),
+            "time": f.minutes(step.duration, language),
             "prev": neighbour(n - 1),
             "next": neighbour(n + 1),
             "route": ["title": shared.title, "href": shared.href],
             "hasChecklist": !rendered.tasks.isEmpty,
-            "toc": r.tocContext(rendered.toc),
+            "toc": f.tocContext(rendered.toc),
             "hasToc": rendered.toc.count >= 2,
-            "routeJSON": shared.inline,
-            "fallback": step.isFallback ? r.fallbackNotice("fallbackNotice", text: d.language, page: language) : false,
-            "updated": factory.date(d.frontMatter.updated, language),
-            "editURL": factory.editURL(d.sourcePath),
+            "routeJSON": f.routeJSON(route).encoded(htmlSafe: true),
+            "fallback": step.isFallback ? f.fallbackNotice("fallbackNotice", text: step.textLanguage, page: language) : false,
+            "updated": f.date(input.updated, language),
+            "editURL": f.editURL(input.sourcePath),
             "feedback": true,
         ]
         return ["content": rendered.html]
     }
 }
+
 /// A segment's landing page: `<lang>/segments/<segment>/`, from `landing/<segment>.yml` (or site.yml).
-struct LandingPage: PageKind {
+enum LandingPage: PageKind {
     static let template = "landing"
-    var language: String
-    var segment: String
 
-    static func all(_ r: PageRenderer) -> [LandingPage] {
-        r.site.config.languages.flatMap { l in r.site.config.segments.map { LandingPage(language: l.code, segment: $0.id) } }
+    struct Input: PageInput {
+        var language: String
+        var segment: String
+        var landing: LandingFile?
+        var route: RouteView?
+        var featured: [ArticleCard]
+        /// Per category, the segment's articles that "Start here" does not feature.
+        var groups: [CategoryCards]
     }
 
-    func meta(_ r: PageRenderer) -> PageMeta {
-        let config = r.site.config
-        let segment = config.segment(self.segment)!
-        let landing = r.site.landings[language]?[self.segment]
-        return PageMeta(
-            kind: "landing", title: landing?.title ?? config.text(segment.title, language), urlPath: r.landingPath(language, self.segment),
-            description: landing?.subtitle ?? segment.description.map { config.text($0, language) },
-            translations: r.languageVersions { r.landingPath($0, self.segment) })
-    }
-
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
-        let (site, factory, segmentID) = (r.site, r.factory, self.segment)
-        let config = site.config
-        let t = factory.strings[language]!
-        let segment = config.segment(segmentID)!
-        let landing = site.landings[language]?[segmentID]
-        if landing == nil, let original = site.landings[config.defaultLanguage]?[segmentID], language != config.defaultLanguage {
-            r.diagnostics.report(
-                .warning(
-                    "missing-translation", "landing page has no \(language) translation; the \(language) page is generated from site.yml",
-                    file: original.sourcePath))
-        }
-        let segmentTitle = config.text(segment.title, language)
-        let route = site.routes.first { $0.language == language && $0.segment == segmentID }
-        // "Articles for you" lists what "Start here" does not: a featured article is shown once.
-        let featured = r.featuredDocuments(landing, language: language)
-        let shown = Set(featured)
-        var groups: [[String: Any]] = []
-        for category in site.categories[language] ?? [] {
-            let relevant = category.articles.filter {
-                !shown.contains($0) && (site.documents[$0].frontMatter.segments?.contains(segmentID) ?? false)
+    static func inputs(_ r: PageRenderer) -> [Input] {
+        let (site, config) = (r.site, r.site.config)
+        return config.languages.flatMap { l in
+            let language = l.code
+            return config.segments.map { segment in
+                let landing = site.landings[language]?[segment.id]
+                if landing == nil, let original = site.landings[config.defaultLanguage]?[segment.id], language != config.defaultLanguage {
+                    r.diagnostics.report(
+                        .warning(
+                            "missing-translation", "landing page has no \(language) translation; the \(language) page is generated from site.yml",
+                            file: original.sourcePath))
+                }
+                // "Articles for you" lists what "Start here" does not: a featured article is shown once.
+                let featured = r.featuredDocuments(landing, language: language)
+                let shown = Set(featured)
+                let groups: [CategoryCards] = (site.categories[language] ?? []).compactMap { category in
+                    let relevant = category.articles.filter {
+                        !shown.contains($0) && (site.documents[$0].frontMatter.segments?.contains(segment.id) ?? false)
+                    }
+                    return relevant.isEmpty ? nil : CategoryCards(id: category.id, count: relevant.count, cards: relevant.map { r.cards[$0] })
+                }
+                return Input(
+                    language: language, segment: segment.id, landing: landing,
+                    route: r.routeViews.first { $0.language == language && $0.segment == segment.id }, featured: featured.map { r.cards[$0] },
+                    groups: groups)
             }
-            if relevant.isEmpty { continue }
-            groups.append([
-                "title": config.categoryTitle(category.id, language),
-                "href": factory.href("\(language)/articles/\(category.id)/"),
-                "articles": relevant.map { r.articleCard($0, language: language) },
-            ])
         }
+    }
+
+    static func meta(_ input: Input, _ f: PageContextFactory) -> PageMeta {
+        let config = f.config
+        let segment = config.segment(input.segment)!
+        return PageMeta(
+            kind: "landing", title: input.landing?.title ?? config.text(segment.title, input.language),
+            urlPath: f.landingPath(input.language, input.segment),
+            description: input.landing?.subtitle ?? segment.description.map { config.text($0, input.language) },
+            translations: f.languageVersions { f.landingPath($0, input.segment) })
+    }
+
+    static func context(_ input: Input, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
+        let config = f.config
+        let (language, segmentID, landing) = (input.language, input.segment, input.landing)
+        let t = f.strings[language]!
+        let segment = config.segment(segmentID)!
         var cta: Any = false
-        if let route {
+        if let route = input.route {
             cta =
                 [
                     "text": landing?.cta?.text ?? false,
                     "label": landing?.cta?.label ?? t["startRoute"],
-                    "startHref": factory.href(route.steps[0].urlPath),
-                    "routeHref": factory.href(r.routePath(language, segmentID)),
-                    "routeSummary": t.format("routeSummary", ["steps": t.number(route.steps.count), "time": factory.minutes(route.totalMinutes, language)]),
-                    "routeJSON": r.routeJSON(route).encoded(htmlSafe: true),
+                    "startHref": f.href(route.steps[0].urlPath),
+                    "routeHref": f.href(f.routePath(language, segmentID)),
+                    "routeSummary": t.format("routeSummary", ["steps": t.number(route.steps.count), "time": f.minutes(route.totalMinutes, language)]),
+                    "routeJSON": f.routeJSON(route).encoded(htmlSafe: true),
                 ] as [String: Any]
         }
         meta.fields = [
-            "segment": ["id": segmentID, "title": segmentTitle],
+            "segment": ["id": segmentID, "title": config.text(segment.title, language)],
             "subtitle": landing?.subtitle ?? segment.description.map { config.text($0, language) } ?? false,
-            "highlights": r.highlights(landing),
-            "featured": featured.map { r.articleCard($0, language: language) },
+            "highlights": f.highlights(landing),
+            "featured": input.featured.map { f.card($0, language: language) },
             "cta": cta,
-            "articleGroups": groups,
+            "articleGroups": input.groups.map { group in
+                [
+                    "title": config.categoryTitle(group.id, language),
+                    "href": f.href("\(language)/articles/\(group.id)/"),
+                    "articles": group.cards.map { f.card($0, language: language) },
+                ] as [String: Any]
+            },
         ]
         return [:]
     }
@@ -307,46 +339,50 @@ struct LandingPage: PageKind {
 
 /// A route as one document, `<lang>/segments/<s>/route/all/`: every step's text in order under its stage,
 /// checklists as boxes, the total time; for reading offline, printing and saving as PDF.
-struct RouteDocumentPage: PageKind {
+enum RouteDocumentPage: PageKind {
     static let template = "route-all"
-    var route: Int
-    var language: String
 
-    static func all(_ r: PageRenderer) -> [RouteDocumentPage] {
-        r.site.routes.indices.map { RouteDocumentPage(route: $0, language: r.site.routes[$0].language) }
+    struct Input: PageInput {
+        var route: RouteView
+        /// Each step's rendering, in route order.
+        var bodies: [Rendering]
+        var language: String { route.language }
     }
 
-    static func path(_ r: PageRenderer, _ language: String, _ segment: String) -> String { r.routePath(language, segment) + "all/" }
+    static func inputs(_ r: PageRenderer) -> [Input] {
+        zip(r.site.routes, r.routeViews).map { route, view in Input(route: view, bodies: route.steps.map { Rendering(r.rendered[$0.document]) }) }
+    }
 
-    func meta(_ r: PageRenderer) -> PageMeta {
-        let route = r.site.routes[self.route]
-        let shared = r.routeShared(route)
-        let t = r.factory.strings[language]!
+    static func meta(_ input: Input, _ f: PageContextFactory) -> PageMeta {
+        let route = input.route
+        let shared = f.routeShared(route)
+        let t = f.strings[route.language]!
         var meta = PageMeta(
-            kind: "route-all", title: t.format("routeAllTitle", ["route": shared.landingCrumb.0]), urlPath: Self.path(r, language, route.segment),
-            description: r.site.config.segment(route.segment)!.description.map { r.site.config.text($0, language) },
-            translations: r.routeVersions(route.segment) { Self.path(r, $0, $1) },
-            breadcrumbs: [shared.landingCrumb, (shared.title, r.routePath(language, route.segment))])
+            kind: "route-all", title: t.format("routeAllTitle", ["route": shared.landingCrumb.0]),
+            urlPath: f.routeDocumentPath(route.language, route.segment),
+            description: f.config.segment(route.segment)!.description.map { f.config.text($0, route.language) },
+            translations: f.routeVersions(route, path: f.routeDocumentPath),
+            breadcrumbs: [shared.landingCrumb, (shared.title, f.routePath(route.language, route.segment))])
         // The steps' own pages are what search engines should send readers to.
         meta.noindex = true
         return meta
     }
 
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
-        let (site, factory) = (r.site, r.factory)
-        let config = site.config
-        let route = site.routes[self.route]
-        let t = factory.strings[language]!
-        let stages = r.stagesContext(route) { i, step in
+    static func context(_ input: Input, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
+        let config = f.config
+        let route = input.route
+        let language = route.language
+        let t = f.strings[language]!
+        let stages = f.stagesContext(route) { i, step in
             [
                 "anchor": "step-\(i + 1)",
-                "content": RouteDocumentPage.scoped(r.rendered[step.document].html, prefix: "s\(i + 1)-"),
-                "fallback": step.isFallback ? r.fallbackNotice("fallbackNotice", text: site.documents[step.document].language, page: language) : false,
+                "content": RouteDocumentPage.scoped(input.bodies[i].value.html, prefix: "s\(i + 1)-"),
+                "fallback": step.isFallback ? f.fallbackNotice("fallbackNotice", text: step.textLanguage, page: language) : false,
             ]
         }
         meta.fields = [
             "segment": ["id": route.segment, "title": config.text(config.segment(route.segment)!.title, language)],
-            "totalTime": factory.minutes(route.totalMinutes, language),
+            "totalTime": f.minutes(route.totalMinutes, language),
             "stepCount": t.format("stepCount", ["n": t.number(route.steps.count)]),
             "stages": stages,
         ]
@@ -373,38 +409,42 @@ struct RouteDocumentPage: PageKind {
 /// folder of a route's steps, `<lang>/guides/<segment>/`, which leads to the route page instead of a 404
 /// or a server's directory listing. Redirect pages work on any static host; servers that can answer
 /// with a real 301 use the redirect maps (`writeRedirectMaps`), made from the same list.
-struct RedirectPage: PageKind {
+enum RedirectPage: PageKind {
     static let template = "redirect"
+
+    /// The route folders' redirects, and the aliases that `writeAliases` accepted once the rest of the
+    /// site was written.
+    static func inputs(_ r: PageRenderer) -> [Redirect] { routeFolders(r) + r.acceptedAliases }
+
+    static func routeFolders(_ r: PageRenderer) -> [Redirect] {
+        r.routeViews.map { route in
+            Redirect(
+                from: "\(route.language)/guides/\(route.segment)/", to: r.factory.routePath(route.language, route.segment),
+                title: r.factory.routeShared(route).title, language: route.language)
+        }
+    }
+
+    static func meta(_ input: Redirect, _ f: PageContextFactory) -> PageMeta {
+        var meta = PageMeta(kind: "redirect", title: input.title, urlPath: input.from, translations: [:])
+        meta.noindex = true
+        meta.canonicalPath = input.to
+        return meta
+    }
+
+    static func context(_ input: Redirect, _ f: PageContextFactory, _ meta: inout PageMeta) -> [String: Any] {
+        meta.fields = ["target": f.href(input.to), "moved": f.strings[input.language]!.format("movedTo", ["title": input.title])]
+        return [:]
+    }
+
+    static func outputPath(_ meta: PageMeta) -> String { OutputPaths.file(meta.urlPath) }
+}
+
+/// One redirect: from an old URL path to a page's.
+struct Redirect: PageInput {
     var from: String
     var to: String
     var title: String
     var language: String
-
-    /// The route folders' redirects, and the aliases that `writeAliases` accepted once the rest of the
-    /// site was written.
-    static func all(_ r: PageRenderer) -> [RedirectPage] { routeFolders(r) + r.acceptedAliases }
-
-    static func routeFolders(_ r: PageRenderer) -> [RedirectPage] {
-        r.site.routes.map { route in
-            RedirectPage(
-                from: "\(route.language)/guides/\(route.segment)/", to: r.routePath(route.language, route.segment), title: r.routeShared(route).title,
-                language: route.language)
-        }
-    }
-
-    func meta(_ r: PageRenderer) -> PageMeta {
-        var meta = PageMeta(kind: "redirect", title: title, urlPath: from, translations: [:])
-        meta.noindex = true
-        meta.canonicalPath = to
-        return meta
-    }
-
-    func context(_ r: PageRenderer, _ meta: inout PageMeta) -> [String: Any] {
-        meta.fields = ["target": r.factory.href(to), "moved": r.factory.strings[language]!.format("movedTo", ["title": title])]
-        return [:]
-    }
-
-    func outputPath(_ meta: PageMeta) -> String { OutputPaths.file(from) }
 }
 
 extension PageRenderer {
@@ -421,7 +461,7 @@ extension PageRenderer {
         let redirects = Dictionary(RedirectPage.routeFolders(self).map { (OutputPaths.file($0.from), OutputPaths.Claimant.routeFolder) }) { a, _ in a }
         var paths = OutputPaths(files: written, redirects: redirects)
         let base = URLPath.decode(factory.basePath) ?? factory.basePath
-        var accepted: [RedirectPage] = []
+        var accepted: [Redirect] = []
         for alias in site.aliases {
             let d = site.documents[alias.to]
             let display = "/" + alias.from
@@ -436,11 +476,11 @@ extension PageRenderer {
                 diagnostics.report(.error("alias-conflict", "alias \(display) \(problem)", file: d.sourcePath, at: alias.at))
                 continue
             }
-            accepted.append(RedirectPage(from: alias.from, to: d.urlPath, title: d.title, language: d.language))
+            accepted.append(Redirect(from: alias.from, to: d.urlPath, title: d.title, language: d.language))
         }
         acceptedAliases = accepted
-        _ = accepted.concurrentMap { page -> Bool in
-            self.write(page)
+        _ = accepted.concurrentMap { redirect -> Bool in
+            self.write(RedirectPage.self, redirect)
             return true
         }
         writeRedirectMaps()
@@ -452,7 +492,7 @@ extension PageRenderer {
     /// whose keys are decoded as nginx compares `$uri` (spaces, any script), quoted for its configuration
     /// syntax. Paths include the base path; a folder alias also matches without its final slash.
     func writeRedirectMaps() {
-        let pairs = RedirectPage.all(self).map { ($0.from, $0.to) }
+        let pairs = RedirectPage.inputs(self).map { ($0.from, $0.to) }
         let base = URLPath.decode(factory.basePath) ?? factory.basePath
         var netlify = ""
         var nginx = "# Generated by waymark: old URL -> new URL, for `map $uri $waymark_redirect { include …/redirects.map; }`.\n"

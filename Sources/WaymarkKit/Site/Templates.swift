@@ -25,9 +25,6 @@ public struct TemplateSet: Sendable {
     /// Render with swift-mustache even when the compiled renderer could (for the parity test).
     var useReference = false
 
-    /// Templates every site needs; a folder missing one of them cannot build.
-    static let required = ["base", "home", "articles", "category", "article", "landing", "route", "step", "search", "404", "languages"]
-
     /// Names of the templates the folder has (`article`, `partials/toc`, …).
     let names: Set<String>
 
@@ -51,7 +48,7 @@ public struct TemplateSet: Sendable {
         }
         var library = MustacheLibrary()
         var sources: [String: String] = [:]
-        var fingerprint = ContextHasher()
+        var fingerprint = StableHasher()
         var assetFiles: [(String, [UInt8])] = []
         var assets: [String: String] = [:]
         // Published scripts and stylesheets, and the parts their `//@include` lines name (scripts/).
@@ -104,7 +101,8 @@ public struct TemplateSet: Sendable {
             assets[name] = output
             assetFiles.append((output, bytes))
         }
-        for name in required where sources[name] == nil {
+        // Every page kind's template: a folder missing one cannot build (it would publish empty pages).
+        for name in PageKinds.templates where sources[name] == nil {
             report("missing-template", "required template '\(name).mustache' is missing", file: name + ".mustache")
         }
         for (name, text) in sources.sorted(by: { $0.key < $1.key }) {

@@ -76,6 +76,7 @@ struct MarkdownStage: Sendable {
             h.add(basePath)
             h.add(allowRawHTML ? "raw" : "safe")
             h.add(String(maxTableColumns))
+            h.add("highlight-\(CodeHighlighter.version)")
             for language in labels.keys.sorted() { h.add(labels[language]!.fingerprint) }
         }
         sharedKey = keyed ? h.value : 0
@@ -116,7 +117,19 @@ struct MarkdownStage: Sendable {
         }
         for (i, r) in zip(rest, results) { rendered[i] = r }
         let all = rendered.map { $0! }
-        for r in all { diagnostics.report(contentsOf: r.diagnostics) }
+        // Missing language files would warn in every file with code: the first one stands for all.
+        let unhighlighted = all.lazy.flatMap(\.diagnostics).filter { $0.code == CodeHighlighter.unavailableCode }.count
+        var warnedUnhighlighted = false
+        for r in all {
+            for var d in r.diagnostics {
+                if d.code == CodeHighlighter.unavailableCode {
+                    if warnedUnhighlighted { continue }
+                    warnedUnhighlighted = true
+                    if unhighlighted > 1 { d.message += " (and in \(unhighlighted - 1) other files)" }
+                }
+                diagnostics.report(d)
+            }
+        }
         diagnostics.report(contentsOf: Self.checklistKeyMismatches(site, all, keysByTranslation))
         return all
     }

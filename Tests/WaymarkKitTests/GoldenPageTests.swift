@@ -23,6 +23,8 @@ struct GoldenPageTests {
                 "\(l)/segments/accountant/index.html", "\(l)/segments/accountant/route/index.html", "\(l)/segments/accountant/route.json",
                 "\(l)/guides/accountant/02-collect-documents-and-access/index.html", "\(l)/search/index.html", "\(l)/404.html", "\(l)/feed.xml",
                 "search/\(l)/meta.json",
+                // Highlighted code (JSON, shell) in a step.
+                "\(l)/guides/developer/02-instrument-onboarding-events/index.html",
             ]
         }
         return out + ["index.html", "404.html", "robots.txt", "sitemap.xml"]

@@ -10,9 +10,10 @@ VENV := .venv
 PY := $(VENV)/bin/python
 WAYMARK := .build/release/waymark
 
-# Debian packages: build (cmark-gfm, Snowball stemmers, libxml2 for FoundationXML's SVG parser), tests (headless Chromium, nginx, brotli, Java for
+# Debian packages: build (cmark-gfm, Snowball stemmers, libxml2 for FoundationXML's SVG parser, GNU
+# source-highlight for code colouring: its library and /usr/share/source-highlight language files), tests (headless Chromium, nginx, brotli, Java for
 # the HTML validator), benchmarks (cmark-gfm CLI, GNU time for peak memory).
-BUILD_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev zlib1g-dev libbrotli-dev libxml2
+BUILD_PACKAGES := pkg-config libcmark-gfm-dev libcmark-gfm-extensions-dev libstemmer-dev zlib1g-dev libbrotli-dev libxml2 libsource-highlight-dev
 TEST_PACKAGES := chromium chromium-driver fonts-noto-core python3-venv nginx brotli openjdk-17-jre-headless
 BENCH_PACKAGES := cmark-gfm time
 # Loaded at run time when site.yml asks for image copies (`images.widths`); builds work without it.
@@ -67,6 +68,7 @@ bench: build
 	@scripts/venv.sh $(VENV) bench/requirements.txt
 	@scripts/venv.sh $(VENV) Tests/e2e/requirements.txt
 	$(PY) bench/run.py
+	$(PY) bench/code_cost.py
 	$(PY) bench/serve_latency.py
 	$(PY) bench/linear.py
 

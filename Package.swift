@@ -28,11 +28,18 @@ let package = Package(
         .systemLibrary(name: "CCompression", pkgConfig: "libbrotlienc", providers: [.apt(["zlib1g-dev", "libbrotli-dev"])]),
         // Small POSIX helpers Swift cannot call directly (renameat2 for the atomic output swap).
         .systemLibrary(name: "CWaymarkSupport"),
+        // GNU source-highlight (Debian's libsource-highlight-dev, C++) behind a few C functions: the one
+        // place that speaks C++ to it; Markdown/CodeHighlighter.swift writes the HTML.
+        .target(
+            name: "CWaymarkHighlight",
+            linkerSettings: [.linkedLibrary("source-highlight")]
+        ),
         .target(
             name: "WaymarkKit",
             dependencies: [
                 "CCmarkGFM",
                 "CWaymarkSupport",
+                "CWaymarkHighlight",
                 "CStemmer",
                 "CCompression",
                 .product(name: "Yams", package: "Yams"),

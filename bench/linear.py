@@ -55,6 +55,13 @@ SHAPES = {
     "code-spans": lambda n: "`a` " * n + "\n",
     "long-word": lambda n: "x" * (n * 10) + "\n",
     "raw-html": lambda n: "<div>a</div>\n\n" * n,
+    # Highlighted code: many small blocks; blocks of many lines; one long line (kept plain past the limit).
+    "code-blocks": lambda n: "```sh\ncurl -s \"$API/v1\" -d '{\"a\": 1}' # call\n```\n\n" * n,
+    "code-lines": lambda n: ("```json\n" + "".join(f'{{"key{i}": "v\\"{i}", "n": [{i}, true]}}\n' for i in range(500)) + "```\n\n") * max(1, n // 500),
+    # The worst the limits let through: blocks of eight lines just under 1,000 bytes of JSON tokens.
+    "code-wide-lines": lambda n: ("```json\n" + ("[" + '"v", ' * 197 + "1]\n") * 8 + "```\n\n") * max(1, n // 8),
+    "code-long-line": lambda n: "```json\n[" + '"v", ' * n + "1]\n```\n",
+    "code-quotes": lambda n: "```sh\n" + '"' * n + "\n```\n",
 }
 
 # As in bench/run.py: the extensions Waymark enables.

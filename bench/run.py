@@ -89,10 +89,38 @@ def work_dir():
 
 
 def corpus(articles):
-    path = os.path.join(work_dir(), f"corpus-{articles}")
+    path = os.path.join(work_dir(), f"corpus-{articles}-code")
     if not os.path.exists(os.path.join(path, "site.yml")):
-        subprocess.run([sys.executable, os.path.join(SHARED, "gen_corpus.py"), path, "--articles", str(articles)], check=True)
+        subprocess.run([sys.executable, os.path.join(SHARED, "gen_corpus.py"), path + ".tmp", "--articles", str(articles)], check=True)
+        add_code_blocks(path + ".tmp")
+        os.rename(path + ".tmp", path)
     return path
+
+
+# gen_corpus.py writes only one-line JSON blocks (in a tenth of its sections); developer documentation has
+# longer code in more languages. Every fourth article gets one of these, in turn (highlighted at build time).
+CODE_SAMPLES = [
+    ("sh", 'curl -sS https://api.example.com/v1/events \\\n  -H "Authorization: Bearer $API_KEY" \\\n'
+           '  -H "Content-Type: application/json" \\\n  -d \'{"event": "step_completed", "step": 3}\'  # retried safely\n'),
+    ("yaml", "# checklist.yml\nchecklist:\n  id: onboarding-v2\n  dismissible: true\n  items:\n    - id: create-project\n"
+             "      title: \"Create your first project\"\n      done_when: project_created\n    - id: invite\n      done_when: { event: invited, count: 1 }\n"),
+    ("python", "import hashlib, hmac\n\ndef is_genuine(body: bytes, signature: str, secret: bytes) -> bool:\n"
+               "    expected = \"sha256=\" + hmac.new(secret, body, hashlib.sha256).hexdigest()\n    return hmac.compare_digest(expected, signature)\n"),
+    ("ts", "interface Step { id: string; done: boolean }\n\nexport async function progress(steps: Step[]): Promise<number> {\n"
+           "  const done = steps.filter((s) => s.done).length; // ticked items\n  return Math.round((100 * done) / steps.length);\n}\n"),
+    ("http", "POST /webhooks/email HTTP/1.1\nHost: api.example.com\nContent-Type: application/json\nX-Signature: sha256=6b1f0c2e9d\n\n"
+             '{"type": "email.clicked", "campaign": "invite_nudge", "user_id": "usr_8f2k1"}\n'),
+    ("sql", "SELECT date_trunc('week', a.created_at) AS week,\n       count(*) FILTER (WHERE e.name = 'invitation_accepted') AS activated\n"
+            "FROM accounts a\nLEFT JOIN events e ON e.account_id = a.id AND e.created_at < a.created_at + interval '7 days'\nGROUP BY 1\nORDER BY 1;\n"),
+]
+
+
+def add_code_blocks(path):
+    files = sorted(os.path.join(d, f) for d, _, fs in os.walk(path) for f in fs if f.endswith(".md") and "/articles/" in d)
+    for i, name in enumerate(files[::4]):
+        language, code = CODE_SAMPLES[i % len(CODE_SAMPLES)]
+        with open(name, "a") as f:
+            f.write(f"\n```{language}\n{code}```\n")
 
 
 def floor_binary():

@@ -35,7 +35,11 @@ struct GoldenPageTests {
             // A kind's page at the site root (the language chooser, the root 404).
             out += paths.map(\.path).filter { !$0.contains("/") }
         }
-        for l in renderer.site.config.languages.map(\.code) { out += ["\(l)/segments/accountant/route.json", "\(l)/feed.xml", "search/\(l)/meta.json"] }
+        for l in renderer.site.config.languages.map(\.code) {
+            // Highlighted code (JSON, shell, YAML) in a step.
+            out += ["\(l)/guides/developer/02-instrument-onboarding-events/index.html"]
+            out += ["\(l)/segments/accountant/route.json", "\(l)/feed.xml", "search/\(l)/meta.json"]
+        }
         return Array(Set(out)).sorted() + ["robots.txt", "sitemap.xml"]
     }
 

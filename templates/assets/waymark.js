@@ -84,21 +84,45 @@
     button.addEventListener("click", function () { window.print(); });
   });
 
+  // Says `text` to screen readers for two seconds (a copied link or code block).
+  function announce(text) {
+    var status = doc.getElementById("waymark-status");
+    if (!status) {
+      status = el("span", { id: "waymark-status", role: "status", "class": "visually-hidden" });
+      doc.body.appendChild(status);
+    }
+    status.textContent = text;
+    setTimeout(function () { if (status.textContent === text) status.textContent = ""; }, 2000);
+  }
+
   // ---- heading links: following one also copies its address, and says so next to it ----
   doc.addEventListener("click", function (event) {
     var anchor = event.target.closest && event.target.closest(".heading-anchor");
     if (!anchor || !navigator.clipboard) return;
     navigator.clipboard.writeText(anchor.href).then(function () {
       anchor.classList.add("is-copied");
-      var status = doc.getElementById("waymark-status");
-      if (!status) {
-        status = el("span", { id: "waymark-status", role: "status", "class": "visually-hidden" });
-        doc.body.appendChild(status);
-      }
-      status.textContent = anchor.getAttribute("data-copied");
-      setTimeout(function () { anchor.classList.remove("is-copied"); status.textContent = ""; }, 2000);
+      announce(anchor.getAttribute("data-copied"));
+      setTimeout(function () { anchor.classList.remove("is-copied"); }, 2000);
     }, function () { /* no clipboard permission: following the link is enough */ });
   });
+
+  // ---- code blocks get a copy button; without script (or clipboard) code is selected by hand ----
+  if (navigator.clipboard) {
+    doc.querySelectorAll(".prose pre > code").forEach(function (code) {
+      var pre = code.parentNode, box = el("div", { "class": "code-block" });
+      var button = el("button", { type: "button", "class": "code-copy" }, t("copyCode"));
+      pre.parentNode.insertBefore(box, pre);
+      box.appendChild(pre);
+      box.appendChild(button);
+      button.addEventListener("click", function () {
+        navigator.clipboard.writeText(code.textContent).then(function () {
+          button.textContent = t("codeCopied");
+          announce(t("codeCopied"));
+          setTimeout(function () { button.textContent = t("copyCode"); }, 2000);
+        }, function () { /* no clipboard permission: the code can still be selected */ });
+      });
+    });
+  }
 
   // ---- phone header: search and the menu (languages, sections) behind two buttons, which the stylesheet
   // shows at phone widths only; without script the header shows everything ----

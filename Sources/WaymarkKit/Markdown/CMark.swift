@@ -192,10 +192,15 @@ private struct Walker {
                 if headingDepth == 0, node != calloutMarker { append(node) }
                 if !openLinks.isEmpty, let bytes = literalBytes(node) { linkText.append(contentsOf: bytes) }
             case CMARK_NODE_CODE_BLOCK:
+                // Search reads the code's own text, collected here before highlighting changes the tree.
                 if headingDepth == 0 {
                     append(node)
                     body.append(0x0A)
                 }
+                var length: Int32 = 0
+                var offset: Int32 = 0
+                var character: CChar = 0
+                if cmark_node_get_fenced(node, &length, &offset, &character) != 0 { codeBlocks.append(node) }
             case CMARK_NODE_SOFTBREAK, CMARK_NODE_LINEBREAK:
                 if headingDepth == 0 { body.append(0x20) }
                 if !openLinks.isEmpty { linkText.append(0x20) }
@@ -477,6 +482,7 @@ private struct Walker {
             if let image = target.image, let block = imageBlocks[i] { images.append((node, target, image, block)) }
         }
         for (node, task) in taskNodes { renderTask(node, task) }
+        for node in codeBlocks { renderCode(node) }
         for callout in callouts { renderCallout(callout.quote, kind: callout.kind, marker: callout.marker) }
         // Last: replacing an image frees its text, which may hold links set above.
         for (node, target, image, block) in images { renderImage(node, url: target.url, image, firstScreen: block <= Self.firstScreenBlocks) }
@@ -585,6 +591,35 @@ private struct Walker {
         if let paragraph, cmark_node_first_child(paragraph) == nil {
             cmark_node_unlink(paragraph)
             cmark_node_free(paragraph)
+        }
+    }
+
+    /// Fenced code blocks, in order, for `renderCode`.
+    var codeBlocks: [Node] = []
+    /// Whether this document already warned that code could not be coloured.
+    var warnedUnhighlighted = false
+
+    /// A fenced block in a language `CodeHighlighter` knows becomes `<pre><code class="language-x">` (as
+    /// cmark writes it) holding coloured runs; any other block is left to cmark-gfm.
+    mutating func renderCode(_ node: Node) {
+        let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
+        switch input.highlighter.highlight(literal(node), info: info) {
+        case .plain: return
+        case .unavailable(let reason):
+            if !warnedUnhighlighted {
+                warnedUnhighlighted = true
+                diagnostics.append(
+                    .warning(
+                        CodeHighlighter.unavailableCode,
+                        "code is shown without colours: GNU source-highlight could not read its language definition (\(reason)); install Debian's libsource-highlight-common (`make deps`)",
+                        at: location(node)))
+            }
+        case .highlighted(let html):
+            guard let block = cmark_node_new(CMARK_NODE_CUSTOM_BLOCK) else { return }
+            let language = HTML.escape(String(info.prefix { $0 != " " && $0 != "\t" }))
+            cmark_node_set_on_enter(block, "<pre><code class=\"language-\(language)\">" + html + "</code></pre>")
+            cmark_node_set_on_exit(block, "")
+            _ = replace(node, with: block, movingChildren: false, refused: "this code is shown without colours")
         }
     }
 

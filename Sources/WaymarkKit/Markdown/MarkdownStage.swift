@@ -62,6 +62,8 @@ struct MarkdownStage: Sendable {
         var maxTableColumns: Int
         /// Words written into pages by this stage (heading links, callout titles, footnote links), per language.
         var labels: [String: MarkdownLabels]
+        /// How code is coloured (`CodeHighlighter.version`): a new highlighter renders code anew.
+        var highlighter = CodeHighlighter.version
     }
 
     let links: LinkResolver
@@ -122,7 +124,19 @@ struct MarkdownStage: Sendable {
         }
         for (i, r) in zip(rest, results) { rendered[i] = r }
         let all = rendered.map { $0! }
-        for r in all { diagnostics.report(contentsOf: r.diagnostics) }
+        // Missing language files would warn in every file with code: the first one stands for all.
+        let unhighlighted = all.lazy.flatMap(\.diagnostics).filter { $0.code == CodeHighlighter.unavailableCode }.count
+        var warnedUnhighlighted = false
+        for r in all {
+            for var d in r.diagnostics {
+                if d.code == CodeHighlighter.unavailableCode {
+                    if warnedUnhighlighted { continue }
+                    warnedUnhighlighted = true
+                    if unhighlighted > 1 { d.message += " (and in \(unhighlighted - 1) other files)" }
+                }
+                diagnostics.report(d)
+            }
+        }
         diagnostics.report(contentsOf: Self.checklistKeyMismatches(site, all, keysByTranslation))
         return all
     }

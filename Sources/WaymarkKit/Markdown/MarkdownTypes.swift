@@ -13,6 +13,8 @@ public struct MarkdownInput: Sendable {
     public var maxTableColumns: Int
     /// Words the page gets from Markdown itself, in the page's language.
     public var labels: MarkdownLabels
+    /// Colours fenced code (tests give one with other language files).
+    var highlighter = CodeHighlighter.shared
 
     public init(
         text: String, lineOffset: Int = 0, allowRawHTML: Bool = false, tasks: TaskRendering = .static,

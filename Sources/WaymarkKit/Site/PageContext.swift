@@ -95,7 +95,7 @@ struct PageContextFactory: Sendable {
         "nextStageHint", "stepComplete", "nextStepHint", "routeFinished", "routeFinishedSummary", "routeFinishedTime", "routeFinishedNext",
         "routeDone", "continueAt", "reviewRoute", "continueYourRoute", "stepDone", "resetConfirm", "resetStageConfirm", "importDone", "importFailed",
         "analyticsOn", "analyticsOff",
-        "analyticsRefused", "analyticsTurnOff", "analyticsTurnOn", "analyticsRenewed",
+        "analyticsRefused", "analyticsTurnOff", "analyticsTurnOn", "analyticsRenewed", "copyCode", "codeCopied",
     ]
     static let searchStringKeys = [
         "searchResults", "searchOneResult", "searchNoResults", "searchLoading", "searchSeeAll", "searchDidYouMean", "searchFeatured",

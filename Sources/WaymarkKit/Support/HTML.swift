@@ -7,7 +7,12 @@
 public enum HTML {
     /// Appends `text` to `out`, escaped.
     static func appendEscaped(_ text: String, to out: inout [UInt8]) {
-        for b in text.utf8 {
+        appendEscaped(bytes: text.utf8, to: &out)
+    }
+
+    /// Appends UTF-8 `bytes` to `out`, escaped (a highlighted code run, without making a String).
+    static func appendEscaped(bytes: some Sequence<UInt8>, to out: inout [UInt8]) {
+        for b in bytes {
             switch b {
             case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B])  // &amp;
             case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B])  // &lt;

@@ -139,6 +139,19 @@ struct CodeHighlightTests {
         #expect(render(fence("json", String(longLine.prefix(CodeHighlighter.maxLineBytes - 2)) + "1]")).html.contains("hl-"))
     }
 
+    @Test("a document's blocks share one budget: past four of the costliest blocks, the rest stay plain")
+    func documentBudget() {
+        // Blocks just within the per-block limits (eight lines of 988 bytes): the costliest shape.
+        let costly = fence("json", String(repeating: "[" + String(repeating: "1, ", count: 328) + "2]\n", count: 8))
+        let out = render(Array(repeating: costly, count: 12).joined(separator: "\n"))
+        let coloured = out.html.components(separatedBy: "<pre><code class=\"language-json\">").dropFirst().filter { $0.contains("hl-") }
+        #expect(coloured.count == 4, "\(coloured.count) blocks coloured")
+        #expect(out.html.components(separatedBy: "<pre>").count - 1 == 12)
+        // Small blocks are not held back by the budget.
+        let small = render(Array(repeating: fence("json", "{\"a\": 1}"), count: 200).joined(separator: "\n")).html
+        #expect(small.components(separatedBy: "<pre><code class=\"language-json\">").dropFirst().filter { $0.contains("hl-") }.count == 200)
+    }
+
     @Test("missing language files: code stays plain, with one warning naming the fix")
     func missingDefinitions() {
         let broken = CodeHighlighter(dataDirectory: "/nonexistent/source-highlight")

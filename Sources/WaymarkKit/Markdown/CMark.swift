@@ -598,12 +598,14 @@ private struct Walker {
     var codeBlocks: [Node] = []
     /// Whether this document already warned that code could not be coloured.
     var warnedUnhighlighted = false
+    /// What this document may still have highlighted.
+    var highlightBudget = CodeHighlighter.Budget()
 
     /// A fenced block in a language `CodeHighlighter` knows becomes `<pre><code class="language-x">` (as
     /// cmark writes it) holding coloured runs; any other block is left to cmark-gfm.
     mutating func renderCode(_ node: Node) {
         let info = cmark_node_get_fence_info(node).map { String(cString: $0) } ?? ""
-        switch input.highlighter.highlight(literal(node), info: info) {
+        switch input.highlighter.highlight(literal(node), info: info, budget: &highlightBudget) {
         case .plain: return
         case .unavailable(let reason):
             if !warnedUnhighlighted {

@@ -32,6 +32,14 @@ final class CodeHighlighter: @unchecked Sendable {
     /// time per block (64 kB of 120-byte lines is within it; 64 kB of 1,000-byte lines is not).
     static let maxLineWeight = 8_000_000
 
+    /// What one document may have highlighted in all: its blocks' bytes and squared line lengths. Past
+    /// it, further blocks stay plain, so no file costs more than about four of the costliest blocks
+    /// (0.5 s) however many it holds: 1 MB of such blocks took 14.6 s before this bound.
+    struct Budget {
+        var bytes = 256 * 1024
+        var weight = 4 * CodeHighlighter.maxLineWeight
+    }
+
     /// The result of `highlight`.
     enum Result: Equatable {
         /// The inside of `<code>`: escaped text with `<span class="hl-…">` runs.
@@ -99,10 +107,16 @@ final class CodeHighlighter: @unchecked Sendable {
         "hl-inserted", "hl-deleted",
     ]
 
-    /// Highlights `code` (a code block's literal, valid UTF-8 as cmark-gfm gives it) as `info`'s language.
-    func highlight(_ code: String, info: String) -> Result {
+    /// Highlights `code` (a code block's literal, valid UTF-8 as cmark-gfm gives it) as `info`'s language,
+    /// within the limits of one block and what is left of its document's `budget`.
+    func highlight(_ code: String, info: String, budget: inout Budget) -> Result {
         guard let file = Self.definition(forInfo: info) else { return .plain }
-        guard code.utf8.count <= Self.maxBytes, Self.withinLineLimits(code) else { return .plain }
+        let bytes = code.utf8.count
+        guard bytes <= Self.maxBytes, bytes <= budget.bytes, let weight = Self.lineWeight(code), weight <= min(Self.maxLineWeight, budget.weight) else {
+            return .plain
+        }
+        budget.bytes -= bytes
+        budget.weight -= weight
         let name = dataDirectory + "/" + file
         var runs: [waymark_token] = []
         let status: Result? = Self.lock.withLock {
@@ -157,8 +171,8 @@ final class CodeHighlighter: @unchecked Sendable {
         String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
-    /// No line over `maxLineBytes`, and the squares of the lines' lengths within `maxLineWeight`.
-    static func withinLineLimits(_ code: String) -> Bool {
+    /// The sum of the squares of the lines' lengths, or nil when a line is over `maxLineBytes`.
+    static func lineWeight(_ code: String) -> Int? {
         var length = 0
         var weight = 0
         for b in code.utf8 {
@@ -167,11 +181,10 @@ final class CodeHighlighter: @unchecked Sendable {
                 length = 0
             } else {
                 length += 1
-                if length > maxLineBytes { return false }
+                if length > maxLineBytes { return nil }
             }
         }
-        weight += length * length
-        return weight <= maxLineWeight
+        return weight + length * length
     }
 
     /// The runs as HTML. A run boundary inside a UTF-8 sequence (a rule whose `.` matched one byte of a

@@ -51,7 +51,14 @@ def results_on_page(driver, server, lang, query, **filters):
 def shown_urls(driver):
     status = driver.find_element(By.CSS_SELECTOR, "[data-search-status]")
     WebDriverWait(driver, 10).until(lambda d: status.text and "…" not in status.text)
-    return [li.get_attribute("data-result-url") for li in driver.find_elements(By.CSS_SELECTOR, "[data-search-results] li")]
+    urls = [li.get_attribute("data-result-url") for li in driver.find_elements(By.CSS_SELECTOR, "[data-search-results] li")]
+    if not urls:
+        # What the page saw, for a failure that is not a ranking difference (a file that did not load).
+        failed = driver.execute_script(
+            "return performance.getEntriesByType('resource').filter(function (e) { return e.responseStatus >= 400 || e.transferSize === 0 && e.decodedBodySize === 0; })"
+            ".map(function (e) { return e.name + ' ' + e.responseStatus; })")
+        print(f"no results shown: status {status.text!r}; index requests that failed or came back empty: {failed}")
+    return urls
 
 
 def shown_excerpts(driver):

@@ -284,11 +284,23 @@
     return entries;
   }
 
+  // An index file, fetched again once when the first try fails: a dropped connection on a phone's network
+  // (or a busy server's) must not read as "no results".
+  function indexFile(url, as) {
+    function once() { return fetch(url).then(function (r) { if (!r.ok) throw new Error(r.status); return r[as](); }); }
+    return once().catch(once);
+  }
+  // Keeps a file's promise for later queries, unless it failed: the next query asks again.
+  function kept(cache, key, make) {
+    if (!cache[key]) cache[key] = make().catch(function (e) { delete cache[key]; throw e; });
+    return cache[key];
+  }
+
   function SearchIndex(url) {
     this.url = url;
     this.shards = {};
     this.chunks = {};
-    this.meta = fetch(url + "meta.json").then(function (r) { if (!r.ok) throw new Error(r.status); return r.json(); })
+    this.meta = indexFile(url + "meta.json", "json")
       .then(function (meta) {
         // Another index format (a cache serving an older meta.json with this script) is not misread.
         if (meta.version !== 3) throw new Error("search index format " + meta.version);
@@ -299,13 +311,11 @@
   }
   SearchIndex.prototype.shard = function (meta, i) {
     var url = this.url + meta.shards[i];
-    if (!this.shards[i]) this.shards[i] = fetch(url).then(function (r) { return r.arrayBuffer(); }).then(parseShard);
-    return this.shards[i];
+    return kept(this.shards, i, function () { return indexFile(url, "arrayBuffer").then(parseShard); });
   };
   SearchIndex.prototype.fragment = function (meta, doc) {
     var c = Math.floor(doc / meta.chunk), url = this.url + meta.fragments[c];
-    if (!this.chunks[c]) this.chunks[c] = fetch(url).then(function (r) { return r.json(); });
-    return this.chunks[c].then(function (list) { return list[doc % meta.chunk]; });
+    return kept(this.chunks, c, function () { return indexFile(url, "json"); }).then(function (list) { return list[doc % meta.chunk]; });
   };
   // Pages an entry is on, over its written forms (what "more used" means for corrections).
   function pageCount(e) {

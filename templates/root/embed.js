@@ -73,7 +73,7 @@
     "summary .n{flex:none;min-width:1.6em;height:1.6em;line-height:1.6em;text-align:center;border-radius:50%;background:var(--s);font-size:.875em}" +
     "summary::-webkit-details-marker{display:none}summary::after{content:\"\";flex:none;align-self:center;width:.45em;height:.45em;margin-inline:.25em;" +
     "border:solid var(--m);border-width:0 2px 2px 0;transform:rotate(45deg)}[open]>summary::after{transform:rotate(-135deg)}" +
-    "summary{list-style:none}summary .x{flex:1}.done summary .n{background:var(--d);color:var(--b)}.now summary .x{font-weight:600}" +
+    "summary{list-style:none;flex-wrap:wrap}summary .x{flex:1 1 10em}summary .m{margin-inline-start:auto}.done summary .n{background:var(--d);color:var(--b)}.now summary .x{font-weight:600}" +
     ".k{padding:0 .25em .75em 2.35em}.k li{margin:.25em 0}label{display:flex;gap:.5em;align-items:flex-start;cursor:pointer;min-height:24px}" +
     "input{flex:none;width:1.15em;height:1.15em;margin:.2em 0 0;accent-color:var(--a)}a{color:var(--a);text-underline-offset:.15em;display:inline-block;min-height:24px}" +
     ".k>p{margin-top:.5em}:focus-visible{outline:2px solid var(--a);outline-offset:2px}" +

@@ -102,7 +102,8 @@
   // What a tally's bar says: items where there are checklists (the bar's fraction), then whole steps.
   function progressLabel(part, text) {
     var t = text.t, num = text.num, steps = t("progressSteps", { done: num(part.stepsDone), total: num(part.stepTotal) });
-    return part.items ? t("progressItems", { done: num(part.done), total: num(part.total) }) + " · " + steps : steps;
+    // "9 of 24 items done · 2 of 6 steps done"; Persian joins with its comma, as a middle dot reads like its zero (۰).
+    return part.items ? t("progressBoth", { items: t("progressItems", { done: num(part.done), total: num(part.total) }), steps: steps }) : steps;
   }
   // How long a route took, for its congratulation.
   function duration(ms, text) {

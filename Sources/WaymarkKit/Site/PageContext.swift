@@ -91,7 +91,7 @@ struct PageContextFactory: Sendable {
     /// Interface strings the route and checklist script needs, inlined in the pages that show progress
     /// (home, landing, route and step pages); the search strings travel in the search index's meta.json.
     static let scriptStringKeys = [
-        "minutes", "hours", "hoursMinutes", "oneDay", "days", "progressItems", "progressSteps", "timeLeft", "routeComplete", "stageComplete",
+        "minutes", "hours", "hoursMinutes", "oneDay", "days", "progressItems", "progressSteps", "progressBoth", "timeLeft", "routeComplete", "stageComplete",
         "nextStageHint", "stepComplete", "nextStepHint", "routeFinished", "routeFinishedSummary", "routeFinishedTime", "routeFinishedNext",
         "routeDone", "continueAt", "reviewRoute", "continueYourRoute", "stepDone", "resetConfirm", "resetStageConfirm", "importDone", "importFailed",
         "analyticsOn", "analyticsOff",

@@ -2,7 +2,7 @@ extension PageContextFactory {
     /// Interface strings the embeddable widget (`embed.js`) shows, sent in each route.json in its
     /// language: the widget runs on another site's page, which has none of the help center's strings.
     static let embedStringKeys = [
-        "routeTitle", "minutes", "hours", "hoursMinutes", "oneDay", "days", "progressItems", "progressSteps", "timeLeft", "routeComplete",
+        "routeTitle", "minutes", "hours", "hoursMinutes", "oneDay", "days", "progressItems", "progressSteps", "progressBoth", "timeLeft", "routeComplete",
         "stageComplete", "nextStageHint", "stepComplete", "nextStepHint", "routeFinished", "routeFinishedSummary", "routeFinishedTime", "stepDone",
         "embedOpenStep", "embedNewTab",
     ]

@@ -112,10 +112,8 @@ public final class PreviewSession: @unchecked Sendable {
             job()
             return true
         }
-        for route in pages.routeViews
-        where changed.contains(where: { i in edited.documents[i].kind == .guide && route.steps.contains { $0.urlPath == edited.documents[i].urlPath } }) {
-            pages.writeRouteJSON(route)
-        }
+        // route.json of every route whose view changed (a fallback step shows another language's guide).
+        for (route, before) in zip(pages.routeViews, previous.routeViews) where route != before { pages.writeRouteJSON(route) }
         guard !diagnostics.hasErrors else { return nil }
         return output.patch(sink.files)
     }

@@ -97,10 +97,7 @@ public final class PreviewSession: @unchecked Sendable {
             }
         }
         for (i, list) in previous.related where list.contains(where: touched.contains) { articles.insert(i) }
-        // Article bodies were dropped once written; the Markdown stage's memo still has them.
-        for i in articles where edited.documents[i].kind == .article && rendered[i].html.isEmpty {
-            if let kept = cache.markdown.value(edited.documents[i].sourcePath, key: rendered[i].key) { rendered[i].html = kept.html }
-        }
+        restoreBodies(&rendered, of: articles, in: edited)
         // Compared with the last build's keys, on a copy: the rebuild keeps comparing with what it wrote.
         let sink = CollectingSink(keepsServed: true)
         let pages = PageRenderer(
@@ -128,11 +125,9 @@ public final class PreviewSession: @unchecked Sendable {
         let (loaded, problems) = TemplateSet.load(from: options.templates)
         guard let templates = loaded, !problems.contains(where: { $0.severity == .error }) else { return nil }
         let previous = stages.pages
-        // Article bodies were dropped once written; the Markdown stage's memo still has them.
         var rendered = previous.rendered
-        for (i, d) in previous.site.documents.enumerated() where d.kind == .article && urls.contains(d.urlPath) {
-            if let kept = cache.markdown.value(d.sourcePath, key: rendered[i].key) { rendered[i].html = kept.html }
-        }
+        let site = previous.site
+        restoreBodies(&rendered, of: site.documents.indices.filter { urls.contains(site.documents[$0].urlPath) }, in: site)
         let sink = CollectingSink()
         let renderer = PageRenderer(
             site: previous.site, templates: templates, options: previous.options, rendered: rendered, related: previous.related, linkTableKey: 0,
@@ -140,5 +135,13 @@ public final class PreviewSession: @unchecked Sendable {
         for job in renderer.pageJobs(at: urls) { job() }
         for asset in templates.assetFiles { try? sink.write(asset.path, asset.bytes) }
         return output.patch(sink.files)
+    }
+
+    /// The bodies of some articles back in `rendered`: the last build dropped them once written, and the
+    /// Markdown stage's memo still has them.
+    private func restoreBodies(_ rendered: inout [RenderedDocument], of indices: some Sequence<Int>, in site: SiteIndex) {
+        for i in indices where site.documents[i].kind == .article && rendered[i].html.isEmpty {
+            if let kept = cache.markdown.value(site.documents[i].sourcePath, key: rendered[i].key) { rendered[i].html = kept.html }
+        }
     }
 }

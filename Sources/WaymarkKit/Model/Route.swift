@@ -20,15 +20,17 @@ public struct Route: Sendable {
     }
 
     /// Steps grouped by stage, in stage order, skipping stages without steps.
-    public var stages: [(stageIndex: Int, steps: [Int])] {
+    public var stages: [(stageIndex: Int, steps: [Int])] { Self.grouped(stageIndices: steps.map(\.stageIndex)) }
+
+    /// Step numbers (positions in `stageIndices`) grouped by their stage, in order: what a route's pages
+    /// and its outline show under each stage heading.
+    static func grouped(stageIndices: [Int]) -> [(stageIndex: Int, steps: [Int])] {
         var out: [(Int, [Int])] = []
-        for (i, step) in steps.enumerated() {
-            if out.last?.0 == step.stageIndex { out[out.count - 1].1.append(i) } else { out.append((step.stageIndex, [i])) }
+        for (i, stage) in stageIndices.enumerated() {
+            if out.last?.0 == stage { out[out.count - 1].1.append(i) } else { out.append((stage, [i])) }
         }
         return out
     }
-
-    public var totalMinutes: Int { steps.reduce(0) { $0 + $1.duration } }
 }
 
 /// Builds every route of a site and reports route problems.

@@ -70,13 +70,7 @@ struct RouteView: Hashable, Sendable {
     }
 
     /// Steps grouped by stage, in stage order, skipping stages without steps.
-    var stages: [(stageIndex: Int, steps: [Int])] {
-        var out: [(Int, [Int])] = []
-        for (i, step) in steps.enumerated() {
-            if out.last?.0 == step.stageIndex { out[out.count - 1].1.append(i) } else { out.append((step.stageIndex, [i])) }
-        }
-        return out
-    }
+    var stages: [(stageIndex: Int, steps: [Int])] { Route.grouped(stageIndices: steps.map(\.stageIndex)) }
 
     var totalMinutes: Int { steps.reduce(0) { $0 + $1.duration } }
 }

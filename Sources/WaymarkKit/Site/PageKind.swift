@@ -53,15 +53,10 @@ extension PageRenderer {
     func write<Kind: PageKind>(_ kind: Kind.Type, _ input: Kind.Input) {
         var meta = Kind.meta(input, factory)
         let path = Kind.outputPath(meta)
-        if let memo {
-            var h = Hasher()
-            h.combine(siteKey)
-            h.combine(Kind.template)
-            h.combine(input)
-            if memo.unchanged(path, key: UInt64(bitPattern: Int64(h.finalize()))), sink.reuse(path) {
-                record(meta, language: input.language, reused: true)
-                return
-            }
+        // The template is part of the key: one path can hold another kind's page in the next build.
+        if let memo, memo.unchanged(path, key: StageKey.of(input, StageKey.of(Kind.template, siteKey))), sink.reuse(path) {
+            record(meta, language: input.language, reused: true)
+            return
         }
         let extra = Kind.context(input, factory, &meta)
         write(path, templates.renderBytes(Kind.template, factory.context(language: input.language, page: meta, extra: extra)))

@@ -31,6 +31,18 @@ final class PageRenderer: @unchecked Sendable {
     private var published: [String: Bool] = [:]
     private var rendersDone = 0
     private var reuses = 0
+    /// What every page reads besides its kind's input; `siteKey` is its hash.
+    struct SiteSettings: Hashable {
+        /// The Markdown stage's shared key: the table of published pages and the options.
+        var linkTable: UInt64
+        var templates: UInt64
+        var config: UInt64
+        var liveReload: Bool
+        var baseURL: String
+        /// Per language: its code, then its categories' ids (the header lists them).
+        var categories: [[String]]
+    }
+
     /// With a memo: the site-wide inputs every page reads — site.yml, templates and strings, options, the
     /// table of published pages, and the categories each language has (the header lists them). Each page
     /// adds its kind's `Input` (see `PageKind`).
@@ -51,19 +63,14 @@ final class PageRenderer: @unchecked Sendable {
         self.progress = progress
         factory = PageContextFactory(config: site.config, categories: site.categories, templates: templates, options: options)
         cards = site.documents.map { ArticleCard(title: $0.title, urlPath: $0.urlPath, summary: $0.frontMatter.summary, updated: $0.frontMatter.updated) }
-        var s = Hasher()
-        if memo != nil {
-            s.combine(linkTableKey)
-            s.combine(templates.fingerprint)
-            s.combine(site.configFingerprint)
-            s.combine(options.liveReload)
-            s.combine(factory.absolute(""))
-            for language in site.config.languages {
-                s.combine(language.code)
-                for category in site.categories[language.code] ?? [] { s.combine(category.id) }
-            }
-        }
-        siteKey = memo == nil ? 0 : UInt64(bitPattern: Int64(s.finalize()))
+        siteKey =
+            memo == nil
+            ? 0
+            : StageKey.of(
+                SiteSettings(
+                    linkTable: linkTableKey, templates: templates.fingerprint, config: site.configFingerprint, liveReload: options.liveReload,
+                    baseURL: factory.absolute(""),
+                    categories: site.config.languages.map { l in [l.code] + (site.categories[l.code] ?? []).map(\.id) }))
         routeViews = site.routes.map { RouteView($0, site: site, rendered: rendered) }
     }
 
